@@ -1,0 +1,4 @@
+export { defaultConfigInput } from './default-config';
+export type { PlatformConfig, PlatformConfigInput } from './platform-config';
+export { formatConfigIssues, parsePlatformConfig, platformConfigSchema } from './platform-config';
+export type * from './schema';

@@ -1,0 +1,140 @@
+import type { z } from 'zod';
+import { ConfigError } from '../errors';
+import { platformConfigObject } from './schema';
+
+type Input = z.input<typeof platformConfigObject>;
+
+/**
+ * The whole platform's configuration with its cross-field rules. Each rule names both fields
+ * and the value it got, so the message can be acted on without reading the schema.
+ */
+export const platformConfigSchema = platformConfigObject.superRefine((config, ctx) => {
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: 'custom', path, message });
+  const { fleet, loadBalancing: lb, failover, domain, alarms } = config;
+
+  if (fleet.maxCapacity < fleet.minCapacity) {
+    issue(
+      ['fleet', 'maxCapacity'],
+      `must be ≥ fleet.minCapacity (${fleet.minCapacity}), got ${fleet.maxCapacity}`,
+    );
+  }
+  if (
+    fleet.desiredCapacity !== undefined &&
+    (fleet.desiredCapacity < fleet.minCapacity || fleet.desiredCapacity > fleet.maxCapacity)
+  ) {
+    issue(
+      ['fleet', 'desiredCapacity'],
+      `must be between fleet.minCapacity (${fleet.minCapacity}) and fleet.maxCapacity (${fleet.maxCapacity}), got ${fleet.desiredCapacity}`,
+    );
+  }
+  if (lb.healthCheck.timeoutSeconds >= lb.healthCheck.intervalSeconds) {
+    issue(
+      ['loadBalancing', 'healthCheck', 'timeoutSeconds'],
+      `must be < loadBalancing.healthCheck.intervalSeconds (${lb.healthCheck.intervalSeconds}), got ${lb.healthCheck.timeoutSeconds}`,
+    );
+  }
+  if (lb.anomalyMitigation && lb.algorithm !== 'weighted_random') {
+    issue(
+      ['loadBalancing', 'anomalyMitigation'],
+      `needs loadBalancing.algorithm "weighted_random", got "${lb.algorithm}"`,
+    );
+  }
+  if (lb.slowStartSeconds > 0 && lb.algorithm === 'weighted_random') {
+    issue(
+      ['loadBalancing', 'slowStartSeconds'],
+      `must be 0 with loadBalancing.algorithm "weighted_random" (ALB does not support slow start with it), got ${lb.slowStartSeconds}`,
+    );
+  }
+  const names = new Set<string>();
+  lb.targetGroups.forEach((group, index) => {
+    if (names.has(group.name)) {
+      issue(['loadBalancing', 'targetGroups', index, 'name'], `must be unique, got "${group.name}" twice`);
+    }
+    names.add(group.name);
+  });
+  if (lb.targetGroups.every((group) => group.weight === 0)) {
+    issue(['loadBalancing', 'targetGroups'], 'must give at least one target group a weight > 0, got all 0');
+  }
+  if (failover.secondary && !domain) {
+    issue(
+      ['failover', 'secondary'],
+      'needs domain (the hosted zone the failover records go in), got no domain',
+    );
+  }
+  const zones = config.network.availabilityZones;
+  if (zones && new Set(zones).size !== zones.length) {
+    issue(['network', 'availabilityZones'], `must not repeat a zone, got ${JSON.stringify(zones)}`);
+  }
+  if (zones && !config.environment.region) {
+    issue(['environment', 'region'], 'must be set when network.availabilityZones names zones, got nothing');
+  }
+  if (zones && config.environment.region && zones.some((zone) => !zone.startsWith(config.environment.region!))) {
+    issue(
+      ['network', 'availabilityZones'],
+      `must be zones of environment.region (${config.environment.region}), got ${JSON.stringify(zones)}`,
+    );
+  }
+  for (const [key, setting] of Object.entries(alarms)) {
+    if (setting.datapointsToAlarm > setting.evaluationPeriods) {
+      issue(
+        ['alarms', key, 'datapointsToAlarm'],
+        `must be ≤ alarms.${key}.evaluationPeriods (${setting.evaluationPeriods}), got ${setting.datapointsToAlarm}`,
+      );
+    }
+  }
+});
+
+/** A validated configuration with every default filled in. */
+export type PlatformConfig = z.output<typeof platformConfigSchema>;
+/** What a user writes: every field with a default may be left out. */
+export type PlatformConfigInput = Input;
+
+/** Renders one line per problem: `path: what was expected, got what`. */
+export function formatConfigIssues(issues: readonly z.core.$ZodIssue[], input: unknown): string[] {
+  return issues.map((issue) => {
+    const path = formatPath(issue.path);
+    if (issue.code === 'unrecognized_keys') {
+      return `${path}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    }
+    const message = issue.message
+      .replace(/^Invalid (input|option|discriminator value)[:.] ?/, '')
+      .replace(/^E(xpected)/, 'e$1');
+    if (/, got /.test(message)) return `${path}: ${message}`;
+    return `${path}: ${message}, got ${describeValue(valueAt(input, issue.path))}`;
+  });
+}
+
+/**
+ * Validates a configuration object and fills in defaults.
+ * @throws {ConfigError} listing every problem, one line each.
+ */
+export function parsePlatformConfig(input: unknown, source = 'configuration'): PlatformConfig {
+  const result = platformConfigSchema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(source, formatConfigIssues(result.error.issues, input), { cause: result.error });
+  }
+  return result.data;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  return path
+    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index > 0 ? '.' : ''}${String(key)}`))
+    .join('');
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value: unknown = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

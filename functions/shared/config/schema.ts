@@ -1,0 +1,396 @@
+import { z } from 'zod';
+
+/**
+ * The platform's configuration schema: one source of truth for the CDK app, the control-plane
+ * Lambdas and the CLI. Every field has a documented default so a user's file only states what
+ * differs from the demo platform. Cross-field rules live in {@link platformConfigSchema}'s
+ * `superRefine` so their messages can name both fields.
+ */
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+const scheduleExpression = z
+  .string()
+  .regex(
+    /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^)]+\))$/,
+    'must be an EventBridge schedule expression such as "rate(1 minute)" or "cron(0 3 * * ? *)"',
+  );
+
+const severity = z.enum(['critical', 'warning', 'info']);
+export type Severity = z.infer<typeof severity>;
+
+export const environmentSchema = z.strictObject({
+  /** 12-digit AWS account id; left out, the stack is environment-agnostic. */
+  account: z
+    .string()
+    .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+    .optional(),
+  /** AWS region; left out, the stack is environment-agnostic. */
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as "eu-west-1"')
+    .optional(),
+  /** @default 'dev' */
+  stage: z.enum(['dev', 'staging', 'prod']).default('dev'),
+});
+
+export const domainSchema = z.strictObject({
+  /** The zone the platform's records live in, e.g. `example.com`. */
+  zoneName: z
+    .string()
+    .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a lower-case DNS zone such as "example.com"'),
+  /** The hosted zone id; given explicitly so synth needs no lookup. */
+  hostedZoneId: z
+    .string()
+    .regex(/^Z[A-Z0-9]{5,31}$/, 'must be a Route 53 hosted zone id such as "Z0123456789ABC"'),
+  /** Host name under the zone that serves the platform. @default 'api' */
+  recordName: z
+    .string()
+    .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)*$/, 'must be a DNS label such as "api"')
+    .default('api'),
+  /** An existing ACM certificate for `recordName.zoneName`; left out, one is issued with DNS validation. */
+  certificateArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, 'must be an ACM certificate ARN')
+    .optional(),
+});
+
+export const networkSchema = z.strictObject({
+  /** @default '10.20.0.0/16' */
+  cidr: z
+    .string()
+    .regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, 'must be an IPv4 CIDR between /16 and /24')
+    .default('10.20.0.0/16'),
+  /**
+   * Two or three zone names, e.g. `["eu-west-1a", "eu-west-1b", "eu-west-1c"]`. Named explicitly
+   * so synth needs no lookup; left out, the stack spans two zones chosen at deploy time.
+   */
+  availabilityZones: z
+    .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'must be a zone name such as "eu-west-1a"'))
+    .min(2)
+    .max(3)
+    .optional(),
+  /** NAT gateways; one per AZ survives an AZ loss, fewer saves money. @default 1 */
+  natGateways: int(1, 3).default(1),
+  /** @default 90 */
+  flowLogRetentionDays: int(1, 3653).default(90),
+});
+
+export const fleetSchema = z.strictObject({
+  /** Graviton by default; the architecture is derived from the family. @default 't4g.small' */
+  instanceType: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type such as "t4g.small"')
+    .default('t4g.small'),
+  /** @default 2 */
+  minCapacity: int(0, 1000).default(2),
+  /** @default 10 */
+  maxCapacity: int(1, 1000).default(10),
+  /** Left out, the group starts at `minCapacity` and the scaling function owns it. */
+  desiredCapacity: int(0, 1000).optional(),
+  /** Seconds before a new instance's metrics count toward scaling decisions. @default 300 */
+  warmupSeconds: int(0, 3600).default(300),
+  /** Seconds before ELB health checks can replace a new instance. @default 300 */
+  healthCheckGraceSeconds: int(0, 7200).default(300),
+  /** Port the MisyBot service listens on. @default 8080 */
+  appPort: int(1, 65535).default(8080),
+  /** @default 20 */
+  rootVolumeGiB: int(8, 1024).default(20),
+});
+
+export const loadBalancingAlgorithm = z.enum([
+  'round_robin',
+  'least_outstanding_requests',
+  'weighted_random',
+]);
+export type LoadBalancingAlgorithm = z.infer<typeof loadBalancingAlgorithm>;
+
+export const healthCheckSchema = z.strictObject({
+  /** @default '/health' */
+  path: z
+    .string()
+    .regex(/^\/[\x21-\x7e]*$/, 'must be an absolute path such as "/health"')
+    .default('/health'),
+  /** @default 15 */
+  intervalSeconds: int(5, 300).default(15),
+  /** @default 5 */
+  timeoutSeconds: int(2, 120).default(5),
+  /** @default 3 */
+  healthyThreshold: int(2, 10).default(3),
+  /** @default 2 */
+  unhealthyThreshold: int(2, 10).default(2),
+  /** HTTP codes that count as healthy. @default '200-299' */
+  matcher: z
+    .string()
+    .regex(
+      /^[1-5]\d\d(-[1-5]\d\d)?(,[1-5]\d\d(-[1-5]\d\d)?)*$/,
+      'must be HTTP codes such as "200" or "200-299"',
+    )
+    .default('200-299'),
+});
+
+export const targetGroupSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, 'must be 1-20 lower-case letters, digits or dashes'),
+  /** Share of traffic relative to the other groups (ALB accepts 0-999). */
+  weight: int(0, 999),
+});
+
+export const loadBalancingSchema = z.strictObject({
+  /** @default 'least_outstanding_requests' */
+  algorithm: loadBalancingAlgorithm.default('least_outstanding_requests'),
+  /** Automatic target weights (only with `weighted_random`). @default false */
+  anomalyMitigation: z.boolean().default(false),
+  healthCheck: healthCheckSchema.prefault({}),
+  /** @default 30 */
+  deregistrationDelaySeconds: int(0, 3600).default(30),
+  /** 0 disables slow start; otherwise 30-900 seconds. @default 0 */
+  slowStartSeconds: z
+    .number()
+    .int()
+    .refine((v) => v === 0 || (v >= 30 && v <= 900), 'must be 0 (off) or between 30 and 900')
+    .default(0),
+  /** @default 60 */
+  idleTimeoutSeconds: int(1, 4000).default(60),
+  /**
+   * Weighted target groups behind the listener. The first is the fleet's; the others receive
+   * canary targets registered by a deployment. @default [{ name: 'primary', weight: 100 }]
+   */
+  targetGroups: z
+    .array(targetGroupSchema)
+    .min(1)
+    .max(5, 'must list at most 5 target groups (the ALB forward action limit)')
+    .default([{ name: 'primary', weight: 100 }]),
+});
+
+export const evictionPolicy = z.enum([
+  'volatile-lru',
+  'allkeys-lru',
+  'volatile-lfu',
+  'allkeys-lfu',
+  'volatile-random',
+  'allkeys-random',
+  'volatile-ttl',
+  'noeviction',
+]);
+
+export const cacheSchema = z.strictObject({
+  /** @default 'cache.t4g.small' */
+  nodeType: z
+    .string()
+    .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'must be an ElastiCache node type such as "cache.t4g.small"')
+    .default('cache.t4g.small'),
+  /** Replicas per shard; at least one, for Multi-AZ automatic failover. @default 1 */
+  replicas: int(1, 5).default(1),
+  /** @default '7.1' */
+  engineVersion: z
+    .string()
+    .regex(/^[67]\.\d+$/, 'must be a Redis engine version such as "7.1"')
+    .default('7.1'),
+  /** @default 'allkeys-lru' */
+  evictionPolicy: evictionPolicy.default('allkeys-lru'),
+  /** @default 300 */
+  defaultTtlSeconds: int(1, 30 * 24 * 3600).default(300),
+  /** Non-default on purpose, so scanners probing 6379 find nothing. @default 6380 */
+  port: int(1024, 65535)
+    .refine((p) => p !== 6379, 'must not be the default Redis port 6379')
+    .default(6380),
+  /** @default 3 */
+  snapshotRetentionDays: int(0, 35).default(3),
+});
+
+export const proxySchema = z.strictObject({
+  /** @default 90 */
+  maxConnectionsPercent: int(1, 100).default(90),
+  /** @default 50 */
+  maxIdleConnectionsPercent: int(0, 100).default(50),
+  /** @default 120 */
+  connectionBorrowTimeoutSeconds: int(1, 300).default(120),
+  /** @default 1800 */
+  idleClientTimeoutSeconds: int(1, 28800).default(1800),
+});
+
+export const databaseSchema = z.strictObject({
+  /** Aurora PostgreSQL engine version. @default '15.8' */
+  engineVersion: z
+    .string()
+    .regex(/^1[3-7]\.\d{1,2}$/, 'must be an Aurora PostgreSQL version such as "15.8"')
+    .default('15.8'),
+  /** @default 'r6g.large' */
+  instanceClass: z
+    .string()
+    .regex(
+      /^[a-z][a-z0-9]*\.[a-z0-9]+$/,
+      'must be an instance class without the "db." prefix, such as "r6g.large"',
+    )
+    .default('r6g.large'),
+  /** @default 1 */
+  readers: int(0, 15).default(1),
+  /** @default 'misybot' */
+  databaseName: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case PostgreSQL identifier')
+    .default('misybot'),
+  /** Statements slower than this are logged (`log_min_duration_statement`). @default 500 */
+  slowQueryThresholdMs: int(0, 3_600_000).default(500),
+  /** @default 7 */
+  backupRetentionDays: int(1, 35).default(7),
+  /** @default true */
+  deletionProtection: z.boolean().default(true),
+  /** @default 30 */
+  secretRotationDays: int(1, 365).default(30),
+  proxy: proxySchema.prefault({}),
+});
+
+export const secondaryTargetSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    /** A standby ALB, a CloudFront distribution or an S3 website endpoint, as an alias. */
+    kind: z.literal('alias'),
+    dnsName: z.string().regex(/^([a-zA-Z0-9-]+\.)+[a-zA-Z]{2,}\.?$/, 'must be a DNS name'),
+    hostedZoneId: z.string().regex(/^Z[A-Z0-9]{5,31}$/, 'must be the alias target hosted zone id'),
+    description: z.string().max(200).default('standby'),
+  }),
+  z.strictObject({
+    /** A static maintenance site served from fixed addresses. */
+    kind: z.literal('ipv4'),
+    addresses: z
+      .array(z.ipv4({ error: 'must be an IPv4 address' }))
+      .min(1)
+      .max(8),
+    description: z.string().max(200).default('maintenance site'),
+  }),
+]);
+
+export const failoverSchema = z.strictObject({
+  /** Where DNS sends traffic when the primary ALB fails its health check; needs `domain`. */
+  secondary: secondaryTargetSchema.optional(),
+  /** Route 53 health-check interval: 10 (fast) or 30 seconds. @default 30 */
+  healthCheckIntervalSeconds: z
+    .union([z.literal(10), z.literal(30)], { error: 'must be 10 or 30' })
+    .default(30),
+  /** @default 3 */
+  failureThreshold: int(1, 10).default(3),
+  /** TTL of non-alias failover records. @default 60 */
+  ttlSeconds: int(0, 86400).default(60),
+  /** Fail back on recovery without an operator. @default false */
+  autoFailback: z.boolean().default(false),
+  /** The primary must be healthy this long before failback. @default 300 */
+  holdDownSeconds: int(0, 86400).default(300),
+  /** Automatic failovers allowed per hour before a human must act. @default 2 */
+  maxAutomaticFailoversPerHour: int(0, 60).default(2),
+  /** @default 10 */
+  maxReplicaLagSeconds: int(0, 3600).default(10),
+});
+
+const subscriptionSchema = z.discriminatedUnion('protocol', [
+  z.strictObject({ protocol: z.literal('email'), endpoint: z.email({ error: 'must be an e-mail address' }) }),
+  z.strictObject({
+    protocol: z.literal('sms'),
+    endpoint: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as "+447700900123"'),
+  }),
+  z.strictObject({
+    protocol: z.literal('https'),
+    endpoint: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }),
+  }),
+  z.strictObject({
+    protocol: z.enum(['slack', 'teams']),
+    /** Secrets Manager secret holding the incoming-webhook URL. */
+    webhookSecretName: z
+      .string()
+      .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name'),
+  }),
+]);
+export type Subscription = z.infer<typeof subscriptionSchema>;
+
+export const alertingSchema = z.strictObject({
+  critical: z.array(subscriptionSchema).default([]),
+  warning: z.array(subscriptionSchema).default([]),
+  info: z.array(subscriptionSchema).default([]),
+});
+
+const alarm = (threshold: number, sev: Severity, evaluationPeriods = 3, datapointsToAlarm = 2) =>
+  z
+    .strictObject({
+      threshold: z.number().min(0),
+      severity: severity.default(sev),
+      /** Periods of one minute looked at. */
+      evaluationPeriods: int(1, 60).default(evaluationPeriods),
+      /** Breaching periods among them that raise the alarm. */
+      datapointsToAlarm: int(1, 60).default(datapointsToAlarm),
+    })
+    .prefault({ threshold });
+
+export const alarmsSchema = z.strictObject({
+  /** ALB 5xx responses as a percentage of requests. */
+  alb5xxRatePercent: alarm(5, 'critical'),
+  targetResponseTimeP95Ms: alarm(500, 'warning'),
+  targetResponseTimeP99Ms: alarm(1500, 'warning'),
+  /** Unhealthy targets at or above this count. */
+  unhealthyHosts: alarm(1, 'critical', 2, 2),
+  asgCpuPercent: alarm(80, 'warning', 5, 3),
+  asgMemoryPercent: alarm(85, 'warning', 5, 3),
+  auroraCpuPercent: alarm(80, 'warning', 5, 3),
+  /** Freeable memory below this many MiB. */
+  auroraFreeableMemoryMiB: alarm(256, 'critical'),
+  /** Connections as a percentage of the instance's `max_connections`. */
+  auroraConnectionsPercent: alarm(80, 'warning'),
+  auroraReplicaLagMs: alarm(1000, 'warning'),
+  redisEngineCpuPercent: alarm(80, 'warning'),
+  redisMemoryPercent: alarm(80, 'warning'),
+  /** Evicted keys per minute. */
+  redisEvictions: alarm(100, 'info'),
+  redisConnections: alarm(5000, 'warning'),
+});
+export type AlarmSetting = z.infer<ReturnType<typeof alarm>>;
+
+export const controlPlaneSchema = z.strictObject({
+  schedules: z
+    .strictObject({
+      healthCheck: scheduleExpression.default('rate(1 minute)'),
+      scaling: scheduleExpression.default('rate(1 minute)'),
+      slowQueries: scheduleExpression.default('rate(1 hour)'),
+    })
+    .prefault({}),
+  /** Health-check rounds per invocation, so detection is not bounded by the 1-minute schedule. @default 6 */
+  healthRoundsPerInvocation: int(1, 12).default(6),
+  /** @default 30 */
+  logRetentionDays: int(1, 3653).default(30),
+  /** Default Lambda memory in MiB. @default 512 */
+  memoryMiB: int(128, 10240).default(512),
+});
+
+const name = z
+  .string()
+  .regex(
+    /^[A-Za-z][A-Za-z0-9-]{0,23}$/,
+    'must start with a letter and hold at most 24 letters, digits or dashes',
+  );
+
+export const platformConfigObject = z.strictObject({
+  /** Prefix of the stack and resource names. @default 'misybot' */
+  name: name.default('misybot'),
+  environment: environmentSchema.prefault({}),
+  domain: domainSchema.optional(),
+  network: networkSchema.prefault({}),
+  fleet: fleetSchema.prefault({}),
+  loadBalancing: loadBalancingSchema.prefault({}),
+  cache: cacheSchema.prefault({}),
+  database: databaseSchema.prefault({}),
+  failover: failoverSchema.prefault({}),
+  alerting: alertingSchema.prefault({}),
+  alarms: alarmsSchema.prefault({}),
+  controlPlane: controlPlaneSchema.prefault({}),
+});
+
+export type EnvironmentSettings = z.output<typeof environmentSchema>;
+export type DomainSettings = z.output<typeof domainSchema>;
+export type NetworkSettings = z.output<typeof networkSchema>;
+export type FleetSettings = z.output<typeof fleetSchema>;
+export type HealthCheckSettings = z.output<typeof healthCheckSchema>;
+export type LoadBalancingSettings = z.output<typeof loadBalancingSchema>;
+export type CacheSettings = z.output<typeof cacheSchema>;
+export type DatabaseSettings = z.output<typeof databaseSchema>;
+export type FailoverSettings = z.output<typeof failoverSchema>;
+export type SecondaryTarget = z.output<typeof secondaryTargetSchema>;
+export type AlertingSettings = z.output<typeof alertingSchema>;
+export type AlarmSettings = z.output<typeof alarmsSchema>;
+export type ControlPlaneSettings = z.output<typeof controlPlaneSchema>;

@@ -1,0 +1,16 @@
+import { App, Stack } from 'aws-cdk-lib';
+import cdkJson from '../../cdk.json';
+
+/**
+ * An App with the project's cdk.json feature flags (without them the ASG would emit a launch
+ * configuration) and with asset bundling skipped: tests assert the template, `cdk synth` in CI
+ * proves the bundles build.
+ */
+export function testApp(context: Record<string, unknown> = {}): App {
+  return new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context } });
+}
+
+/** An environment-agnostic stack, like the default config's: nothing in it may need a lookup. */
+export function testStack(app: App = testApp(), id = 'TestStack'): Stack {
+  return new Stack(app, id);
+}
