@@ -69,7 +69,11 @@ export const platformConfigSchema = platformConfigObject.superRefine((config, ct
   if (zones && !config.environment.region) {
     issue(['environment', 'region'], 'must be set when network.availabilityZones names zones, got nothing');
   }
-  if (zones && config.environment.region && zones.some((zone) => !zone.startsWith(config.environment.region!))) {
+  if (
+    zones &&
+    config.environment.region &&
+    zones.some((zone) => !zone.startsWith(config.environment.region!))
+  ) {
     issue(
       ['network', 'availabilityZones'],
       `must be zones of environment.region (${config.environment.region}), got ${JSON.stringify(zones)}`,

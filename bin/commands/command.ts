@@ -1,0 +1,23 @@
+import type { ParseArgsConfig } from 'node:util';
+
+/** What a command writes to; injected so tests can capture it. */
+export interface CommandIO {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+/**
+ * One CLI command (`misybot-ha <group> <name>`). `run` returns the process exit code; it throws
+ * only {@link InputError}/{@link ConfigError} (printed as a message, never a stack trace).
+ */
+export interface Command {
+  readonly group: string;
+  readonly name: string;
+  readonly usage: string;
+  readonly summary: string;
+  readonly options: NonNullable<ParseArgsConfig['options']>;
+  run(
+    args: { values: Record<string, string | boolean | undefined>; positionals: string[] },
+    io: CommandIO,
+  ): Promise<number>;
+}

@@ -1,0 +1,171 @@
+import fc from 'fast-check';
+import { defaultConfigInput, parsePlatformConfig } from '../../../../functions/shared/config';
+import { ConfigError } from '../../../../functions/shared/errors';
+
+function problemsOf(input: unknown): string[] {
+  try {
+    parsePlatformConfig(input);
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('parsePlatformConfig', () => {
+  it('accepts the embedded default and keeps its demo domain and secondary', () => {
+    const config = parsePlatformConfig(defaultConfigInput);
+    expect(config.domain?.zoneName).toBe('example.com');
+    expect(config.failover.secondary?.kind).toBe('ipv4');
+    expect(config.loadBalancing.targetGroups.map((g) => g.name)).toEqual(['primary', 'canary']);
+  });
+
+  it('fills every default into an empty file', () => {
+    const config = parsePlatformConfig({});
+    expect(config.fleet).toMatchObject({ minCapacity: 2, maxCapacity: 10, warmupSeconds: 300 });
+    expect(config.loadBalancing.healthCheck).toMatchObject({ path: '/health', intervalSeconds: 15 });
+    expect(config.cache).toMatchObject({ port: 6380, evictionPolicy: 'allkeys-lru', replicas: 1 });
+    expect(config.alarms.alb5xxRatePercent).toEqual({
+      threshold: 5,
+      severity: 'critical',
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+    });
+    expect(config.domain).toBeUndefined();
+  });
+
+  it('keeps an alarm threshold the user sets while defaulting its severity', () => {
+    const config = parsePlatformConfig({ alarms: { asgCpuPercent: { threshold: 70 } } });
+    expect(config.alarms.asgCpuPercent).toMatchObject({ threshold: 70, severity: 'warning' });
+  });
+
+  it('names both fields and the value when max capacity is below min capacity', () => {
+    expect(problemsOf({ fleet: { minCapacity: 2, maxCapacity: 1 } })).toEqual([
+      'fleet.maxCapacity: must be ≥ fleet.minCapacity (2), got 1',
+    ]);
+  });
+
+  it('rejects a desired capacity outside the bounds', () => {
+    expect(problemsOf({ fleet: { minCapacity: 2, maxCapacity: 4, desiredCapacity: 5 } })).toEqual([
+      'fleet.desiredCapacity: must be between fleet.minCapacity (2) and fleet.maxCapacity (4), got 5',
+    ]);
+  });
+
+  it('rejects a health-check timeout that is not shorter than the interval', () => {
+    expect(
+      problemsOf({ loadBalancing: { healthCheck: { intervalSeconds: 10, timeoutSeconds: 10 } } }),
+    ).toEqual([
+      'loadBalancing.healthCheck.timeoutSeconds: must be < loadBalancing.healthCheck.intervalSeconds (10), got 10',
+    ]);
+  });
+
+  it('allows anomaly mitigation only with weighted_random', () => {
+    expect(problemsOf({ loadBalancing: { anomalyMitigation: true } })).toEqual([
+      'loadBalancing.anomalyMitigation: needs loadBalancing.algorithm "weighted_random", got "least_outstanding_requests"',
+    ]);
+    expect(
+      parsePlatformConfig({ loadBalancing: { algorithm: 'weighted_random', anomalyMitigation: true } })
+        .loadBalancing.anomalyMitigation,
+    ).toBe(true);
+  });
+
+  it('rejects slow start with weighted_random, which the ALB does not support', () => {
+    expect(problemsOf({ loadBalancing: { algorithm: 'weighted_random', slowStartSeconds: 60 } })[0]).toMatch(
+      /^loadBalancing\.slowStartSeconds: must be 0 with loadBalancing\.algorithm "weighted_random"/,
+    );
+  });
+
+  it('rejects a slow start between 1 and 29 seconds', () => {
+    expect(problemsOf({ loadBalancing: { slowStartSeconds: 10 } })).toEqual([
+      'loadBalancing.slowStartSeconds: must be 0 (off) or between 30 and 900, got 10',
+    ]);
+  });
+
+  it('rejects duplicate target group names and weights that are all zero', () => {
+    expect(
+      problemsOf({
+        loadBalancing: {
+          targetGroups: [
+            { name: 'a', weight: 0 },
+            { name: 'a', weight: 0 },
+          ],
+        },
+      }),
+    ).toEqual([
+      'loadBalancing.targetGroups[1].name: must be unique, got "a" twice',
+      'loadBalancing.targetGroups: must give at least one target group a weight > 0, got all 0',
+    ]);
+  });
+
+  it('needs a domain for a failover secondary', () => {
+    expect(problemsOf({ failover: { secondary: { kind: 'ipv4', addresses: ['192.0.2.1'] } } })).toEqual([
+      'failover.secondary: needs domain (the hosted zone the failover records go in), got no domain',
+    ]);
+  });
+
+  it('lists the allowed values of an enum and the value it got', () => {
+    expect(problemsOf({ cache: { evictionPolicy: 'lru' } })).toEqual([
+      'cache.evictionPolicy: expected one of "volatile-lru"|"allkeys-lru"|"volatile-lfu"|"allkeys-lfu"|"volatile-random"|"allkeys-random"|"volatile-ttl"|"noeviction", got "lru"',
+    ]);
+  });
+
+  it('names unknown fields at any depth', () => {
+    expect(problemsOf({ fleet: { minSize: 1 }, colour: 'blue' })).toEqual([
+      'fleet: unknown field "minSize"',
+      '(root): unknown field "colour"',
+    ]);
+  });
+
+  it('reports every problem of a file at once, with array indexes in the path', () => {
+    const problems = problemsOf({
+      cache: { port: 6379 },
+      failover: { healthCheckIntervalSeconds: 15 },
+      alerting: { critical: [{ protocol: 'email', endpoint: 'not-an-address' }] },
+    });
+    expect(problems).toEqual([
+      'cache.port: must not be the default Redis port 6379, got 6379',
+      'failover.healthCheckIntervalSeconds: must be 10 or 30, got 15',
+      'alerting.critical[0].endpoint: must be an e-mail address, got "not-an-address"',
+    ]);
+  });
+
+  it('requires a region, and zones of that region, when availability zones are named', () => {
+    expect(problemsOf({ network: { availabilityZones: ['eu-west-1a', 'eu-west-1b'] } })).toEqual([
+      'environment.region: must be set when network.availabilityZones names zones, got nothing',
+    ]);
+    expect(
+      problemsOf({
+        environment: { region: 'eu-west-1' },
+        network: { availabilityZones: ['eu-west-1a', 'us-east-1b'] },
+      }),
+    ).toEqual([
+      'network.availabilityZones: must be zones of environment.region (eu-west-1), got ["eu-west-1a","us-east-1b"]',
+    ]);
+  });
+
+  it('rejects an alarm that needs more breaching datapoints than it evaluates', () => {
+    expect(
+      problemsOf({
+        alarms: { redisEvictions: { threshold: 1, evaluationPeriods: 2, datapointsToAlarm: 3 } },
+      }),
+    ).toEqual([
+      'alarms.redisEvictions.datapointsToAlarm: must be ≤ alarms.redisEvictions.evaluationPeriods (2), got 3',
+    ]);
+  });
+
+  it('rejects a schedule that EventBridge would not accept', () => {
+    expect(problemsOf({ controlPlane: { schedules: { scaling: 'every minute' } } })[0]).toMatch(
+      /^controlPlane\.schedules\.scaling: must be an EventBridge schedule expression/,
+    );
+  });
+
+  it('accepts any fleet whose bounds are ordered and rejects any whose are not', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 1, max: 1000 }), (min, max) => {
+        const attempt = () => parsePlatformConfig({ fleet: { minCapacity: min, maxCapacity: max } });
+        if (max >= min) expect(attempt().fleet).toMatchObject({ minCapacity: min, maxCapacity: max });
+        else expect(attempt).toThrow(ConfigError);
+      }),
+    );
+  });
+});
