@@ -26,6 +26,7 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
+      testTimeout: 30_000,
       roots: ['<rootDir>/test/integration'],
       testMatch: ['**/*.test.ts'],
       globalSetup: '<rootDir>/test/integration/harness/global-setup.ts',

@@ -1,5 +1,13 @@
 import type { Command } from './command';
 import { configValidateCommand } from './config-validate';
+import { queriesAdviseCommand } from './queries-advise';
+import { queriesAnalyzeCommand } from './queries-analyze';
+import { scalingSimulateCommand } from './scaling-simulate';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: readonly Command[] = [configValidateCommand];
+export const commands: readonly Command[] = [
+  queriesAnalyzeCommand,
+  queriesAdviseCommand,
+  scalingSimulateCommand,
+  configValidateCommand,
+];

@@ -62,6 +62,9 @@ export const platformConfigSchema = platformConfigObject.superRefine((config, ct
       'needs domain (the hosted zone the failover records go in), got no domain',
     );
   }
+  if (config.environment.stage === 'prod' && !config.database.deletionProtection) {
+    issue(['database', 'deletionProtection'], 'must be true when environment.stage is "prod", got false');
+  }
   const zones = config.network.availabilityZones;
   if (zones && new Set(zones).size !== zones.length) {
     issue(['network', 'availabilityZones'], `must not repeat a zone, got ${JSON.stringify(zones)}`);

@@ -153,6 +153,12 @@ describe('parsePlatformConfig', () => {
     ]);
   });
 
+  it('keeps deletion protection on in production', () => {
+    expect(problemsOf({ environment: { stage: 'prod' }, database: { deletionProtection: false } })).toEqual([
+      'database.deletionProtection: must be true when environment.stage is "prod", got false',
+    ]);
+  });
+
   it('rejects a schedule that EventBridge would not accept', () => {
     expect(problemsOf({ controlPlane: { schedules: { scaling: 'every minute' } } })[0]).toMatch(
       /^controlPlane\.schedules\.scaling: must be an EventBridge schedule expression/,

@@ -1,0 +1,37 @@
+import type { PolicySet } from './policy-schema';
+import type { ScalingActivity } from './types';
+
+/** A cooldown in effect: when it started and how long it still runs. */
+export interface Cooldown {
+  readonly since: number;
+  readonly remainingSeconds: number;
+}
+
+/**
+ * The cooldown blocking `direction` at `now`, or `null`. Cooldowns come from the group's own
+ * scaling activities, so a change made by hand or by another policy counts too.
+ *
+ * - Scale-out waits `scaleOut.cooldownSeconds` after the last scale-out only: a scale-out right
+ *   after a scale-in is how the group recovers from a bad scale-in, and must stay fast.
+ * - Scale-in waits `scaleIn.cooldownSeconds` after the last activity in either direction, so
+ *   it never immediately undoes a scale-out whose instances the metrics have not yet seen.
+ */
+export function activeCooldown(
+  direction: 'out' | 'in',
+  activities: readonly ScalingActivity[],
+  behaviour: PolicySet['behaviour'],
+  now: number,
+): Cooldown | null {
+  const seconds =
+    direction === 'out' ? behaviour.scaleOut.cooldownSeconds : behaviour.scaleIn.cooldownSeconds;
+  let last: number | undefined;
+  for (const activity of activities) {
+    const change = activity.toCapacity - activity.fromCapacity;
+    const counts = direction === 'out' ? change > 0 : change !== 0;
+    if (counts && (last === undefined || activity.startTime > last)) last = activity.startTime;
+  }
+  if (last === undefined) return null;
+  const elapsed = now - last;
+  if (elapsed >= seconds * 1000) return null;
+  return { since: last, remainingSeconds: Math.ceil((seconds * 1000 - elapsed) / 1000) };
+}

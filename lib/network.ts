@@ -1,0 +1,156 @@
+import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { NetworkSettings } from '../functions/shared/config';
+
+/**
+ * Interface endpoints for the control-plane Lambdas that run in the VPC (health check, failover,
+ * slow-query analysis): they publish to SNS, read Secrets Manager, write CloudWatch metrics and read
+ * logs, assume roles through STS and query RDS and ElastiCache status. With endpoints these calls
+ * keep working when the AZ holding the only NAT gateway is the one that failed; anything else the
+ * functions call still leaves through NAT.
+ */
+export const DEFAULT_INTERFACE_ENDPOINTS: readonly ec2.InterfaceVpcEndpointAwsService[] = [
+  ec2.InterfaceVpcEndpointAwsService.SNS,
+  ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+  ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING,
+  ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+  ec2.InterfaceVpcEndpointAwsService.STS,
+  ec2.InterfaceVpcEndpointAwsService.RDS,
+  ec2.InterfaceVpcEndpointAwsService.ELASTICACHE,
+];
+
+export interface PlatformNetworkProps {
+  readonly settings: NetworkSettings;
+  /**
+   * AWS services reached through interface endpoints in the private-with-egress subnets. Each
+   * endpoint costs per AZ-hour, so trim the list when NAT egress is acceptable for a service.
+   * @default DEFAULT_INTERFACE_ENDPOINTS
+   */
+  readonly interfaceEndpoints?: readonly ec2.InterfaceVpcEndpointAwsService[];
+}
+
+/**
+ * The platform VPC: public subnets for the ALB and NAT, private subnets with egress for the fleet
+ * and the Lambdas, isolated subnets for Aurora and ElastiCache. All traffic is recorded in flow
+ * logs encrypted with a customer-managed key.
+ */
+export class PlatformNetwork extends Construct {
+  readonly vpc: ec2.Vpc;
+  readonly flowLogGroup: logs.LogGroup;
+  readonly flowLogKey: kms.Key;
+  /** Guards every interface endpoint: HTTPS from inside the VPC only. */
+  readonly endpointSecurityGroup: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: PlatformNetworkProps) {
+    super(scope, id);
+    const { settings } = props;
+    const endpoints = props.interfaceEndpoints ?? DEFAULT_INTERFACE_ENDPOINTS;
+    if (new Set(endpoints.map((e) => e.name)).size !== endpoints.length) {
+      throw new Error('PlatformNetwork interfaceEndpoints must not list the same service twice.');
+    }
+    if (!RETENTION_DAYS.has(settings.flowLogRetentionDays)) {
+      throw new Error(
+        `PlatformNetwork flowLogRetentionDays must be one of the CloudWatch Logs retention periods (${[...RETENTION_DAYS].join(', ')}), got ${settings.flowLogRetentionDays}.`,
+      );
+    }
+
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr(settings.cidr),
+      // Named zones keep synth lookup-free; without them the stack's two deploy-time AZs are used.
+      ...(settings.availabilityZones
+        ? { availabilityZones: [...settings.availabilityZones] }
+        : { maxAzs: 2 }),
+      natGateways: settings.natGateways,
+      subnetConfiguration: [
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false },
+        { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      ],
+      restrictDefaultSecurityGroup: true,
+    });
+
+    this.flowLogKey = new kms.Key(this, 'FlowLogKey', {
+      description: 'Encrypts the platform VPC flow logs',
+      enableKeyRotation: true,
+    });
+    // CloudWatch Logs encrypts with the key on the log group's behalf; the ARN condition keeps the
+    // grant to this account's log groups in this region.
+    this.flowLogKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': Stack.of(this).formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+
+    this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
+      encryptionKey: this.flowLogKey,
+      retention: settings.flowLogRetentionDays as logs.RetentionDays,
+    });
+    this.vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
+      trafficType: ec2.FlowLogTrafficType.ALL,
+    });
+
+    const dataSubnets = [
+      { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ];
+    this.vpc.addGatewayEndpoint('S3Endpoint', {
+      service: ec2.GatewayVpcEndpointAwsService.S3,
+      subnets: dataSubnets,
+    });
+    this.vpc.addGatewayEndpoint('DynamoDbEndpoint', {
+      service: ec2.GatewayVpcEndpointAwsService.DYNAMODB,
+      subnets: dataSubnets,
+    });
+
+    this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+      vpc: this.vpc,
+      description: 'HTTPS from the VPC to the AWS service interface endpoints',
+      allowAllOutbound: false,
+    });
+    // The configured CIDR rather than the VPC's attribute: same value, but readable at synth.
+    this.endpointSecurityGroup.addIngressRule(
+      ec2.Peer.ipv4(settings.cidr),
+      ec2.Port.tcp(443),
+      'HTTPS from inside the VPC',
+    );
+    for (const service of endpoints) {
+      this.vpc.addInterfaceEndpoint(endpointId(service), {
+        service,
+        subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        securityGroups: [this.endpointSecurityGroup],
+        open: false,
+        privateDnsEnabled: true,
+      });
+    }
+  }
+}
+
+/** The periods CloudWatch Logs accepts; the schema's 1-3653 range is wider than this set. */
+const RETENTION_DAYS: ReadonlySet<number> = new Set(
+  Object.values(logs.RetentionDays).filter(
+    (days): days is number => typeof days === 'number' && days !== logs.RetentionDays.INFINITE,
+  ),
+);
+
+/** `com.amazonaws.eu-west-1.secretsmanager` → `SecretsmanagerEndpoint`: stable across regions. */
+function endpointId(service: ec2.InterfaceVpcEndpointAwsService): string {
+  const short = service.shortName.replace(/[^A-Za-z0-9]/g, '');
+  return `${short.charAt(0).toUpperCase()}${short.slice(1)}Endpoint`;
+}

@@ -1,0 +1,129 @@
+import * as path from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ControlFunction, type ControlFunctionProps } from '../../lib/control-function';
+import { testStack } from '../support/cdk';
+
+const entry = path.join(__dirname, 'fixtures', 'echo-handler.ts');
+
+function build(extra: Partial<ControlFunctionProps> = {}) {
+  const stack = testStack();
+  const fn = new ControlFunction(stack, 'HealthCheck', {
+    entry,
+    serviceName: 'health-check',
+    timeout: Duration.seconds(55),
+    memorySize: 512,
+    logRetentionDays: 30,
+    ...extra,
+  });
+  return { stack, fn, template: Template.fromStack(stack) };
+}
+
+describe('ControlFunction', () => {
+  test('runs on the newest Node.js runtime on arm64 with the stated timeout and memory', () => {
+    const { template } = build();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Timeout: 55,
+      MemorySize: 512,
+    });
+  });
+
+  test('traces with X-Ray and grants the role to send traces', () => {
+    const { template } = build();
+    template.hasResourceProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'Active' } });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'] }),
+        ]),
+      },
+    });
+  });
+
+  test('sets source maps and the Powertools environment', () => {
+    const { template } = build({ logLevel: 'DEBUG', environment: { TABLE_NAME: 'state' } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: {
+          TABLE_NAME: 'state',
+          NODE_OPTIONS: '--enable-source-maps',
+          POWERTOOLS_SERVICE_NAME: 'health-check',
+          POWERTOOLS_METRICS_NAMESPACE: 'MisyBot/HA',
+          POWERTOOLS_LOG_LEVEL: 'DEBUG',
+        },
+      },
+    });
+  });
+
+  test('logs to its own log group with the configured retention', () => {
+    const { stack, fn, template } = build({ logRetentionDays: 14 });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 14 });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      LoggingConfig: { LogGroup: stack.resolve(fn.functionLogGroup.logGroupName) },
+    });
+  });
+
+  test('sends failed asynchronous invocations to an encrypted, TLS-only queue after the configured retries', () => {
+    const { stack, fn, template } = build({ retryAttempts: 1 });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: stack.resolve(fn.functionName),
+      MaximumRetryAttempts: 1,
+      DestinationConfig: { OnFailure: { Destination: stack.resolve(fn.failureQueue.queueArn) } },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1209600,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['sqs:SendMessage']),
+            Resource: stack.resolve(fn.failureQueue.queueArn),
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('retries twice by default and reserves concurrency only when asked', () => {
+    const plain = build();
+    plain.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
+    plain.template.hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: Match.absent(),
+    });
+    build({ reservedConcurrentExecutions: 1 }).template.hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: 1,
+    });
+  });
+
+  test('rejects a retention CloudWatch Logs does not offer', () => {
+    expect(() => build({ logRetentionDays: 45 })).toThrow(
+      /logRetentionDays must be a value CloudWatch Logs accepts/,
+    );
+  });
+
+  test('rejects more than two asynchronous retries', () => {
+    expect(() => build({ retryAttempts: 3 })).toThrow(/retryAttempts must be 0, 1 or 2/);
+  });
+
+  test('rejects environment variables that would override its own', () => {
+    expect(() => build({ environment: { POWERTOOLS_LOG_LEVEL: 'DEBUG' } })).toThrow(
+      /environment must not set POWERTOOLS_LOG_LEVEL/,
+    );
+  });
+
+  test('rejects subnets without a VPC', () => {
+    expect(() => build({ vpcSubnets: { subnetGroupName: 'Private' } })).toThrow(/need vpc/);
+  });
+});

@@ -1,0 +1,179 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { type PlatformConfigInput, parsePlatformConfig } from '../../functions/shared/config';
+import { PlatformDatabase, type PlatformDatabaseProps } from '../../lib/database';
+import { testStack } from '../support/cdk';
+
+function build(database: PlatformConfigInput['database'] = {}, extra: Partial<PlatformDatabaseProps> = {}) {
+  const stack = testStack();
+  const vpc = new Vpc(stack, 'Vpc', {
+    maxAzs: 2,
+    subnetConfiguration: [
+      { name: 'Public', subnetType: SubnetType.PUBLIC },
+      { name: 'Private', subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+      { name: 'Isolated', subnetType: SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
+  const settings = parsePlatformConfig({ database }).database;
+  const db = new PlatformDatabase(stack, 'Database', { vpc, settings, ...extra });
+  let synthesized: Template | undefined;
+  const template = () => {
+    synthesized ??= Template.fromStack(stack);
+    return synthesized;
+  };
+  return { stack, vpc, db, template };
+}
+
+describe('PlatformDatabase', () => {
+  test('runs the configured Aurora PostgreSQL version with a writer and the configured readers', () => {
+    const { template } = build({ engineVersion: '16.4', instanceClass: 'r7g.xlarge', readers: 2 });
+    template().hasResourceProperties('AWS::RDS::DBCluster', {
+      Engine: 'aurora-postgresql',
+      EngineVersion: '16.4',
+      DatabaseName: 'misybot',
+    });
+    template().resourceCountIs('AWS::RDS::DBInstance', 3);
+    const instances = Object.values(template().findResources('AWS::RDS::DBInstance'));
+    for (const instance of instances) {
+      expect(instance.Properties).toMatchObject({
+        DBInstanceClass: 'db.r7g.xlarge',
+        EnablePerformanceInsights: true,
+        MonitoringInterval: 60,
+        PubliclyAccessible: false,
+      });
+    }
+  });
+
+  test('encrypts storage and Performance Insights with its own rotating key', () => {
+    const { stack, db, template } = build();
+    const keyArn = stack.resolve(db.key.keyArn);
+    template().hasResourceProperties('AWS::RDS::DBCluster', { StorageEncrypted: true, KmsKeyId: keyArn });
+    template().hasResourceProperties('AWS::RDS::DBInstance', { PerformanceInsightsKMSKeyId: keyArn });
+    template().hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  test('preloads pg_stat_statements, logs statements slower than the threshold and forces SSL', () => {
+    const { template } = build({ slowQueryThresholdMs: 250 });
+    template().hasResourceProperties('AWS::RDS::DBClusterParameterGroup', {
+      Family: 'aurora-postgresql15',
+      Parameters: {
+        shared_preload_libraries: 'pg_stat_statements',
+        'pg_stat_statements.track': 'all',
+        log_min_duration_statement: '250',
+        'rds.force_ssl': '1',
+      },
+    });
+  });
+
+  test('enables IAM authentication, deletion protection and the configured backup retention', () => {
+    const { template } = build({ backupRetentionDays: 14 });
+    template().hasResourceProperties('AWS::RDS::DBCluster', {
+      EnableIAMDatabaseAuthentication: true,
+      DeletionProtection: true,
+      BackupRetentionPeriod: 14,
+      EnableCloudwatchLogsExports: ['postgresql'],
+    });
+  });
+
+  test('deletion protection follows the configuration', () => {
+    const { template } = build({ deletionProtection: false });
+    template().hasResourceProperties('AWS::RDS::DBCluster', { DeletionProtection: false });
+  });
+
+  test('creates the postgresql log group with a retention before the cluster', () => {
+    const { db, template } = build({}, { clusterIdentifier: 'misybot-aurora' });
+    expect(db.clusterIdentifier).toBe('misybot-aurora');
+    template().hasResourceProperties('AWS::RDS::DBCluster', { DBClusterIdentifier: 'misybot-aurora' });
+    const logGroups = template().findResources('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: '/aws/rds/cluster/misybot-aurora/postgresql', RetentionInDays: 30 },
+    });
+    const [logGroupId] = Object.keys(logGroups);
+    expect(logGroupId).toBeDefined();
+    template().hasResource('AWS::RDS::DBCluster', { DependsOn: Match.arrayWith([logGroupId]) });
+  });
+
+  test('derives a valid cluster identifier from the construct path by default', () => {
+    const { db } = build();
+    expect(db.clusterIdentifier).toMatch(/^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$/);
+  });
+
+  test('rotates the generated postgres secret on the configured schedule from subnets with egress', () => {
+    const { stack, vpc, db, template } = build({ secretRotationDays: 10 });
+    template().hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"postgres"}' }),
+    });
+    template().hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      SecretId: stack.resolve(db.secret.secretArn),
+      RotationRules: { ScheduleExpression: 'rate(10 days)' },
+    });
+    template().hasResourceProperties('AWS::Serverless::Application', {
+      Parameters: Match.objectLike({
+        vpcSubnetIds: stack.resolve(vpc.privateSubnets.map((s) => s.subnetId).join(',')),
+      }),
+    });
+  });
+
+  test('fronts the cluster with an RDS Proxy that requires TLS and IAM authentication', () => {
+    const { stack, db, template } = build();
+    template().hasResourceProperties('AWS::RDS::DBProxy', {
+      EngineFamily: 'POSTGRESQL',
+      RequireTLS: true,
+      Auth: [Match.objectLike({ IAMAuth: 'REQUIRED', SecretArn: stack.resolve(db.secret.secretArn) })],
+    });
+  });
+
+  test('sizes the proxy pool from the configuration', () => {
+    const { template } = build({
+      proxy: {
+        maxConnectionsPercent: 75,
+        maxIdleConnectionsPercent: 25,
+        connectionBorrowTimeoutSeconds: 30,
+        idleClientTimeoutSeconds: 900,
+      },
+    });
+    template().hasResourceProperties('AWS::RDS::DBProxy', { IdleClientTimeout: 900 });
+    template().hasResourceProperties('AWS::RDS::DBProxyTargetGroup', {
+      ConnectionPoolConfigurationInfo: {
+        MaxConnectionsPercent: 75,
+        MaxIdleConnectionsPercent: 25,
+        ConnectionBorrowTimeout: 30,
+      },
+    });
+  });
+
+  test('places the cluster and the proxy in the isolated subnets', () => {
+    const { stack, vpc, template } = build();
+    const isolated = stack.resolve(vpc.isolatedSubnets.map((s) => s.subnetId));
+    template().hasResourceProperties('AWS::RDS::DBSubnetGroup', { SubnetIds: isolated });
+    template().hasResourceProperties('AWS::RDS::DBProxy', { VpcSubnetIds: isolated });
+  });
+
+  test('allowFrom lets a peer reach the proxy on 5432', () => {
+    const { stack, vpc, db, template } = build();
+    const fleet = new SecurityGroup(stack, 'Fleet', { vpc });
+    db.allowFrom(fleet);
+    template().hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 5432,
+      ToPort: 5432,
+      GroupId: stack.resolve(db.connections.securityGroups[0]!.securityGroupId),
+      SourceSecurityGroupId: stack.resolve(fleet.securityGroupId),
+    });
+  });
+
+  test('rejects more idle connections than connections', () => {
+    expect(() => build({ proxy: { maxConnectionsPercent: 40, maxIdleConnectionsPercent: 60 } })).toThrow(
+      /maxIdleConnectionsPercent \(60\) must not exceed settings.proxy.maxConnectionsPercent \(40\)/,
+    );
+  });
+
+  test('rejects DESTROY while deletion protection is on', () => {
+    expect(() => build({}, { removalPolicy: RemovalPolicy.DESTROY })).toThrow(
+      /while settings.deletionProtection is on/,
+    );
+  });
+
+  test('rejects an invalid cluster identifier', () => {
+    expect(() => build({}, { clusterIdentifier: 'Misy--Bot' })).toThrow(/clusterIdentifier must be/);
+  });
+});

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+
+/** One unacknowledged cdk-nag finding: the rule and where it fired. */
+export interface NagFinding {
+  readonly rule: string;
+  readonly path: string;
+}
+
+/**
+ * Synthesises `app` with the AwsSolutions pack, as bin/app.ts does, and returns every finding
+ * that is not acknowledged (errors and warnings alike). An app with findings fails synthesis,
+ * so the report is read from the cloud assembly either way.
+ */
+export function awsSolutionsFindings(app: App): NagFinding[] {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  try {
+    app.synth();
+  } catch (error) {
+    if (!/Validation failed/.test((error as Error).message)) throw error;
+  }
+  const report = JSON.parse(readFileSync(join(app.outdir, 'validation-report.json'), 'utf8')) as {
+    pluginReports: { violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[] }[];
+  };
+  // The report also carries the app's own acknowledgeable warnings (`Annotation::…`), which are
+  // asserted where they are meant to appear.
+  return report.pluginReports.flatMap((plugin) =>
+    plugin.violations
+      .filter((violation) => violation.ruleName.startsWith('AwsSolutions-'))
+      .flatMap((violation) =>
+        violation.violatingConstructs.map((c) => ({ rule: violation.ruleName, path: c.constructPath })),
+      ),
+  );
+}
