@@ -88,7 +88,8 @@ export class PlatformCache extends Construct {
     });
     Validations.of(this.authSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Secrets Manager has no managed rotation for ElastiCache AUTH tokens (it needs ModifyReplicationGroup with the ROTATE strategy); the 64-character token is readable only by roles granted it and is rotated by a token-update deploy.',
+      reason:
+        'Secrets Manager has no managed rotation for ElastiCache AUTH tokens (it needs ModifyReplicationGroup with the ROTATE strategy); the 64-character token is readable only by roles granted it and is rotated by a token-update deploy.',
     });
 
     const securityGroup = new SecurityGroup(this, 'SecurityGroup', {
