@@ -1,5 +1,6 @@
 import type { Command } from './command';
 import { configValidateCommand } from './config-validate';
+import { healthCheckCommand } from './health-check';
 import { queriesAdviseCommand } from './queries-advise';
 import { queriesAnalyzeCommand } from './queries-analyze';
 import { scalingSimulateCommand } from './scaling-simulate';
@@ -9,5 +10,6 @@ export const commands: readonly Command[] = [
   queriesAnalyzeCommand,
   queriesAdviseCommand,
   scalingSimulateCommand,
+  healthCheckCommand,
   configValidateCommand,
 ];

@@ -279,6 +279,21 @@ export const failoverSchema = z.strictObject({
   maxAutomaticFailoversPerHour: int(0, 60).default(2),
   /** @default 10 */
   maxReplicaLagSeconds: int(0, 3600).default(10),
+  /** Consecutive healthy checks of the primary before failback. @default 3 */
+  recoveryConsecutiveChecks: int(1, 100).default(3),
+  /** Automatic failovers start at least this long after the previous switch. @default 600 */
+  minSecondsBetweenFailovers: int(0, 86400).default(600),
+  /** A standby needs at least this fraction of the primary's capacity. @default 0.5 */
+  standbyCapacityFraction: z.number().min(0).max(1).default(0.5),
+  /** Deadline of each failover action, waits included. @default 300 */
+  actionTimeoutSeconds: int(10, 840).default(300),
+  /** ElastiCache TestFailover calls allowed per rolling 24 hours (AWS caps them per account). @default 5 */
+  maxTestFailoversPer24Hours: int(0, 15).default(5),
+  /** The Aurora reader to promote when it passes the pre-checks; otherwise the one with the lowest lag. */
+  preferredDatabaseTarget: z
+    .string()
+    .regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'must be a DB instance identifier')
+    .optional(),
 });
 
 const subscriptionSchema = z.discriminatedUnion('protocol', [

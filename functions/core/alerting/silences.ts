@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/**
+ * Silences (an operator mutes alerts matching some labels until a time) and holds (another engine
+ * is already acting on a component: a failover or a scale-out). Both are read from the state table.
+ */
+
+const validRegex = z.string().refine((source) => {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a valid regular expression');
+
+export const matcherSchema = z.discriminatedUnion('op', [
+  z.strictObject({ label: z.string().min(1), op: z.enum(['=', '!=']), value: z.string() }),
+  z.strictObject({ label: z.string().min(1), op: z.enum(['=~', '!~']), value: validRegex }),
+]);
+/** Alertmanager-style matcher; regular expressions are anchored at both ends. */
+export type Matcher = z.infer<typeof matcherSchema>;
+
+export const silenceSchema = z
+  .strictObject({
+    id: z.string().min(1),
+    matchers: z
+      .array(matcherSchema)
+      .min(1, 'must hold at least one matcher (a silence of everything is refused)'),
+    startsAt: z.number().int(),
+    endsAt: z.number().int(),
+    createdBy: z.string().min(1),
+    comment: z.string().min(1),
+  })
+  .refine((silence) => silence.endsAt > silence.startsAt, {
+    message: 'must end after it starts',
+    path: ['endsAt'],
+  });
+/** Alerts matching every matcher are not sent between `startsAt` and `endsAt`. */
+export type Silence = z.infer<typeof silenceSchema>;
+
+export const holdReasonSchema = z.enum(['failover', 'scale-out']);
+export type HoldReason = z.infer<typeof holdReasonSchema>;
+
+export const holdSchema = z.strictObject({
+  component: z.string().min(1),
+  reason: holdReasonSchema,
+  startedAt: z.number().int(),
+  /** The hold lapses at this time even if its engine never clears it. */
+  until: z.number().int(),
+  setBy: z.string().optional(),
+});
+/** While a hold is active, the component's symptom alerts are held and summarised afterwards. */
+export type Hold = z.infer<typeof holdSchema>;
+
+/** An alert's labels; a label may hold several values (e.g. every failing `check`). */
+export type AlertLabels = Readonly<Record<string, string | readonly string[]>>;
+
+/** True when the label set satisfies the matcher. A missing label is the empty string. */
+export function matches(matcher: Matcher, labels: AlertLabels): boolean {
+  const raw = labels[matcher.label];
+  const values: readonly string[] = raw === undefined ? [''] : typeof raw === 'string' ? [raw] : raw;
+  switch (matcher.op) {
+    case '=':
+      return values.includes(matcher.value);
+    case '!=':
+      return !values.includes(matcher.value);
+    case '=~': {
+      const pattern = new RegExp(`^(?:${matcher.value})$`);
+      return values.some((value) => pattern.test(value));
+    }
+    case '!~': {
+      const pattern = new RegExp(`^(?:${matcher.value})$`);
+      return !values.some((value) => pattern.test(value));
+    }
+  }
+}
+
+/** The first silence active at `now` whose matchers all match, if any. */
+export function activeSilence(
+  silences: readonly Silence[],
+  labels: AlertLabels,
+  now: number,
+): Silence | undefined {
+  return silences.find(
+    (silence) =>
+      silence.startsAt <= now &&
+      now < silence.endsAt &&
+      silence.matchers.every((matcher) => matches(matcher, labels)),
+  );
+}
+
+/** The hold active on `component` at `now`, if any. */
+export function activeHold(holds: readonly Hold[], component: string, now: number): Hold | undefined {
+  return holds.find((hold) => hold.component === component && hold.startedAt <= now && now < hold.until);
+}

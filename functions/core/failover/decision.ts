@@ -1,0 +1,77 @@
+import type { GuardCheck } from './guards';
+import type { ActionRecord, FailoverAction, FailoverState, HealthSnapshot, Incident, Phase } from './types';
+
+/** An operator's command, from the admin API. */
+export type Command = 'failover' | 'failback' | 'drill';
+
+/** What the state machine reacts to. Every trigger carries the latest health snapshot. */
+export type DecisionInput =
+  | {
+      /** One health check's observation (the health engine's verdict for this component). */
+      readonly kind: 'health';
+      readonly eventId: string;
+      readonly health: HealthSnapshot;
+    }
+  | {
+      /** A CloudWatch alarm on the primary changed state; `ALARM` counts as a confirmed failure. */
+      readonly kind: 'alarm';
+      readonly eventId: string;
+      readonly alarmName: string;
+      readonly alarmState: 'ALARM' | 'OK';
+      readonly health: HealthSnapshot;
+    }
+  | {
+      readonly kind: 'command';
+      readonly eventId: string;
+      readonly command: Command;
+      /** Produce the plan, execute nothing, change nothing. */
+      readonly dryRun: boolean;
+      readonly reason: string;
+      readonly requestedBy: string;
+      /** The standby to fail over to; the best passing one when absent. */
+      readonly target?: string;
+      readonly health: HealthSnapshot;
+    }
+  | {
+      /** The results of executing the operation's plan, in order. */
+      readonly kind: 'outcome';
+      readonly operationId: string;
+      readonly results: readonly ActionRecord[];
+    };
+
+/**
+ * What the decision amounts to:
+ * - `unchanged`: nothing to do and nothing to save;
+ * - `updated`: counters or phase changed, no operation;
+ * - `started`: an operation is persisted in `next.operation` and its plan must run;
+ * - `blocked`: a guard refused (see `checks`);
+ * - `busy`: another run's operation holds the lease;
+ * - `rejected`: the command makes no sense in this phase;
+ * - `dry-run`: the plan a command would run, with `next` equal to the input state;
+ * - `completed` / `failed`: the outcome of an operation was applied.
+ */
+export type Verdict =
+  | 'unchanged'
+  | 'updated'
+  | 'started'
+  | 'blocked'
+  | 'busy'
+  | 'rejected'
+  | 'dry-run'
+  | 'completed'
+  | 'failed';
+
+/** The state machine's answer: the next state and the plan to run, never a side effect. */
+export interface Decision {
+  readonly verdict: Verdict;
+  readonly next: FailoverState;
+  /** The operation's actions first, then the alerts to send; empty when there is nothing to do. */
+  readonly plan: readonly FailoverAction[];
+  readonly checks: readonly GuardCheck[];
+  /** One sentence for logs and the API. */
+  readonly reason: string;
+  /** The phase a dry-run would have moved to. */
+  readonly wouldBe?: Phase;
+  /** An incident that closed with this decision, to be kept in the audit trail. */
+  readonly closedIncident?: Incident;
+}

@@ -1,0 +1,162 @@
+import { z } from 'zod';
+
+/**
+ * The check kinds a health-check config can declare. Fields shared by every kind (id, component,
+ * thresholds, timeout) are here; the defaults they fall back to live in `health-config.ts`.
+ */
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+const checkId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be 1-64 lower-case letters, digits, ".", "_" or "-"');
+
+/** A component id, e.g. `api`, `database`; checks roll up into components. */
+export const componentId = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9-]{0,39}$/,
+    'must start with a letter and hold at most 40 lower-case letters, digits or "-"',
+  );
+
+/** HTTP status codes in ALB matcher syntax: `200`, `200-299`, `200-299,301`. */
+export const statusMatcher = z
+  .string()
+  .regex(
+    /^[1-5]\d\d(-[1-5]\d\d)?(,[1-5]\d\d(-[1-5]\d\d)?)*$/,
+    'must be HTTP codes such as "200", "200-299" or "200-299,301"',
+  );
+
+const common = {
+  id: checkId,
+  component: componentId,
+  /** Shown in alerts; left out, the id is used. */
+  description: z.string().min(1).max(200).optional(),
+  /** Unhealthy on its own makes the component `down`, not just `degraded`. @default false */
+  critical: z.boolean().default(false),
+  /** Per-probe timeout; left out, `defaults.timeoutMs`. */
+  timeoutMs: int(100, 60_000).optional(),
+  /** Consecutive failures before `unhealthy`; left out, `defaults.failureThreshold`. */
+  failureThreshold: int(1, 20).optional(),
+  /** Consecutive successes before `healthy`; left out, `defaults.successThreshold`. */
+  successThreshold: int(1, 20).optional(),
+};
+
+const validRegex = z.string().refine((source) => {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a valid JavaScript regular expression');
+
+export const httpCheckSchema = z
+  .strictObject({
+    ...common,
+    kind: z.literal('http'),
+    url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
+    /** @default 'GET' */
+    method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS']).default('GET'),
+    /** @default {} */
+    headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name'), z.string()).default({}),
+    /** Request body, sent as is (POST/PUT). */
+    body: z.string().max(65_536).optional(),
+    /** @default '200-299' */
+    expectedStatus: statusMatcher.default('200-299'),
+    /** The response body must contain this text (within the first `maxBodyBytes`). */
+    bodyContains: z.string().min(1).optional(),
+    /** The response body must match this regular expression (within the first `maxBodyBytes`). */
+    bodyMatches: validRegex.optional(),
+    /** Bytes of body read for the body expectations; more is not read. @default 65536 */
+    maxBodyBytes: int(1, 10 * 1024 * 1024).default(65_536),
+    /** HTTPS only: warn when the server certificate expires within this many days. @default 14 */
+    tlsExpiryWarningDays: int(0, 365).default(14),
+  })
+  .refine((check) => !(check.bodyContains !== undefined && check.bodyMatches !== undefined), {
+    message: 'must set at most one of bodyContains and bodyMatches',
+    path: ['bodyMatches'],
+  });
+
+export const tcpCheckSchema = z.strictObject({
+  ...common,
+  kind: z.literal('tcp'),
+  host: z.string().min(1).max(253),
+  port: int(1, 65_535),
+});
+
+export const albTargetHealthCheckSchema = z.strictObject({
+  ...common,
+  kind: z.literal('alb-target-health'),
+  targetGroupArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[A-Za-z0-9-]+\/[0-9a-f]+$/,
+      'must be a target group ARN',
+    ),
+  /** @default 1 */
+  minHealthy: int(0, 1000).default(1),
+});
+
+export const auroraCheckSchema = z.strictObject({
+  ...common,
+  kind: z.literal('aurora'),
+  clusterId: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'must be a DB cluster identifier'),
+  /** Readers lagging more than this make the check warn. @default 1000 */
+  maxReplicaLagMs: int(0, 3_600_000).default(1000),
+});
+
+export const elasticacheCheckSchema = z.strictObject({
+  ...common,
+  kind: z.literal('elasticache'),
+  replicationGroupId: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,39}$/, 'must be a replication group id'),
+});
+
+export const lambdaErrorsCheckSchema = z.strictObject({
+  ...common,
+  kind: z.literal('lambda-errors'),
+  functionName: z.string().regex(/^[a-zA-Z0-9-_]{1,64}$/, 'must be a Lambda function name'),
+  /** More errors than this within the window fail the check. @default 0 */
+  maxErrors: int(0, 1_000_000).default(0),
+  /** @default 5 */
+  windowMinutes: int(1, 60).default(5),
+});
+
+/** Every check kind, discriminated by `kind`. */
+export const checkSchema = z.discriminatedUnion('kind', [
+  httpCheckSchema,
+  tcpCheckSchema,
+  albTargetHealthCheckSchema,
+  auroraCheckSchema,
+  elasticacheCheckSchema,
+  lambdaErrorsCheckSchema,
+]);
+
+// Distributes over the union so each kind keeps its own fields.
+type Resolved<T> = T extends unknown
+  ? Omit<T, 'timeoutMs' | 'failureThreshold' | 'successThreshold'> & {
+      readonly timeoutMs: number;
+      readonly failureThreshold: number;
+      readonly successThreshold: number;
+    }
+  : never;
+
+/** A check as written in the file, before defaults are applied. */
+export type CheckDefinition = z.output<typeof checkSchema>;
+/** A check with its thresholds and timeout resolved from the file's defaults. */
+export type HealthCheck = Resolved<CheckDefinition>;
+export type CheckKind = HealthCheck['kind'];
+export type HttpCheck = Extract<HealthCheck, { kind: 'http' }>;
+export type TcpCheck = Extract<HealthCheck, { kind: 'tcp' }>;
+export type AlbTargetHealthCheck = Extract<HealthCheck, { kind: 'alb-target-health' }>;
+export type AuroraCheck = Extract<HealthCheck, { kind: 'aurora' }>;
+export type ElasticacheCheck = Extract<HealthCheck, { kind: 'elasticache' }>;
+export type LambdaErrorsCheck = Extract<HealthCheck, { kind: 'lambda-errors' }>;
+
+/** True when `status` is one of the codes `matcher` (ALB syntax, e.g. `200-299,301`) accepts. */
+export function statusMatches(matcher: string, status: number): boolean {
+  return matcher.split(',').some((part) => {
+    const [low, high = low] = part.split('-').map(Number);
+    return low !== undefined && high !== undefined && status >= low && status <= high;
+  });
+}

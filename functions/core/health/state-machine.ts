@@ -1,0 +1,129 @@
+import type { CheckResult } from './probe';
+
+/** What the thresholds say about a check. */
+export type SettledStatus = 'unknown' | 'healthy' | 'unhealthy';
+
+/** A check's status: the settled one, or `flapping` while it changes too often to alert on. */
+export type CheckStatus = SettledStatus | 'flapping';
+
+/** How a check's results turn into a status. */
+export interface StatePolicy {
+  readonly failureThreshold: number;
+  readonly successThreshold: number;
+  /** Settled-status changes within `flapWindowMs` that make the check `flapping`. */
+  readonly flapTransitions: number;
+  readonly flapWindowMs: number;
+  /** Inconclusive results in a row before the check becomes `unknown`. @default failureThreshold */
+  readonly unknownAfter?: number;
+}
+
+/** A check's state between rounds; `version` guards the conditional write in the state table. */
+export interface CheckState {
+  readonly checkId: string;
+  readonly status: CheckStatus;
+  readonly settled: SettledStatus;
+  /** Clock time the status last changed. */
+  readonly since: number;
+  readonly consecutiveFailures: number;
+  readonly consecutiveSuccesses: number;
+  readonly consecutiveUnknown: number;
+  /** Times of the settled-status changes still inside the flap window. */
+  readonly transitions: readonly number[];
+  /** The round whose result this state includes, so re-applying a round changes nothing. */
+  readonly lastRoundId?: string;
+  readonly lastResult?: Pick<CheckResult, 'status' | 'latencyMs' | 'error' | 'warning'> & {
+    readonly at: number;
+  };
+  readonly version: number;
+}
+
+/** A change of a check's status. */
+export interface CheckTransition {
+  readonly checkId: string;
+  readonly from: CheckStatus;
+  readonly to: CheckStatus;
+  readonly at: number;
+}
+
+/** The state of a check never seen before. */
+export function initialCheckState(checkId: string, now: number): CheckState {
+  return {
+    checkId,
+    status: 'unknown',
+    settled: 'unknown',
+    since: now,
+    consecutiveFailures: 0,
+    consecutiveSuccesses: 0,
+    consecutiveUnknown: 0,
+    transitions: [],
+    version: 0,
+  };
+}
+
+/**
+ * Folds one round's result into a check's state. The status changes only when a threshold is
+ * crossed; a check whose settled status changes `flapTransitions` times within the window
+ * becomes `flapping` and stays so until a whole window passes without a transition, so it is
+ * reported once per window at most. The returned state keeps the input's `version`; the store
+ * bumps it on write.
+ */
+export function advanceCheckState(
+  previous: CheckState | undefined,
+  result: Pick<CheckResult, 'checkId' | 'status' | 'latencyMs' | 'error' | 'warning'>,
+  policy: StatePolicy,
+  roundId: string,
+  now: number,
+): { state: CheckState; transition?: CheckTransition } {
+  const state = previous ?? initialCheckState(result.checkId, now);
+  if (state.lastRoundId === roundId) return { state };
+
+  const up = result.status === 'up';
+  const down = result.status === 'down';
+  const consecutiveSuccesses = up ? state.consecutiveSuccesses + 1 : down ? 0 : state.consecutiveSuccesses;
+  const consecutiveFailures = down ? state.consecutiveFailures + 1 : up ? 0 : state.consecutiveFailures;
+  const consecutiveUnknown = up || down ? 0 : state.consecutiveUnknown + 1;
+
+  let settled = state.settled;
+  if (up && consecutiveSuccesses >= policy.successThreshold) settled = 'healthy';
+  else if (down && consecutiveFailures >= policy.failureThreshold) settled = 'unhealthy';
+  else if (!up && !down && consecutiveUnknown >= (policy.unknownAfter ?? policy.failureThreshold))
+    settled = 'unknown';
+
+  // Every settled change counts, `unknown` included, so a check alternating between failing and
+  // unknowable cannot page on each return to `unhealthy`.
+  const flipped = settled !== state.settled;
+  const transitions = [...(flipped ? [...state.transitions, now] : state.transitions)].filter(
+    (at) => at > now - policy.flapWindowMs,
+  );
+  const lastFlip = flipped ? now : state.transitions.at(-1);
+
+  let status: CheckStatus;
+  if (state.status === 'flapping') {
+    const quiet = lastFlip === undefined || now - lastFlip >= policy.flapWindowMs;
+    status = quiet ? settled : 'flapping';
+  } else {
+    status = transitions.length >= policy.flapTransitions ? 'flapping' : settled;
+  }
+
+  const next: CheckState = {
+    checkId: state.checkId,
+    status,
+    settled,
+    since: status === state.status ? state.since : now,
+    consecutiveFailures,
+    consecutiveSuccesses,
+    consecutiveUnknown,
+    transitions,
+    lastRoundId: roundId,
+    lastResult: {
+      status: result.status,
+      latencyMs: result.latencyMs,
+      at: now,
+      ...(result.error === undefined ? {} : { error: result.error }),
+      ...(result.warning === undefined ? {} : { warning: result.warning }),
+    },
+    version: state.version,
+  };
+  if (status === state.status) return { state: next };
+  return { state: next, transition: { checkId: state.checkId, from: state.status, to: status, at: now } };
+}

@@ -1,0 +1,114 @@
+import { type CodecName, isCodecAvailable } from './compression';
+import { CacheConfigError } from './errors';
+import { jsonSerializer, type Serializer } from './serializers';
+
+/** When and how values are compressed. */
+export interface CompressionOptions {
+  /** @default 'gzip' */
+  readonly codec?: CodecName;
+  /** Serialised values smaller than this are stored as they are. @default 1024 */
+  readonly thresholdBytes?: number;
+  /** Codec-specific level; gzip/deflate 1-9, brotli 0-11, zstd 1-22. @default gzip/deflate 6, brotli 5 */
+  readonly level?: number;
+}
+
+/** The cross-instance loader lock of `getOrSet`: one loader per key per cluster. */
+export interface LockOptions {
+  /** How long the lock lives if its holder dies; make it longer than the slowest loader. @default 10000 */
+  readonly ttlMs?: number;
+  /** How long other instances wait for the holder's value before loading themselves. @default 5000 */
+  readonly waitMs?: number;
+  /** How often a waiting instance looks for the value. @default 25 */
+  readonly pollMs?: number;
+}
+
+/**
+ * Behaviour of one namespace. Set defaults for all in `CacheOptions.defaults` and override per name
+ * in `CacheOptions.namespaces`.
+ */
+export interface NamespaceOptions {
+  /** How long a value is fresh. @default 300000 (the platform's `cache.defaultTtlSeconds`) */
+  readonly ttlMs?: number;
+  /** Each write shortens `ttlMs` by a random fraction up to this, so keys written together expire apart. @default 0.1 */
+  readonly jitter?: number;
+  /** After the fresh TTL, serve the stale value at once and refresh it in the background for this long. @default 0 */
+  readonly staleWhileRevalidateMs?: number;
+  /** After the fresh TTL, serve the stale value for this long when the loader fails. @default 0 */
+  readonly graceMs?: number;
+  /** @default jsonSerializer */
+  readonly serializer?: Serializer;
+  /** `false` turns compression off. @default { codec: 'gzip', thresholdBytes: 1024 } */
+  readonly compression?: CompressionOptions | false;
+  /** `true` for the defaults. @default false (single-flight within the process only) */
+  readonly lock?: LockOptions | boolean;
+}
+
+/** {@link NamespaceOptions} with every default filled in. */
+export interface ResolvedNamespaceOptions {
+  readonly ttlMs: number;
+  readonly jitter: number;
+  readonly staleWhileRevalidateMs: number;
+  readonly graceMs: number;
+  readonly serializer: Serializer;
+  readonly compression: Required<Omit<CompressionOptions, 'level'>> & { readonly level: number | undefined };
+  readonly lock: Required<LockOptions> | undefined;
+}
+
+function check(option: string, value: number, min: number, max: number): number {
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new CacheConfigError(option, `${value} is outside ${min}..${max}`);
+  }
+  return value;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * Merges `overrides` over `defaults` over the library defaults and validates the result.
+ * @throws CacheConfigError naming the option (`namespaces.<name>.<option>`).
+ */
+export function resolveNamespaceOptions(
+  name: string,
+  defaults: NamespaceOptions = {},
+  overrides: NamespaceOptions = {},
+): ResolvedNamespaceOptions {
+  const o = { ...defaults, ...overrides };
+  const at = (option: string) => `namespaces.${name}.${option}`;
+  const compression = o.compression === false ? { codec: 'none' as const } : (o.compression ?? {});
+  const codec = compression.codec ?? 'gzip';
+  if (!isCodecAvailable(codec))
+    throw new CacheConfigError(at('compression.codec'), `${codec} is not available in this runtime`);
+  const lock = o.lock === true ? {} : o.lock || undefined;
+  return {
+    ttlMs: check(at('ttlMs'), o.ttlMs ?? 300_000, 1, 365 * DAY_MS),
+    jitter: check(at('jitter'), o.jitter ?? 0.1, 0, 0.9),
+    staleWhileRevalidateMs: check(
+      at('staleWhileRevalidateMs'),
+      o.staleWhileRevalidateMs ?? 0,
+      0,
+      30 * DAY_MS,
+    ),
+    graceMs: check(at('graceMs'), o.graceMs ?? 0, 0, 30 * DAY_MS),
+    serializer: o.serializer ?? jsonSerializer,
+    compression: {
+      codec,
+      thresholdBytes: check(
+        at('compression.thresholdBytes'),
+        compression.thresholdBytes ?? 1024,
+        0,
+        512 * 1024 * 1024,
+      ),
+      level: compression.level,
+    },
+    lock: lock && {
+      ttlMs: check(at('lock.ttlMs'), lock.ttlMs ?? 10_000, 1, DAY_MS),
+      waitMs: check(at('lock.waitMs'), lock.waitMs ?? 5_000, 0, DAY_MS),
+      pollMs: check(at('lock.pollMs'), lock.pollMs ?? 25, 1, 60_000),
+    },
+  };
+}
+
+/** `ttlMs` shortened by a random fraction in `[0, jitter)`, at least 1 ms. */
+export function jitteredTtl(ttlMs: number, jitter: number, random: () => number): number {
+  return Math.max(1, Math.round(ttlMs * (1 - jitter * random())));
+}

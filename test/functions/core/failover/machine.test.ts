@@ -1,0 +1,299 @@
+import type { Decision } from '../../../../functions/core/failover/decision';
+import { decide } from '../../../../functions/core/failover/machine';
+import type { FailoverState } from '../../../../functions/core/failover/types';
+import {
+  alerts,
+  allSucceed,
+  command,
+  dbHealth,
+  dnsHealth,
+  health,
+  resourceSteps,
+  stateOf,
+  T0,
+  testSettings,
+} from './fixtures';
+
+const settings = testSettings();
+const down = dbHealth({ primary: { healthy: false } });
+
+/** Two unhealthy checks ten seconds apart: the threshold of the test settings. */
+function failingOver(state = stateOf('database'), snapshot = down): Decision {
+  const first = decide(state, health('e1', snapshot), settings, T0);
+  return decide(first.next, health('e2', snapshot), settings, T0 + 10_000);
+}
+
+/** A database failed over to db-2 and saved. */
+function onSecondary(): FailoverState {
+  const started = failingOver();
+  const records = allSucceed(started.plan, T0 + 10_000);
+  return decide(started.next, { kind: 'outcome', operationId: 'e2', results: records }, settings, T0 + 12_000)
+    .next;
+}
+
+describe('failover state machine: automatic failover', () => {
+  it('counts unhealthy checks below the threshold without acting', () => {
+    const d = decide(stateOf('database'), health('e1', down), settings, T0);
+    expect(d.verdict).toBe('updated');
+    expect(d.next.primaryFailures).toBe(1);
+    expect(d.plan).toEqual([]);
+  });
+
+  it('fails over to the healthy reader with the lowest lag at the threshold, paging with the decision', () => {
+    const d = failingOver();
+    expect(d.verdict).toBe('started');
+    expect(d.next.phase).toBe('failing-over');
+    expect(resourceSteps(d.plan)).toEqual([
+      { kind: 'aurora-failover', targetInstance: 'db-2' },
+      { kind: 'wait-for-writer', instance: 'db-2' },
+    ]);
+    expect(alerts(d.plan)[0]?.severity).toBe('critical');
+    expect(d.next.incident).toMatchObject({
+      from: 'db-1',
+      to: 'db-2',
+      detectedAt: T0,
+      decidedAt: T0 + 10_000,
+    });
+  });
+
+  it('prefers the configured reader when it passes the pre-checks', () => {
+    const preferring = testSettings({ preferredDatabaseTarget: 'db-3' });
+    const first = decide(stateOf('database'), health('e1', down), preferring, T0);
+    const d = decide(first.next, health('e2', down), preferring, T0 + 10_000);
+    expect(d.next.operation?.target).toBe('db-3');
+  });
+
+  it('resets the count when the primary answers again, so a flapping primary never reaches the threshold', () => {
+    const first = decide(stateOf('database'), health('e1', down), settings, T0);
+    const healed = decide(first.next, health('e2', dbHealth()), settings, T0 + 10_000);
+    const again = decide(healed.next, health('e3', down), settings, T0 + 20_000);
+    expect(again.verdict).toBe('updated');
+    expect(again.next.primaryFailures).toBe(1);
+  });
+
+  it('treats an ALARM on the primary as a confirmed failure', () => {
+    const d = decide(
+      stateOf('database'),
+      { kind: 'alarm', eventId: 'a1', alarmName: 'writer-cpu', alarmState: 'ALARM', health: down },
+      settings,
+      T0,
+    );
+    expect(d.verdict).toBe('started');
+    expect(d.next.incident?.trigger).toBe('alarm');
+  });
+
+  it('only verifies an automatic DNS failover: Route 53 already routes around the failed check', () => {
+    const first = decide(stateOf('dns'), health('e1', dnsHealth(false)), settings, T0);
+    const d = decide(first.next, health('e2', dnsHealth(false)), settings, T0 + 10_000);
+    expect(resourceSteps(d.plan)).toEqual([{ kind: 'verify-dns-routing', expect: 'secondary' }]);
+  });
+});
+
+describe('failover state machine: guards', () => {
+  it('never fails over to an unhealthy target, and pages once that it cannot', () => {
+    const noStandby = dbHealth({
+      primary: { healthy: false },
+      standbys: [{ id: 'db-2', healthy: false, replicaLagSeconds: 0, capacity: 2 }],
+    });
+    const d = failingOver(stateOf('database'), noStandby);
+    expect(d.verdict).toBe('blocked');
+    expect(d.checks).toContainEqual(expect.objectContaining({ guard: 'target-healthy', passed: false }));
+    expect(alerts(d.plan)).toHaveLength(1);
+    const third = decide(d.next, health('e3', noStandby), settings, T0 + 20_000);
+    expect(third.verdict).toBe('blocked');
+    expect(third.plan).toEqual([]);
+  });
+
+  it('refuses a reader whose lag exceeds the bound, or whose lag is unknown', () => {
+    const lagging = dbHealth({
+      primary: { healthy: false },
+      standbys: [
+        { id: 'db-2', healthy: true, replicaLagSeconds: 30, capacity: 2 },
+        { id: 'db-3', healthy: true, capacity: 2 },
+      ],
+    });
+    const d = failingOver(stateOf('database'), lagging);
+    expect(d.verdict).toBe('blocked');
+    expect(d.checks.filter((c) => c.guard === 'replica-lag' && !c.passed)).toHaveLength(2);
+  });
+
+  it('refuses a standby smaller than the configured fraction of the primary', () => {
+    const small = dbHealth({
+      primary: { healthy: false, capacity: 16 },
+      standbys: [{ id: 'db-2', healthy: true, replicaLagSeconds: 0, capacity: 2 }],
+    });
+    const d = failingOver(stateOf('database'), small);
+    expect(d.checks).toContainEqual(expect.objectContaining({ guard: 'standby-capacity', passed: false }));
+  });
+
+  it('reports a running operation as busy and changes nothing while its lease holds', () => {
+    const running = failingOver().next;
+    const d = decide(running, health('e9', down), settings, T0 + 60_000);
+    expect(d.verdict).toBe('busy');
+    expect(d.next).toBe(running);
+    expect(d.checks[0]).toMatchObject({ guard: 'lock', passed: false });
+  });
+
+  it('takes over an operation whose lease expired by verifying instead of acting again', () => {
+    const running = failingOver().next;
+    const later = T0 + 10_000 + settings.operationLeaseSeconds * 1000;
+    const d = decide(running, health('e9', down), settings, later);
+    expect(d.verdict).toBe('started');
+    expect(resourceSteps(d.plan)).toEqual([{ kind: 'wait-for-writer', instance: 'db-2' }]);
+    expect(d.next.operation).toMatchObject({
+      id: 'e2',
+      resumed: true,
+      leaseUntil: later + settings.operationLeaseSeconds * 1000,
+    });
+  });
+
+  it('waits the minimum time between automatic failovers', () => {
+    const recent = stateOf('database', {
+      history: [{ at: T0 - 30_000, kind: 'failover', automatic: true, testFailoverCalls: 0 }],
+    });
+    const d = failingOver(recent);
+    expect(d.verdict).toBe('blocked');
+    expect(d.checks).toContainEqual(expect.objectContaining({ guard: 'min-interval', passed: false }));
+  });
+
+  it('halts automation and pages after K automatic failovers in an hour, and stays quiet while halted', () => {
+    const history = [
+      { at: T0 - 50 * 60_000, kind: 'failover' as const, automatic: true, testFailoverCalls: 0 },
+      { at: T0 - 20 * 60_000, kind: 'failover' as const, automatic: true, testFailoverCalls: 0 },
+    ];
+    const d = failingOver(stateOf('database', { history }));
+    expect(d.verdict).toBe('blocked');
+    expect(d.next.automationHaltedAt).toBe(T0 + 10_000);
+    expect(alerts(d.plan)).toEqual([
+      expect.objectContaining({ severity: 'critical', subject: expect.stringContaining('halted') }),
+    ]);
+    const again = decide({ ...d.next, primaryFailures: 1 }, health('e3', down), settings, T0 + 20_000);
+    expect(again.checks).toContainEqual(
+      expect.objectContaining({ guard: 'automation-halted', passed: false }),
+    );
+    expect(again.plan).toEqual([]);
+  });
+
+  it('lets an operator fail over by hand while automation is halted, and re-arms it', () => {
+    const halted = stateOf('database', { automationHaltedAt: T0 - 1000 });
+    const d = decide(halted, command('c1', 'failover', dbHealth()), settings, T0);
+    expect(d.verdict).toBe('started');
+    expect(d.next.automationHaltedAt).toBeUndefined();
+  });
+
+  it('refuses a cache TestFailover past the rolling 24-hour quota counted from history', () => {
+    const used = Array.from({ length: 5 }, (_, i) => ({
+      at: T0 - (i + 1) * 3_600_000,
+      kind: 'drill' as const,
+      automatic: false,
+      testFailoverCalls: 1,
+    }));
+    const cache = { primary: { id: 'c-001', healthy: true }, standbys: [{ id: 'c-002', healthy: true }] };
+    const d = decide(stateOf('cache', { history: used }), command('c1', 'failover', cache), settings, T0);
+    expect(d.verdict).toBe('blocked');
+    expect(d.checks).toContainEqual(expect.objectContaining({ guard: 'test-failover-quota', passed: false }));
+    const dayLater = decide(
+      stateOf('cache', { history: used }),
+      command('c2', 'failover', cache),
+      settings,
+      T0 + 86_400_000,
+    );
+    expect(dayLater.verdict).toBe('started');
+  });
+
+  it('produces the plan of a dry run without changing the state', () => {
+    const state = stateOf('database');
+    const d = decide(state, command('c1', 'failover', dbHealth(), { dryRun: true }), settings, T0);
+    expect(d.verdict).toBe('dry-run');
+    expect(d.next).toBe(state);
+    expect(d.wouldBe).toBe('failing-over');
+    expect(resourceSteps(d.plan)[0]).toEqual({ kind: 'aurora-failover', targetInstance: 'db-2' });
+  });
+
+  it('rejects a drill on an unhealthy primary', () => {
+    const d = decide(stateOf('database'), command('c1', 'drill', down), settings, T0);
+    expect(d.checks).toContainEqual(expect.objectContaining({ guard: 'primary-healthy', passed: false }));
+  });
+
+  it('rejects a command that makes no sense in the current phase', () => {
+    expect(decide(stateOf('database'), command('c1', 'failback', dbHealth()), settings, T0).verdict).toBe(
+      'rejected',
+    );
+    expect(decide(onSecondary(), command('c2', 'failover', dbHealth()), settings, T0 + 20_000).verdict).toBe(
+      'rejected',
+    );
+  });
+});
+
+describe('failover state machine: recovery and failback', () => {
+  const afterFailover = dbHealth({
+    primaryId: 'db-2',
+    standbys: [{ id: 'db-1', healthy: true, replicaLagSeconds: 0, capacity: 2 }],
+  });
+
+  it('moves to recovering and alerts when the old primary is healthy again', () => {
+    const d = decide(onSecondary(), health('h1', afterFailover), settings, T0 + 30_000);
+    expect(d.next.phase).toBe('recovering');
+    expect(alerts(d.plan)[0]?.subject).toContain('recovered');
+  });
+
+  it('fails back only after N healthy checks AND the hold-down time', () => {
+    let state = onSecondary();
+    const times = [30_000, 40_000, 50_000, 100_000];
+    const verdicts = times.map((t, i) => {
+      const d = decide(state, health(`h${i}`, afterFailover), settings, T0 + t);
+      state = d.next;
+      return d.verdict;
+    });
+    // Three checks are reached at +50 s, but the 60 s hold-down only at +90 s.
+    expect(verdicts).toEqual(['updated', 'updated', 'updated', 'started']);
+    expect(state.phase).toBe('failing-back');
+    expect(state.operation?.plan).toEqual([
+      { kind: 'aurora-failover', targetInstance: 'db-1' },
+      { kind: 'wait-for-writer', instance: 'db-1' },
+    ]);
+  });
+
+  it('restarts the hold-down when the primary fails again while recovering', () => {
+    const recovering = decide(onSecondary(), health('h1', afterFailover), settings, T0 + 30_000).next;
+    const sick = dbHealth({
+      primaryId: 'db-2',
+      standbys: [{ id: 'db-1', healthy: false, replicaLagSeconds: 0, capacity: 2 }],
+    });
+    const d = decide(recovering, health('h2', sick), settings, T0 + 40_000);
+    expect(d.next).toMatchObject({ phase: 'secondary', primarySuccesses: 0, primaryHealthySince: undefined });
+  });
+
+  it('waits for an operator when autoFailback is off, who may skip the hold-down but not the pre-checks', () => {
+    const manual = testSettings({ autoFailback: false });
+    const recovering = decide(onSecondary(), health('h1', afterFailover), manual, T0 + 30_000);
+    expect(alerts(recovering.plan)[0]?.message).toContain('waits for an operator');
+    const late = decide(recovering.next, health('h2', afterFailover), manual, T0 + 3_600_000);
+    expect(late.verdict).toBe('updated');
+    const d = decide(recovering.next, command('c1', 'failback', afterFailover), manual, T0 + 31_000);
+    expect(d.verdict).toBe('started');
+    const lagging = dbHealth({
+      primaryId: 'db-2',
+      standbys: [{ id: 'db-1', healthy: true, replicaLagSeconds: 90, capacity: 2 }],
+    });
+    expect(decide(recovering.next, command('c2', 'failback', lagging), manual, T0 + 31_000).verdict).toBe(
+      'blocked',
+    );
+  });
+
+  it('restores an inverted health check at once when the primary fails for real', () => {
+    const pinned = stateOf('dns', {
+      phase: 'secondary',
+      primaryId: 'primary',
+      activeTarget: 'secondary',
+      healthCheckInverted: true,
+    });
+    const d = decide(pinned, health('h1', dnsHealth(false)), settings, T0);
+    expect(d.verdict).toBe('started');
+    expect(d.next.operation?.kind).toBe('unpin');
+    expect(resourceSteps(d.plan)).toEqual([
+      { kind: 'restore-health-check' },
+      { kind: 'verify-dns-routing', expect: 'secondary' },
+    ]);
+  });
+});

@@ -1,0 +1,184 @@
+import { FailoverPersistenceError, StateConflictError } from '../../../../functions/core/failover/ports';
+import {
+  type FailoverDeps,
+  type FailoverEvent,
+  handleFailoverEvent,
+} from '../../../../functions/core/failover/service';
+import {
+  FixedObserver,
+  InMemoryLedger,
+  InMemoryLock,
+  InMemoryStore,
+  RecordingNotifier,
+  ScriptedActions,
+  SimulatedClock,
+} from './fakes';
+import { dbHealth, T0, testSettings } from './fixtures';
+
+const settings = testSettings();
+const down = dbHealth({ primary: { healthy: false } });
+
+function world() {
+  const clock = new SimulatedClock(T0);
+  const store = new InMemoryStore();
+  const actions = new ScriptedActions(clock);
+  const notifier = new RecordingNotifier();
+  const lock = new InMemoryLock();
+  const ledger = new InMemoryLedger();
+  const observer = new FixedObserver(dbHealth());
+  const deps: FailoverDeps = {
+    store,
+    actions,
+    notifier,
+    lock,
+    ledger,
+    observer,
+    owner: 'run-1',
+    clock: clock.now,
+  };
+  return { clock, store, actions, notifier, lock, ledger, observer, deps };
+}
+
+const healthEvent = (id: string, health = down): FailoverEvent => ({
+  kind: 'health',
+  id,
+  component: 'database',
+  health,
+});
+const failoverCommand = (id: string, dryRun = false): FailoverEvent => ({
+  kind: 'command',
+  id,
+  component: 'database',
+  command: 'failover',
+  dryRun,
+  reason: 'planned maintenance of db-1',
+  requestedBy: 'sre@example.com',
+});
+
+describe('handleFailoverEvent', () => {
+  it('executes the plan step by step, verifies, saves the outcome and sends the timeline', async () => {
+    const w = world();
+    await handleFailoverEvent(w.deps, healthEvent('h1'), settings, T0);
+    const result = await handleFailoverEvent(w.deps, healthEvent('h2'), settings, T0 + 10_000);
+    expect(result).toMatchObject({
+      status: 'executed',
+      verdict: 'completed',
+      phase: 'secondary',
+      incidentId: 'database-h2',
+    });
+    expect(w.actions.calls.map((c) => c.action.kind)).toEqual(['aurora-failover', 'wait-for-writer']);
+    expect(result.executed.every((r) => r.outcome.ok)).toBe(true);
+    expect(w.store.items.get('database')).toMatchObject({
+      phase: 'secondary',
+      activeTarget: 'db-2',
+      operation: undefined,
+    });
+    expect(w.notifier.sent.map((a) => a.severity)).toEqual(['critical', 'critical']);
+    expect(w.notifier.sent[1]?.message).toContain('aurora-failover → db-2: ok');
+  });
+
+  it('does nothing for a redelivered event', async () => {
+    const w = world();
+    await handleFailoverEvent(w.deps, healthEvent('h1'), settings, T0);
+    const again = await handleFailoverEvent(w.deps, healthEvent('h1'), settings, T0 + 1000);
+    expect(again.status).toBe('duplicate');
+    expect(w.store.items.get('database')?.primaryFailures).toBe(1);
+  });
+
+  it('answers busy without claiming the event while another run holds the component', async () => {
+    const w = world();
+    await w.lock.acquire('failover#database', 'other-run', 60_000, T0);
+    const result = await handleFailoverEvent(w.deps, healthEvent('h1'), settings, T0);
+    expect(result.status).toBe('busy');
+    expect(w.ledger.claimed.size).toBe(0);
+  });
+
+  it('reports a conflict and acts on nothing when another run wrote the state first', async () => {
+    const w = world();
+    class RacingStore extends InMemoryStore {
+      override async save(): Promise<never> {
+        throw new StateConflictError('database', 0);
+      }
+    }
+    const result = await handleFailoverEvent(
+      { ...w.deps, store: new RacingStore() },
+      failoverCommand('c1'),
+      settings,
+      T0,
+    );
+    expect(result.status).toBe('conflict');
+    expect(w.actions.calls).toEqual([]);
+  });
+
+  it('records a throttled failover as failed, pages, and leaves the component on its primary', async () => {
+    const w = world();
+    w.actions.script.set('aurora-failover', {
+      ok: false,
+      failure: 'throttled',
+      message: 'ThrottlingException: Rate exceeded',
+      accepted: false,
+    });
+    const result = await handleFailoverEvent(w.deps, failoverCommand('c1'), settings, T0);
+    expect(result).toMatchObject({ status: 'executed', verdict: 'failed', phase: 'primary' });
+    expect(result.executed.map((r) => (r.outcome.ok ? 'ok' : r.outcome.failure))).toEqual([
+      'throttled',
+      'skipped',
+    ]);
+    expect(w.actions.calls).toHaveLength(1);
+    expect(w.notifier.sent.at(-1)).toMatchObject({ severity: 'critical' });
+    expect(w.store.items.get('database')?.phase).toBe('primary');
+  });
+
+  it('saves progress after each step, so a run that dies leaves its steps behind', async () => {
+    const w = world();
+    const seen: string[] = [];
+    w.actions.script.set('wait-for-writer', () => {
+      seen.push(...(w.store.items.get('database')?.operation?.results.map((r) => r.action.kind) ?? []));
+      return { ok: true };
+    });
+    await handleFailoverEvent(w.deps, failoverCommand('c1'), settings, T0);
+    expect(seen).toEqual(['aurora-failover']);
+  });
+
+  it('runs nothing, saves nothing and claims nothing for a dry run', async () => {
+    const w = world();
+    const result = await handleFailoverEvent(w.deps, failoverCommand('c1', true), settings, T0);
+    expect(result.status).toBe('dry-run');
+    expect(result.plan.filter((a) => a.kind !== 'notify')).toHaveLength(2);
+    expect(w.actions.calls).toEqual([]);
+    expect(w.store.saves).toBe(0);
+    expect(w.notifier.sent).toEqual([]);
+    expect(w.ledger.claimed.size).toBe(0);
+  });
+
+  it('keeps going when an alert cannot be sent', async () => {
+    const w = world();
+    w.notifier.failWith = new Error('SNS throttled');
+    const result = await handleFailoverEvent(w.deps, failoverCommand('c1'), settings, T0);
+    expect(result.verdict).toBe('completed');
+    expect(result.notifications.every((n) => !n.delivered)).toBe(true);
+  });
+
+  it('pages and throws when the outcome cannot be saved, leaving the lease to expire', async () => {
+    const w = world();
+    w.actions.script.set('wait-for-writer', () => {
+      w.store.failNextSaves = { count: 2, error: new Error('DynamoDB unavailable') };
+      return { ok: true };
+    });
+    await expect(handleFailoverEvent(w.deps, failoverCommand('c1'), settings, T0)).rejects.toBeInstanceOf(
+      FailoverPersistenceError,
+    );
+    expect(w.store.items.get('database')?.phase).toBe('failing-over');
+    expect(w.notifier.sent.at(-1)?.subject).toContain('not saved');
+  });
+
+  it('treats an adapter that throws as a failed step that may have been accepted', async () => {
+    const w = world();
+    w.actions.script.set('aurora-failover', () => {
+      throw new Error('socket hang up');
+    });
+    const result = await handleFailoverEvent(w.deps, failoverCommand('c1'), settings, T0);
+    expect(result.executed[0]?.outcome).toMatchObject({ ok: false, failure: 'unknown', accepted: true });
+    expect(w.store.items.get('database')?.history).toHaveLength(1);
+  });
+});
