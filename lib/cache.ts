@@ -40,6 +40,11 @@ export function redisParameterFamily(engineVersion: string): string {
   return major >= 7 ? `redis${major}` : `redis${major}.x`;
 }
 
+function supportsEngineLog(engineVersion: string): boolean {
+  const [major = 0, minor = 0] = engineVersion.split('.').map((part) => Number.parseInt(part, 10));
+  return major > 6 || (major === 6 && minor >= 2);
+}
+
 /**
  * A Redis replication group (cluster mode off: one shard, a primary and `replicas` replicas
  * spread over zones) with Multi-AZ automatic failover, TLS required, AUTH from a generated
@@ -115,7 +120,8 @@ export class PlatformCache extends Construct {
         removalPolicy: RemovalPolicy.RETAIN,
       });
     const slowLog = logGroup('SlowLog');
-    const engineLog = logGroup('EngineLog');
+    // ElastiCache delivers the engine log from Redis 6.2 on and rejects the request on 6.0.
+    const engineLog = supportsEngineLog(settings.engineVersion) ? logGroup('EngineLog') : undefined;
     const delivery = (
       logType: string,
       group: LogGroup,
@@ -149,9 +155,12 @@ export class PlatformCache extends Construct {
         settings.snapshotRetentionDays > 0 ? (props.snapshotWindow ?? '03:00-04:00') : undefined,
       preferredMaintenanceWindow: props.maintenanceWindow ?? 'sun:05:00-sun:06:00',
       autoMinorVersionUpgrade: true,
-      logDeliveryConfigurations: [delivery('slow-log', slowLog), delivery('engine-log', engineLog)],
+      logDeliveryConfigurations: [
+        delivery('slow-log', slowLog),
+        ...(engineLog ? [delivery('engine-log', engineLog)] : []),
+      ],
     });
-    this.replicationGroup.node.addDependency(slowLog, engineLog);
+    this.replicationGroup.node.addDependency(slowLog, ...(engineLog ? [engineLog] : []));
 
     this.replicationGroupId = this.replicationGroup.ref;
     this.primaryEndpoint = this.replicationGroup.attrPrimaryEndPointAddress;

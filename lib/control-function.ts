@@ -1,8 +1,9 @@
+import { isAbsolute } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -51,6 +52,12 @@ export interface ControlFunctionProps {
   readonly vpcSubnets?: SubnetSelection;
   /** @default a new security group */
   readonly securityGroups?: ISecurityGroup[];
+  /**
+   * Files copied next to the bundle, for modules that read a sibling at run time (libpg-query
+   * loads `libpg-query.wasm` from the bundle's directory). Absolute paths.
+   * @default none
+   */
+  readonly bundledFiles?: readonly string[];
 }
 
 /**
@@ -98,6 +105,7 @@ export class ControlFunction extends NodejsFunction {
         externalModules: [],
         format: OutputFormat.CJS,
         forceDockerBundling: false,
+        ...(props.bundledFiles?.length ? { commandHooks: copyAfterBundling(props.bundledFiles) } : {}),
       },
     });
     this.functionLogGroup = logGroup;
@@ -114,7 +122,20 @@ export class ControlFunction extends NodejsFunction {
   }
 }
 
+function copyAfterBundling(files: readonly string[]): ICommandHooks {
+  const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir, outputDir) => files.map((file) => `cp ${quote(file)} ${quote(outputDir)}/`),
+  };
+}
+
 function validate(props: ControlFunctionProps): void {
+  const relative = props.bundledFiles?.filter((file) => !isAbsolute(file)) ?? [];
+  if (relative.length > 0) {
+    throw new Error(`bundledFiles must be absolute paths, got ${relative.join(', ')}.`);
+  }
   if (!RETENTION_DAYS.has(props.logRetentionDays)) {
     throw new Error(
       `logRetentionDays must be a value CloudWatch Logs accepts (${[...RETENTION_DAYS].join(', ')}), got ${props.logRetentionDays}.`,

@@ -98,6 +98,13 @@ export class DnsFailover extends Construct {
       healthCheck: this.healthCheck,
       comment: 'Primary: the platform ALB',
     });
+    // The health check alone decides. With EvaluateTargetHealth Route 53 counts a target group
+    // without registered targets as unhealthy, so the usually empty canary group would fail the
+    // ALB over for good. The L2 insists on true for failover aliases; Route 53 does not.
+    (this.primaryRecord.node.defaultChild as route53.CfnRecordSet).addPropertyOverride(
+      'AliasTarget.EvaluateTargetHealth',
+      false,
+    );
     this.addSecondary(zone, failover.secondary, failover.ttlSeconds);
   }
 

@@ -251,6 +251,13 @@ function validate(props: PlatformLoadBalancerProps): void {
   if (settings.targetGroups.every((group) => group.weight === 0)) {
     throw new Error('PlatformLoadBalancer needs a target group with a weight above 0, got all 0.');
   }
+  // ELB refuses slow start with least_outstanding_requests and with weighted_random at deploy
+  // time (ValidationError on the target group), although synth accepts both.
+  if (settings.slowStartSeconds > 0 && settings.algorithm !== 'round_robin') {
+    throw new Error(
+      `PlatformLoadBalancer slowStartSeconds needs the round_robin algorithm (ALB supports slow start with no other), got ${settings.slowStartSeconds} with ${settings.algorithm}.`,
+    );
+  }
   if (settings.anomalyMitigation && settings.algorithm !== 'weighted_random') {
     throw new Error(
       `PlatformLoadBalancer anomaly mitigation needs the weighted_random algorithm, got ${settings.algorithm}.`,

@@ -33,11 +33,16 @@ export const alb = (lb: string, metricName: string, statistic = 'Sum') =>
 export const targetGroup = (lb: string, tg: string, metricName: string, statistic = 'Maximum') =>
   metric('AWS/ApplicationELB', metricName, statistic, { LoadBalancer: lb, TargetGroup: tg });
 
-/** 5xx answers (the ALB's own and the targets') as a percentage of requests. */
+/**
+ * 5xx answers (the ALB's own and the targets') as a percentage of requests. RequestCount leaves
+ * out requests the ALB answered before choosing a target (a 503 from an empty target group), so
+ * the ALB's 5xx are added to the denominator: an outage with no targets reads 100%, not 0%.
+ */
 export function alb5xxRate(lb: string): MathExpression {
   return new MathExpression({
-    // The 5xx counts are absent, not zero, in a minute without errors: FILL keeps the ratio defined.
-    expression: 'IF(requests > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)',
+    // The counts are absent, not zero, in a minute without them: FILL keeps the ratio defined.
+    expression:
+      'IF(FILL(requests, 0) + FILL(elb5xx, 0) > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)',
     usingMetrics: {
       requests: alb(lb, 'RequestCount'),
       elb5xx: alb(lb, 'HTTPCode_ELB_5XX_Count'),

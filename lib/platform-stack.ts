@@ -1,16 +1,24 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Schedule } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
+import type { Component } from '../functions/core/failover/types';
+import { platformHealthChecks } from '../functions/core/health/platform-checks';
 import type { PlatformConfig } from '../functions/shared/config';
+import { AdminApi } from './admin-api';
 import { PlatformAlarms } from './alarms';
 import { AlertTopics } from './alert-topics';
 import { PlatformCache } from './cache';
 import { PlatformDashboard } from './dashboard';
 import { PlatformDatabase } from './database';
 import { DnsFailover } from './dns-failover';
+import { FailoverControl } from './failover-control';
 import { PlatformFleet } from './fleet';
+import { HealthControl } from './health-control';
 import { PlatformLoadBalancer } from './load-balancer';
 import { PlatformNetwork } from './network';
 import type { PlatformResourceNames } from './platform-metrics';
+import { platformScalingPolicy, ScalingControl } from './scaling-control';
+import { SlowQueryControl } from './slow-query-control';
 import { StateTable } from './state-table';
 
 export interface PlatformStackProps extends StackProps {
@@ -35,6 +43,11 @@ export class PlatformStack extends Stack {
   readonly dnsFailover?: DnsFailover;
   readonly alarms: PlatformAlarms;
   readonly resourceNames: PlatformResourceNames;
+  readonly slowQueries: SlowQueryControl;
+  readonly scaling: ScalingControl;
+  readonly health: HealthControl;
+  readonly failover: FailoverControl;
+  readonly adminApi: AdminApi;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -65,6 +78,9 @@ export class PlatformStack extends Stack {
     this.cache.allowFrom(this.fleet.autoScalingGroup, 'MisyBot fleet');
     this.database = new PlatformDatabase(this, 'Database', { vpc, settings: config.database });
     this.database.allowFrom(this.fleet.autoScalingGroup);
+    // The network path alone is not enough: the service reads the AUTH token and signs proxy logins.
+    this.cache.authSecret.grantRead(this.fleet.role);
+    this.database.proxy.grantConnect(this.fleet.role, 'postgres');
 
     if (config.domain) {
       this.dnsFailover = new DnsFailover(this, 'DnsFailover', {
@@ -93,6 +109,112 @@ export class PlatformStack extends Stack {
       ...this.resourceNames,
       alarms: this.alarms.alarms.map((entry) => entry.alarm),
       dashboardName: `${config.name}-platform`,
+    });
+
+    this.scaling = new ScalingControl(this, 'Scaling', {
+      stateTable: this.state.table,
+      autoScalingGroup: this.fleet.autoScalingGroup,
+      targetGroupFullName: this.edge.primaryTargetGroup.targetGroupFullName,
+      loadBalancerFullName: this.edge.loadBalancer.loadBalancerFullName,
+      topics: { info: this.topics.info, warning: this.topics.warning },
+      policy: platformScalingPolicy(config.fleet),
+      schedule: config.controlPlane.schedules.scaling,
+      alarms: this.alarms.alarms
+        .filter((entry) => entry.id === 'asgCpuPercent' || entry.id === 'asgMemoryPercent')
+        .map((entry) => entry.alarm),
+      logRetentionDays: config.controlPlane.logRetentionDays,
+      memorySize: config.controlPlane.memoryMiB,
+    });
+
+    this.slowQueries = new SlowQueryControl(this, 'SlowQueries', {
+      vpc,
+      database: this.database,
+      stateTable: this.state.table,
+      infoTopic: this.topics.info,
+      warningTopic: this.topics.warning,
+      settings: config.database,
+      fleetMaxCapacity: config.fleet.maxCapacity,
+      lambdaConcurrency: 1,
+      schedule: config.controlPlane.schedules.slowQueries,
+      logRetentionDays: config.controlPlane.logRetentionDays,
+      memorySize: Math.max(1024, config.controlPlane.memoryMiB),
+    });
+
+    // Alarms are symptoms: the failover function acts on one only when its own observation finds the
+    // primary unhealthy. unhealthyHosts1 is the fleet's target group; the others hold canaries.
+    const failoverComponentOf = (alarmId: string): Component | undefined => {
+      if (alarmId === 'unhealthyHosts1' || alarmId === 'alb5xxRatePercent')
+        return this.dnsFailover ? 'dns' : undefined;
+      if (alarmId.startsWith('aurora')) return 'database';
+      if (alarmId.startsWith('redis')) return 'cache';
+      return undefined;
+    };
+    this.failover = new FailoverControl(this, 'Failover', {
+      stateTable: this.state.table,
+      topics: this.topics,
+      healthCheckId: this.dnsFailover?.healthCheckId,
+      clusterIdentifier: this.database.clusterIdentifier,
+      replicationGroupId: this.cache.replicationGroupId,
+      settings: config.failover,
+      componentAlarms: this.alarms.alarms.flatMap(({ id, alarm }) => {
+        const component = failoverComponentOf(id);
+        return component ? [{ component, alarm }] : [];
+      }),
+      logRetentionDays: config.controlPlane.logRetentionDays,
+      memorySize: config.controlPlane.memoryMiB,
+    });
+
+    const healthChecks = platformHealthChecks({
+      endpointUrl: this.edge.endpointUrl,
+      healthCheckPath: config.loadBalancing.healthCheck.path,
+      expectedStatus: config.loadBalancing.healthCheck.matcher,
+      targetGroupArns: this.edge.targetGroups.map((group) => group.targetGroupArn),
+      clusterIdentifier: this.database.clusterIdentifier,
+      maxReplicaLagMs: config.alarms.auroraReplicaLagMs.threshold,
+      replicationGroupId: this.cache.replicationGroupId,
+      controlFunctions: [
+        { name: 'scaling', functionName: this.scaling.function.functionName },
+        { name: 'failover', functionName: this.failover.function.functionName },
+        { name: 'slow-queries', functionName: this.slowQueries.function.functionName },
+      ],
+    });
+    this.health = new HealthControl(this, 'Health', {
+      stateTable: this.state.table,
+      topics: this.topics,
+      checks: healthChecks,
+      schedule: Schedule.expression(config.controlPlane.schedules.healthCheck),
+      rounds: config.controlPlane.healthRoundsPerInvocation,
+      logRetentionDays: config.controlPlane.logRetentionDays,
+      memorySize: config.controlPlane.memoryMiB,
+      labels: { platform: config.name, stage: config.environment.stage },
+    });
+
+    this.adminApi = new AdminApi(this, 'AdminApi', {
+      stateTable: this.state.table,
+      autoScalingGroup: this.fleet.autoScalingGroup,
+      loadBalancer: {
+        listenerArn: this.edge.listener.listenerArn,
+        targetGroups: this.edge.targetGroups.map((group, index) => ({
+          name: config.loadBalancing.targetGroups[index]!.name,
+          arn: group.targetGroupArn,
+        })),
+      },
+      clusterIdentifier: this.database.clusterIdentifier,
+      healthChecks,
+      failoverComponents: config.domain ? ['dns', 'database', 'cache'] : ['database', 'cache'],
+      scalingFunction: this.scaling.function,
+      failoverFunction: this.failover.function,
+      slowQueryFunction: this.slowQueries.function,
+      cache: {
+        vpc,
+        host: this.cache.primaryEndpoint,
+        port: this.cache.port,
+        authSecret: this.cache.authSecret,
+        allowFrom: (peer, description) => this.cache.allowFrom(peer, description),
+      },
+      logRetentionDays: config.controlPlane.logRetentionDays,
+      memorySize: config.controlPlane.memoryMiB,
+      throttle: { rateLimit: 10, burstLimit: 20 },
     });
 
     new CfnOutput(this, 'EndpointUrl', { value: this.edge.endpointUrl });

@@ -92,7 +92,7 @@ describe('PlatformAlarms', () => {
     });
   });
 
-  test('the 5xx rate is ELB plus target 5xx over requests, and a quiet minute is not breaching', () => {
+  test('the 5xx rate is ELB plus target 5xx over requests and ELB 5xx, and a quiet minute is not breaching', () => {
     const { stack, alarms } = build({ alb5xxRatePercent: { threshold: 2 } });
     const props = alarmProps(stack, alarms, 'alb5xxRatePercent');
     expect(props).toMatchObject({
@@ -103,7 +103,7 @@ describe('PlatformAlarms', () => {
     });
     const expression = props.Metrics.find((m: { Expression?: string }) => m.Expression);
     expect(expression.Expression).toBe(
-      'IF(requests > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)',
+      'IF(FILL(requests, 0) + FILL(elb5xx, 0) > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)',
     );
     const metricNames = props.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat).map(
       (m: { MetricStat: { Metric: { MetricName: string } } }) => m.MetricStat.Metric.MetricName,

@@ -145,6 +145,19 @@ describe('PlatformCache', () => {
     template().hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
+  test('delivers the engine log from Redis 6.2 on and leaves it out on 6.0, which ElastiCache rejects', () => {
+    const types = (engineVersion: string) =>
+      Object.values(
+        build({ engineVersion }).template().findResources('AWS::ElastiCache::ReplicationGroup'),
+      ).flatMap((group) =>
+        group.Properties.LogDeliveryConfigurations.map((c: { LogType: string }) => c.LogType),
+      );
+    expect(types('7.1')).toEqual(['slow-log', 'engine-log']);
+    expect(types('6.2')).toEqual(['slow-log', 'engine-log']);
+    expect(types('6.0')).toEqual(['slow-log']);
+    build({ engineVersion: '6.0' }).template().resourceCountIs('AWS::Logs::LogGroup', 1);
+  });
+
   test('exposes the replication group id and the primary endpoint as tokens', () => {
     const { stack, cache } = build();
     expect(stack.resolve(cache.replicationGroupId)).toEqual({

@@ -123,6 +123,12 @@ describe('ControlFunction', () => {
     );
   });
 
+  test('rejects bundled files given as relative paths', () => {
+    expect(() => build({ bundledFiles: ['node_modules/libpg-query/wasm/libpg-query.wasm'] })).toThrow(
+      /bundledFiles must be absolute paths, got node_modules\/libpg-query/,
+    );
+  });
+
   test('rejects subnets without a VPC', () => {
     expect(() => build({ vpcSubnets: { subnetGroupName: 'Private' } })).toThrow(/need vpc/);
   });

@@ -35,12 +35,13 @@ function records(template: Template) {
   return Object.values(template.findResources(RECORD)).map((record) => record.Properties);
 }
 
+/** The failover primary: the health check alone decides, not the target groups' health. */
 const albAlias = {
   DNSName: {
     'Fn::Join': ['', ['dualstack.', { 'Fn::GetAtt': [Match.stringLikeRegexp('^Alb'), 'DNSName'] }]],
   },
   HostedZoneId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Alb'), 'CanonicalHostedZoneID'] },
-  EvaluateTargetHealth: true,
+  EvaluateTargetHealth: false,
 };
 
 describe('DnsFailover', () => {
@@ -148,6 +149,16 @@ describe('DnsFailover', () => {
       },
       ResourceRecords: Match.absent(),
     });
+  });
+
+  it('does not let an empty canary target group fail the primary over', () => {
+    // Route 53 counts a target group without registered targets as unhealthy when it evaluates
+    // an ALB alias's target health; the canary group is empty between deployments.
+    const { template } = synth({ failover: { secondary: { kind: 'ipv4', addresses: ['192.0.2.10'] } } });
+
+    const primary = records(template).find((record) => record.Failover === 'PRIMARY');
+    expect(primary.AliasTarget.EvaluateTargetHealth).toBe(false);
+    expect(primary.HealthCheckId).toEqual({ Ref: expect.stringMatching(/^DnsPrimaryHealthCheck/) });
   });
 
   it('without a secondary, keeps a plain alias to the ALB and the health check', () => {

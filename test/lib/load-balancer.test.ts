@@ -179,6 +179,20 @@ describe('PlatformLoadBalancer', () => {
     });
   });
 
+  it('refuses slow start with any algorithm but round_robin, as ELB does at deploy time', () => {
+    const config = parsePlatformConfig({ domain });
+    for (const algorithm of ['least_outstanding_requests', 'weighted_random'] as const) {
+      const settings = { ...config.loadBalancing, algorithm, slowStartSeconds: 60 };
+      expect(() => synth({}, { settings })).toThrow(
+        `PlatformLoadBalancer slowStartSeconds needs the round_robin algorithm (ALB supports slow start with no other), got 60 with ${algorithm}.`,
+      );
+    }
+    const settings = { ...config.loadBalancing, algorithm: 'round_robin' as const, slowStartSeconds: 60 };
+    expect(attributesOf(synth({}, { settings }).template, TARGET_GROUP)[0]).toMatchObject({
+      'slow_start.duration_seconds': '60',
+    });
+  });
+
   it('enables anomaly mitigation with the weighted_random algorithm', () => {
     const { template } = synth({ loadBalancing: { algorithm: 'weighted_random', anomalyMitigation: true } });
 

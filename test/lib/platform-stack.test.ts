@@ -56,7 +56,7 @@ describe('PlatformStack', () => {
     );
   });
 
-  it('lets the fleet, and nothing else yet, reach the cache and the database proxy', () => {
+  it('lets the fleet reach the cache and the database proxy', () => {
     const app = testApp();
     const stack = new PlatformStack(app, 'Platform', { config: defaultConfig });
     const template = Template.fromStack(stack);

@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AlertRules } from '../../core/alerting/service';
 import {
@@ -64,6 +65,29 @@ export class DynamoDbAlertRules implements AlertRules {
         }),
       }),
     );
+  }
+
+  /** Silences that have not ended at `now`: active ones and those scheduled to start later. */
+  async silencesNotEnded(now: number): Promise<Silence[]> {
+    const items = await queryPartition(this.client, this.tableName, 'SILENCE', 'endsAt > :now', now);
+    return parsed(items, (item) => silenceSchema.safeParse(withoutKeys(item)));
+  }
+
+  /** Deletes a silence. @returns false when there was none with that id. */
+  async removeSilence(id: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: 'SILENCE', sk: id },
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   /** Holds a component's symptom alerts while an engine acts on it. */

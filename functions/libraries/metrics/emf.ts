@@ -2,29 +2,21 @@
  * CloudWatch Embedded Metric Format (EMF) documents, written by hand so services need no Powertools.
  * Spec: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
  *
- * A value is a number or a distribution `{ Values, Counts, Max, Min, Count, Sum }`: each distinct
- * value once with how often it occurred, so one log line carries many observations and CloudWatch
- * still computes percentiles from them.
+ * A metric value is a number or an array of at most {@link EMF_MAX_VALUES} numbers: the only target
+ * shapes CloudWatch Logs extracts. An array carries many observations in one log line and CloudWatch
+ * computes percentiles over them; any other shape (e.g. the `{ Values, Counts }` form of
+ * PutMetricData) is not extracted.
  */
 
 /** Units CloudWatch accepts (the ones these libraries use). */
 export type EmfUnit = 'Milliseconds' | 'Microseconds' | 'Seconds' | 'Count' | 'Bytes' | 'Percent' | 'None';
 
-/** A batch of observations: `Values[i]` occurred `Counts[i]` times. At most {@link EMF_MAX_VALUES} entries. */
-export interface EmfDistribution {
-  readonly Values: readonly number[];
-  readonly Counts: readonly number[];
-  readonly Max: number;
-  readonly Min: number;
-  readonly Count: number;
-  readonly Sum: number;
-}
-
 /** One metric of a document. */
 export interface EmfMetric {
   readonly name: string;
   readonly unit: EmfUnit;
-  readonly value: number | EmfDistribution;
+  /** One value, or 1 to {@link EMF_MAX_VALUES} observations; finite numbers only (JSON has no NaN). */
+  readonly value: number | readonly number[];
 }
 
 /** Everything one EMF document says. */
@@ -57,14 +49,17 @@ export type EmfDocument = Record<string, unknown> & {
   };
 };
 
-/** EMF limits: values per metric, metrics per document, dimensions per set. */
+/** Most values one metric may carry in a document (a longer array is not extracted). */
 export const EMF_MAX_VALUES = 100;
+/** Most metrics in one document. */
 export const EMF_MAX_METRICS = 100;
+/** Most dimensions in one dimension set. */
 export const EMF_MAX_DIMENSIONS = 30;
 
 /**
- * Builds one EMF document.
- * @throws RangeError when a limit of the format is exceeded or a metric name collides with a dimension.
+ * Builds one EMF document. Array values are copied, so the caller may reuse its array.
+ * @throws RangeError when a limit of the format is exceeded, a value is not a finite number or an
+ * array of 1 to {@link EMF_MAX_VALUES} finite numbers, or a metric name collides with a dimension.
  *
  * @example
  * ```ts
@@ -92,12 +87,7 @@ export function emfDocument(input: EmfInput): EmfDocument {
   for (const metric of input.metrics) {
     if (metric.name in input.dimensions)
       throw new RangeError(`metric ${metric.name} collides with a dimension`);
-    if (typeof metric.value !== 'number' && metric.value.Values.length > EMF_MAX_VALUES) {
-      throw new RangeError(
-        `metric ${metric.name} has ${metric.value.Values.length} values, EMF allows ${EMF_MAX_VALUES}`,
-      );
-    }
-    doc[metric.name] = metric.value;
+    doc[metric.name] = metricValue(metric);
   }
   doc._aws = {
     Timestamp: Math.round(input.timestamp),
@@ -110,6 +100,20 @@ export function emfDocument(input: EmfInput): EmfDocument {
     ],
   };
   return doc as EmfDocument;
+}
+
+/** Checks a value against the target shapes the spec allows; arrays are copied. */
+function metricValue({ name, value }: EmfMetric): number | number[] {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new RangeError(`metric ${name} is ${value}, not a finite number`);
+    return value;
+  }
+  if (value.length === 0 || value.length > EMF_MAX_VALUES) {
+    throw new RangeError(`metric ${name} has ${value.length} values, EMF allows 1 to ${EMF_MAX_VALUES}`);
+  }
+  const bad = value.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
+  if (bad >= 0) throw new RangeError(`metric ${name}[${bad}] is ${value[bad]}, not a finite number`);
+  return [...value];
 }
 
 /** Writes each document as one JSON line on stdout: what the Lambda runtime and the CloudWatch agent ingest. */

@@ -3,8 +3,9 @@
  *
  * Requests are aggregated per route template and method (never per raw URL, so the number of
  * metrics stays bounded by `maxRoutes`) and written as CloudWatch Embedded Metric Format documents,
- * one per route per flush: latency as a Values/Counts distribution so CloudWatch computes
- * p50/p95/p99, request and error counts, and counts per status class.
+ * one per batch of up to 100 requests of a route (and per partial batch at flush): latency as an
+ * array of the batch's values so CloudWatch computes p50/p95/p99, and request, error and
+ * status-class counts as plain numbers.
  *
  * Bindings: {@link instrumentHttpHandler} (`node:http`), {@link expressMiddleware} (Express,
  * NestJS on Express) and {@link fastifyHooks} (Fastify). See docs/libraries.md.
@@ -23,7 +24,6 @@ export {
   EMF_MAX_DIMENSIONS,
   EMF_MAX_METRICS,
   EMF_MAX_VALUES,
-  type EmfDistribution,
   type EmfDocument,
   type EmfInput,
   type EmfMetric,

@@ -8,9 +8,15 @@ export interface EndpointMetricsOptions {
   readonly metricNamespace?: string;
   /** Distinct route templates tracked; later ones are counted under `overflowRoute`. @default 100 */
   readonly maxRoutes?: number;
-  /** How often aggregated documents are written; `0` = only on {@link EndpointMetrics.flush}. @default 60000 */
+  /**
+   * How often partial batches are written; `0` = only on {@link EndpointMetrics.flush}. A batch that
+   * reaches {@link EMF_MAX_VALUES} requests is written at once regardless. @default 60000
+   */
   readonly flushIntervalMs?: number;
-  /** Receives each EMF document. @default one JSON line on stdout */
+  /**
+   * Receives each EMF document. Called from `record()` when a batch fills (so from the response's
+   * `close` listener) as well as on flush: it must not throw. @default one JSON line on stdout
+   */
   readonly sink?: (doc: EmfDocument) => void;
   /** Clock for document timestamps, epoch ms. @default Date.now */
   readonly now?: () => number;
@@ -26,6 +32,7 @@ export interface RequestObservation {
   readonly route: string | undefined;
   readonly method: string;
   readonly statusCode: number;
+  /** Time to the end of the response; a finite number (negative counts as 0). */
   readonly durationMs: number;
   /** The handler threw or the client went away before the response finished. @default false */
   readonly failed?: boolean;
@@ -33,28 +40,27 @@ export interface RequestObservation {
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
 
+/** The requests of one (route, method) not written yet: one latency per request, in arrival order. */
 interface Bucket {
   readonly route: string;
   readonly method: string;
-  latency: Map<number, number>;
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
+  latency: number[];
   errors: number;
   status: [number, number, number, number, number];
 }
 
-/** Latency rounded to two significant digits (at least 0.01 ms): ≤ 5% error, few distinct values. */
+/** Latency rounded to two significant digits (at least 0.01 ms): ≤ 5% error, short JSON in the log line. */
 export function quantizeLatency(ms: number): number {
   return ms < 0.01 ? 0.01 : Number(ms.toPrecision(2));
 }
 
 /**
- * Aggregates requests per (route template, method) and writes one EMF document per pair per flush:
- * `Latency` as a Values/Counts distribution (CloudWatch computes p50/p95/p99 from it), `Requests`,
- * `Errors` (5xx, thrown, aborted) and `Status2xx`..`Status5xx`; dimension sets
- * [Service, Route, Method] and [Service]. Create with {@link createEndpointMetrics}.
+ * Batches requests per (route template, method) and writes one EMF document per batch: when a batch
+ * reaches {@link EMF_MAX_VALUES} requests, and for every partial batch on flush. A document holds
+ * `Latency` as an array of the batch's quantised latencies (one per request, so CloudWatch computes
+ * p50/p95/p99 from them), and the batch's `Requests`, `Errors` (5xx, thrown, aborted) and
+ * `Status2xx`..`Status5xx` as plain counts; dimension sets [Service, Route, Method] and [Service].
+ * Create with {@link createEndpointMetrics}.
  */
 export class EndpointMetrics {
   private readonly buckets = new Map<string, Bucket>();
@@ -89,77 +95,53 @@ export class EndpointMetrics {
     return template;
   }
 
-  /** Records one request. */
+  /**
+   * Records one request; writes the (route, method) batch if this request fills it.
+   * @throws RangeError when `durationMs` is not a finite number (it would be `null` in the JSON).
+   */
   record(observation: RequestObservation): void {
+    if (!Number.isFinite(observation.durationMs)) {
+      throw new RangeError(`durationMs must be a finite number, got ${observation.durationMs}`);
+    }
     const route = this.routeValue(observation.route);
     const upper = observation.method.toUpperCase();
     const method = METHODS.has(upper) ? upper : 'OTHER';
     const key = `${method} ${route}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      bucket = {
-        route,
-        method,
-        latency: new Map(),
-        count: 0,
-        sum: 0,
-        min: Infinity,
-        max: 0,
-        errors: 0,
-        status: [0, 0, 0, 0, 0],
-      };
+      bucket = { route, method, latency: [], errors: 0, status: [0, 0, 0, 0, 0] };
       this.buckets.set(key, bucket);
     }
-    const value = quantizeLatency(Math.max(0, observation.durationMs));
-    if (!bucket.latency.has(value) && bucket.latency.size >= EMF_MAX_VALUES) this.emit(bucket);
-    bucket.latency.set(value, (bucket.latency.get(value) ?? 0) + 1);
-    bucket.count += 1;
-    bucket.sum += value;
-    bucket.min = Math.min(bucket.min, value);
-    bucket.max = Math.max(bucket.max, value);
+    bucket.latency.push(quantizeLatency(Math.max(0, observation.durationMs)));
     const statusClass = Math.floor(observation.statusCode / 100);
     if (statusClass >= 1 && statusClass <= 5) bucket.status[statusClass - 1]! += 1;
     if (observation.failed || statusClass === 5) bucket.errors += 1;
+    if (bucket.latency.length >= EMF_MAX_VALUES) this.emit(bucket);
   }
 
   private emit(bucket: Bucket): void {
-    if (bucket.count === 0) return;
+    if (bucket.latency.length === 0) return;
     const doc = emfDocument({
       namespace: this.o.metricNamespace,
       dimensions: { Service: this.o.service, Route: bucket.route, Method: bucket.method },
       dimensionSets: [['Service', 'Route', 'Method'], ['Service']],
       timestamp: this.o.now(),
       metrics: [
-        {
-          name: 'Latency',
-          unit: 'Milliseconds',
-          value: {
-            Values: [...bucket.latency.keys()],
-            Counts: [...bucket.latency.values()],
-            Max: bucket.max,
-            Min: bucket.min,
-            Count: bucket.count,
-            Sum: Number(bucket.sum.toFixed(3)),
-          },
-        },
-        { name: 'Requests', unit: 'Count', value: bucket.count },
+        { name: 'Latency', unit: 'Milliseconds', value: bucket.latency },
+        { name: 'Requests', unit: 'Count', value: bucket.latency.length },
         { name: 'Errors', unit: 'Count', value: bucket.errors },
         ...bucket.status
           .slice(1)
           .map((n, i) => ({ name: `Status${i + 2}xx`, unit: 'Count' as const, value: n })),
       ],
     });
-    bucket.latency = new Map();
-    bucket.count = 0;
-    bucket.sum = 0;
-    bucket.min = Infinity;
-    bucket.max = 0;
+    bucket.latency = [];
     bucket.errors = 0;
     bucket.status = [0, 0, 0, 0, 0];
     this.o.sink(doc);
   }
 
-  /** Writes a document for every (route, method) with requests since the last flush. Sink errors are not caught. */
+  /** Writes a document for every (route, method) with a partial batch. Sink errors are not caught. */
   flush(): void {
     for (const bucket of this.buckets.values()) this.emit(bucket);
     this.buckets.clear();

@@ -16,10 +16,9 @@ export const defaultConfigInput: PlatformConfigInput = {
   fleet: { instanceType: 't4g.small', minCapacity: 2, maxCapacity: 10, warmupSeconds: 300 },
   loadBalancing: {
     algorithm: 'least_outstanding_requests',
-    slowStartSeconds: 60,
     targetGroups: [
-      { name: 'primary', weight: 95 },
-      { name: 'canary', weight: 5 },
+      { name: 'primary', weight: 100 },
+      { name: 'canary', weight: 0 },
     ],
   },
   cache: { nodeType: 'cache.t4g.small', replicas: 1, evictionPolicy: 'allkeys-lru' },

@@ -1,4 +1,6 @@
 export { defaultConfigInput } from './default-config';
 export type { PlatformConfig, PlatformConfigInput } from './platform-config';
 export { formatConfigIssues, parsePlatformConfig, platformConfigSchema } from './platform-config';
+export type { QueryAnalysisSettings } from './query-analysis';
+export { queryAnalysisSchema } from './query-analysis';
 export type * from './schema';

@@ -40,10 +40,10 @@ export const platformConfigSchema = platformConfigObject.superRefine((config, ct
       `needs loadBalancing.algorithm "weighted_random", got "${lb.algorithm}"`,
     );
   }
-  if (lb.slowStartSeconds > 0 && lb.algorithm === 'weighted_random') {
+  if (lb.slowStartSeconds > 0 && lb.algorithm !== 'round_robin') {
     issue(
       ['loadBalancing', 'slowStartSeconds'],
-      `must be 0 with loadBalancing.algorithm "weighted_random" (ALB does not support slow start with it), got ${lb.slowStartSeconds}`,
+      `must be 0 with loadBalancing.algorithm "${lb.algorithm}" (ALB supports slow start only with round_robin), got ${lb.slowStartSeconds}`,
     );
   }
   const names = new Set<string>();

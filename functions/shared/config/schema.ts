@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryAnalysisSchema } from './query-analysis';
 
 /**
  * The platform's configuration schema: one source of truth for the CDK app, the control-plane
@@ -239,6 +240,8 @@ export const databaseSchema = z.strictObject({
   /** @default 30 */
   secretRotationDays: int(1, 365).default(30),
   proxy: proxySchema.prefault({}),
+  /** Thresholds and bounds of the scheduled slow-query analysis. */
+  analysis: queryAnalysisSchema.prefault({}),
 });
 
 export const secondaryTargetSchema = z.discriminatedUnion('kind', [
@@ -365,8 +368,8 @@ export const controlPlaneSchema = z.strictObject({
       slowQueries: scheduleExpression.default('rate(1 hour)'),
     })
     .prefault({}),
-  /** Health-check rounds per invocation, so detection is not bounded by the 1-minute schedule. @default 6 */
-  healthRoundsPerInvocation: int(1, 12).default(6),
+  /** Health-check rounds per invocation, 10 s apart, so detection is not bounded by the 1-minute schedule. @default 6 */
+  healthRoundsPerInvocation: int(1, 6).default(6),
   /** @default 30 */
   logRetentionDays: int(1, 3653).default(30),
   /** Default Lambda memory in MiB. @default 512 */

@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbAlertRules } from '../../../../functions/adapters/aws/alert-rules-store';
@@ -80,5 +80,34 @@ describe('DynamoDbAlertRules', () => {
   it('refuses to store a silence without matchers', async () => {
     await expect(rules.putSilence({ ...silence, matchers: [] })).rejects.toMatchObject({ name: 'ZodError' });
     expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
+  });
+  it('lists silences that have not ended, scheduled ones included', async () => {
+    const later = { ...silence, id: 's2', startsAt: NOW + 60_000 };
+    dynamo.on(QueryCommand).resolves({ Items: [{ ...later, pk: 'SILENCE', sk: 's2' }] });
+    expect(await rules.silencesNotEnded(NOW)).toEqual([later]);
+    expect(dynamo.commandCalls(QueryCommand)[0]!.args[0].input).toMatchObject({
+      KeyConditionExpression: 'pk = :pk',
+      FilterExpression: 'endsAt > :now',
+      ExpressionAttributeValues: { ':pk': 'SILENCE', ':now': NOW },
+    });
+  });
+
+  it('removes a silence only if it exists', async () => {
+    dynamo
+      .on(DeleteCommand)
+      .resolvesOnce({})
+      .rejectsOnce(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
+    expect(await rules.removeSilence('s1')).toBe(true);
+    expect(await rules.removeSilence('gone')).toBe(false);
+    expect(dynamo.commandCalls(DeleteCommand)[0]!.args[0].input).toEqual({
+      TableName: 'state',
+      Key: { pk: 'SILENCE', sk: 's1' },
+      ConditionExpression: 'attribute_exists(pk)',
+    });
+  });
+
+  it('passes other delete failures on', async () => {
+    dynamo.on(DeleteCommand).rejects(new Error('throttled'));
+    await expect(rules.removeSilence('s1')).rejects.toThrow('throttled');
   });
 });

@@ -75,8 +75,20 @@ describe('parsePlatformConfig', () => {
     );
   });
 
+  it('rejects slow start with least_outstanding_requests, which the ALB refuses at deploy time', () => {
+    expect(
+      problemsOf({ loadBalancing: { algorithm: 'least_outstanding_requests', slowStartSeconds: 60 } }),
+    ).toEqual([
+      'loadBalancing.slowStartSeconds: must be 0 with loadBalancing.algorithm "least_outstanding_requests" (ALB supports slow start only with round_robin), got 60',
+    ]);
+    expect(
+      parsePlatformConfig({ loadBalancing: { algorithm: 'round_robin', slowStartSeconds: 60 } }).loadBalancing
+        .slowStartSeconds,
+    ).toBe(60);
+  });
+
   it('rejects a slow start between 1 and 29 seconds', () => {
-    expect(problemsOf({ loadBalancing: { slowStartSeconds: 10 } })).toEqual([
+    expect(problemsOf({ loadBalancing: { algorithm: 'round_robin', slowStartSeconds: 10 } })).toEqual([
       'loadBalancing.slowStartSeconds: must be 0 (off) or between 30 and 900, got 10',
     ]);
   });

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { reasonSchema } from './schemas/common';
+
+/** The HTTP methods the admin API uses. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** One route: its method and path (API Gateway syntax), schemas and answer. */
+export interface RouteSpec {
+  readonly id: string;
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly summary: string;
+  readonly tag: string;
+  /** Changes something: audited, idempotent by key, and only in the operator policy. */
+  readonly mutating: boolean;
+  readonly params?: z.ZodType<Record<string, unknown>>;
+  readonly query?: z.ZodType<Record<string, unknown>>;
+  readonly body?: z.ZodType<Record<string, unknown>>;
+  readonly status: 200 | 201 | 202;
+  readonly response: z.ZodType;
+}
+
+/** Keeps a route's literal types (id, method, schemas) for the handler's typed implementations. */
+export const route = <const S extends RouteSpec>(spec: S): S => spec;
+
+/** A route without query parameters: any given one is refused. */
+export const noQuery = z.strictObject({});
+
+/** DELETE routes take their reason in the query string (a DELETE has no body). */
+export const reasonQuery = z.strictObject({ reason: reasonSchema });

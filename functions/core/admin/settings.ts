@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { Lock } from '../coordination';
+import type { HealthCheck } from '../health/check-schema';
+import { componentId } from '../health/check-schema';
+import type { ComponentDefinition } from '../health/health-config';
+import type { MutationDeps } from './mutation';
+import type {
+  AdminReadModel,
+  CacheInvalidator,
+  CacheStatsSource,
+  FailoverCommander,
+  FailoverReadModel,
+  LoadBalancerBackend,
+  QueryAnalyzer,
+  QueryReports,
+  ScalingBackend,
+  ScalingEvaluator,
+  SilenceStore,
+} from './ports';
+
+/**
+ * What the admin API knows about the deployment: the health topology (so it lists configured
+ * checks, including those never run), the fleet's group, the failover components that exist and
+ * the target groups. The CDK construct writes it to the function's environment as JSON.
+ */
+export const adminSettingsSchema = z.strictObject({
+  health: z
+    .strictObject({
+      components: z
+        .array(z.strictObject({ id: componentId, dependsOn: z.array(componentId).default([]) }))
+        .default([]),
+      checks: z
+        .array(
+          z.strictObject({
+            id: z.string().min(1),
+            component: componentId,
+            critical: z.boolean().default(false),
+            description: z.string().optional(),
+          }),
+        )
+        .default([]),
+    })
+    .prefault({}),
+  autoScalingGroupName: z.string().min(1),
+  failoverComponents: z.array(z.enum(['dns', 'database', 'cache'])).default(['database', 'cache']),
+  targetGroupNames: z.array(z.string().min(1)).min(1),
+  /** How many scaling decisions GET /scaling/groups/{name} shows. @default 10 */
+  decisionsShown: z.number().int().min(1).max(100).default(10),
+});
+
+export type AdminSettings = z.output<typeof adminSettingsSchema>;
+export type AdminSettingsInput = z.input<typeof adminSettingsSchema>;
+
+/** The health topology as the rollup reads it (id, component, critical, description). */
+export function topologyOf(settings: AdminSettings): {
+  components: ComponentDefinition[];
+  checks: HealthCheck[];
+} {
+  return {
+    components: settings.health.components,
+    // The rollup reads only id, component, critical and description; probe fields stay with the
+    // health-check function.
+    checks: settings.health.checks as unknown as HealthCheck[],
+  };
+}
+
+/** Every port and setting the routes use. Optional ports are control functions a deployment may omit. */
+export interface AdminDeps extends MutationDeps {
+  readonly settings: AdminSettings;
+  /** The control plane's leases; capacity changes take the scaling function's lock. */
+  readonly lock: Lock;
+  readonly readModel: AdminReadModel;
+  readonly silences: SilenceStore;
+  readonly failover: FailoverReadModel;
+  readonly failoverCommander?: FailoverCommander;
+  readonly scaling: ScalingBackend;
+  readonly scalingEvaluator?: ScalingEvaluator;
+  readonly loadBalancer: LoadBalancerBackend;
+  readonly queryReports: QueryReports;
+  readonly queryAnalyzer?: QueryAnalyzer;
+  readonly cacheStats: CacheStatsSource;
+  readonly cacheInvalidator?: CacheInvalidator;
+}

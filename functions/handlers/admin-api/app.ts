@@ -1,0 +1,62 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import httpRouterHandler, { type Route } from '@middy/http-router';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { type RouteSpec, routes } from '../../core/admin/routes';
+import type { AdminDeps } from '../../core/admin/settings';
+import { problemResponses } from './error-mapper';
+import { dispatch, type Implementations, type RouteImplementation } from './route';
+import { databaseCacheRoutes } from './routes/database-cache';
+import { failoverRoutes } from './routes/failover';
+import { healthRoutes } from './routes/health';
+import { loadBalancerRoutes } from './routes/load-balancer';
+import { scalingRoutes } from './routes/scaling';
+import { statusRoutes } from './routes/status';
+
+/** The Powertools objects the handler reports through. */
+export interface Observability {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly tracer: Tracer;
+}
+
+/**
+ * The admin API's Lambda handler: one middy http-router over the route catalogue, one error
+ * mapper, Powertools logging, tracing and metrics. Dependencies are injected so tests run the
+ * real handler against fakes.
+ */
+export function createAdminApiHandler(deps: AdminDeps, { logger, metrics, tracer }: Observability) {
+  const implementations: Implementations = {
+    ...statusRoutes((section, error) => logger.error('status section unavailable', { section, error })),
+    ...healthRoutes,
+    ...loadBalancerRoutes,
+    ...scalingRoutes,
+    ...failoverRoutes,
+    ...databaseCacheRoutes,
+  };
+  const explain = (message: string, details: Record<string, unknown>) => logger.info(message, details);
+  const table: Route<APIGatewayProxyEvent, APIGatewayProxyResult>[] = Object.entries(routes).map(
+    ([id, spec]) => {
+      const implementation = implementations[id as keyof Implementations] as RouteImplementation<RouteSpec>;
+      return {
+        method: spec.method,
+        path: spec.path,
+        handler: (event: APIGatewayProxyEvent) => {
+          metrics.addMetric(spec.mutating ? 'AdminApiChanges' : 'AdminApiReads', MetricUnit.Count, 1);
+          return dispatch(spec as RouteSpec, implementation, event, deps, explain);
+        },
+      };
+    },
+  );
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(injectLambdaContext(logger))
+    .use(captureLambdaHandler(tracer))
+    .use(logMetrics(metrics))
+    .use(problemResponses(logger, metrics))
+    .handler(httpRouterHandler(table));
+}

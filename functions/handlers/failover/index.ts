@@ -1,0 +1,27 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { logger, metrics, tracer } from '../../shared/powertools';
+import { parseFailoverEnvironment } from './config';
+import { createFailoverClients, createFailoverWiring } from './dependencies';
+import { createFailoverHandler } from './handle';
+
+// Built once per container: a bad environment fails the cold start with every problem named,
+// and the SDK clients keep their connections across invocations.
+const config = parseFailoverEnvironment(process.env);
+const clients = createFailoverClients((client) => tracer.captureAWSv3Client(client));
+
+/** The handler without middlewares, wired to the real adapters. */
+export const lambdaHandler = createFailoverHandler(
+  createFailoverWiring(config, clients, { log: logger, metrics }),
+);
+
+/**
+ * The failover function: health verdicts, alarm state changes and the schedule from
+ * EventBridge, and manual failover, failback and drills from the admin API (direct invoke).
+ */
+export const handler = middy(lambdaHandler)
+  .use(injectLambdaContext(logger))
+  .use(captureLambdaHandler(tracer))
+  .use(logMetrics(metrics));

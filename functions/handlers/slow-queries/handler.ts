@@ -1,0 +1,94 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import {
+  type AnalysisLog,
+  runScheduledAnalysis,
+  type ScheduledAnalysisDeps,
+  type ScheduledAnalysisOutcome,
+  type ScheduledAnalysisSettings,
+} from '../../core/queries/scheduled-analysis';
+import { InputError } from '../../shared/errors';
+import type { SlowQueriesConfig } from './config';
+
+/** The part of Powertools `Metrics` the handler uses. */
+export interface MetricsSink {
+  addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown;
+  addDimension(name: string, value: string): unknown;
+}
+
+/** What the handler needs besides the event: wired once per execution environment in dependencies.ts. */
+export interface SlowQueriesHandlerDeps {
+  readonly analysis: Omit<ScheduledAnalysisDeps, 'log'>;
+  readonly logger: AnalysisLog;
+  /** Powertools `Metrics` in the function; a recorder in tests. */
+  readonly metrics: MetricsSink;
+  readonly config: Pick<SlowQueriesConfig, 'fleetMaxCapacity' | 'lambdaConcurrency'> & {
+    readonly analysis: ScheduledAnalysisSettings;
+    readonly clusterId: string;
+  };
+  readonly clock: () => number;
+}
+
+/**
+ * An EventBridge scheduled event. `detail.dryRun: true` (a manual `aws lambda invoke` with a custom
+ * event) analyses and logs without storing or notifying.
+ */
+const eventSchema = z.object({
+  id: z.string().min(1, 'must be the EventBridge event id'),
+  'detail-type': z.string(),
+  detail: z.object({ dryRun: z.boolean().optional() }).loose().optional(),
+});
+
+/** A short result for the invocation record; the report itself is in the state table. */
+export interface SlowQueriesResult {
+  readonly status: ScheduledAnalysisOutcome['status'];
+  readonly slowQueries?: number;
+  readonly regressions?: number;
+  readonly recommendations?: number;
+  readonly newFindings?: number;
+  readonly digestSent?: boolean;
+}
+
+/** The lock outlives the invocation by this much, so a frozen-then-thawed run cannot overlap a new one. */
+const LEASE_MARGIN_MS = 60_000;
+
+/** Builds the Lambda handler body: validate the event, run one analysis, emit its metrics. */
+export function createSlowQueriesHandler(deps: SlowQueriesHandlerDeps) {
+  return async (event: unknown, context: Context): Promise<SlowQueriesResult> => {
+    const parsed = eventSchema.safeParse(event);
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`);
+      throw new InputError(`not an EventBridge scheduled event: ${fields.join('; ')}`);
+    }
+    const { config } = deps;
+    const outcome = await runScheduledAnalysis(
+      { ...deps.analysis, log: deps.logger },
+      {
+        eventId: parsed.data.id,
+        cluster: config.clusterId,
+        owner: context.awsRequestId,
+        now: deps.clock(),
+        leaseMs: context.getRemainingTimeInMillis() + LEASE_MARGIN_MS,
+        settings: config.analysis,
+        pool: { fleetMaxSize: config.fleetMaxCapacity, lambdaConcurrency: config.lambdaConcurrency },
+        dryRun: parsed.data.detail?.dryRun ?? false,
+      },
+    );
+    if (outcome.status !== 'analysed') return { status: outcome.status };
+    const { report } = outcome;
+    deps.metrics.addDimension('ClusterIdentifier', config.clusterId);
+    deps.metrics.addMetric('SlowQueryCount', MetricUnit.Count, report.slowQueries.length);
+    deps.metrics.addMetric('WorstMeanMs', MetricUnit.Milliseconds, report.worstMeanMs);
+    deps.metrics.addMetric('RegressionCount', MetricUnit.Count, report.regressions.length);
+    deps.metrics.addMetric('IndexRecommendationCount', MetricUnit.Count, report.recommendations.length);
+    return {
+      status: outcome.status,
+      slowQueries: report.slowQueries.length,
+      regressions: report.regressions.length,
+      recommendations: report.recommendations.length,
+      newFindings: report.newFindings.length,
+      digestSent: outcome.digestSent,
+    };
+  };
+}

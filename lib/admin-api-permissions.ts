@@ -1,0 +1,167 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import type { AdminApi, AdminApiProps } from './admin-api';
+import type { ControlFunction } from './control-function';
+
+/** What DynamoDB needs of a customer-managed key, without wildcards. */
+const TABLE_KEY_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'];
+
+/**
+ * The admin function's IAM, scoped to what its adapters call: items of the state table (reads,
+ * audit, idempotency keys, silences, policy overrides, leases; no Scan, no index), the fleet's
+ * group, the listener and its target groups, CloudWatch reads for cache stats, and invoking the
+ * control functions it was given.
+ */
+export function grantAdminFunction(
+  fn: ControlFunction,
+  props: AdminApiProps,
+  worker?: ControlFunction,
+): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+      ],
+      resources: [props.stateTable.tableArn],
+    }),
+  );
+  props.stateTable.encryptionKey?.grant(fn, ...TABLE_KEY_ACTIONS);
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['autoscaling:SetDesiredCapacity'],
+      resources: [props.autoScalingGroup.autoScalingGroupArn],
+    }),
+  );
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['elasticloadbalancing:ModifyListener'],
+      resources: [props.loadBalancer.listenerArn],
+    }),
+  );
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['elasticloadbalancing:ModifyTargetGroupAttributes'],
+      resources: props.loadBalancer.targetGroups.map((group) => group.arn),
+    }),
+  );
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: [
+        'autoscaling:DescribeAutoScalingGroups',
+        'elasticloadbalancing:DescribeListeners',
+        'elasticloadbalancing:DescribeTargetGroupAttributes',
+        'elasticloadbalancing:DescribeTargetHealth',
+        'cloudwatch:ListMetrics',
+        'cloudwatch:GetMetricData',
+      ],
+      resources: ['*'],
+    }),
+  );
+  // The unqualified functions only (no `:*` for versions and aliases): the API invokes $LATEST.
+  const targets = [props.scalingFunction, props.failoverFunction, props.slowQueryFunction, worker].filter(
+    (target) => target !== undefined,
+  );
+  if (targets.length > 0) {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: targets.map((t) => t.functionArn),
+      }),
+    );
+  }
+}
+
+const IAM4 = {
+  id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+  reason: 'Lambda documents this AWS-managed policy for writing the function its own CloudWatch Logs.',
+};
+const VPC_ACCESS = {
+  id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+  reason:
+    'Lambda documents this AWS-managed policy for creating the network interfaces of a function in a VPC.',
+};
+const SQS3 = {
+  id: 'AwsSolutions-SQS3',
+  reason:
+    "This queue is the function's own on-failure destination: failed invocations rest here for people to read; a queue behind it would add nothing.",
+};
+
+/**
+ * Acknowledges, with reasons, the AwsSolutions findings the admin API's design accepts: IAM (not
+ * Cognito) authorisation, WAF left to the deployer, and the wildcards of APIs without resource
+ * scoping.
+ */
+export function acknowledgeAdminFindings(api: AdminApi, hasWebAcl: boolean): void {
+  const ack = (scope: Construct, id: string, reason: string) =>
+    Validations.of(scope).acknowledge({ id, reason });
+  ack(
+    api.api,
+    'AwsSolutions-COG4',
+    'Every method uses IAM (SigV4) authorisation: operators are AWS principals, granted the read-only or operator managed policy; there are no end users for a Cognito user pool to hold.',
+  );
+  if (!hasWebAcl) {
+    ack(
+      api.api.deploymentStage,
+      'AwsSolutions-APIG3',
+      'No web ACL is configured (AdminApiProps.webAclArn): API Gateway refuses every unsigned request before any integration runs, and stage throttling bounds the rest. Set webAclArn to add WAF (IP allow lists, rate rules).',
+    );
+  }
+  const role = api.function.role!;
+  ack(role, IAM4.id, IAM4.reason);
+  ack(
+    role,
+    'AwsSolutions-IAM5[Resource::*]',
+    'autoscaling:DescribeAutoScalingGroups, the ELBv2 Describe* calls, cloudwatch:ListMetrics/GetMetricData and X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions; all are reads or telemetry.',
+  );
+  ack(
+    role,
+    `AwsSolutions-IAM5[Resource::${renderForNag(Stack.of(api), api.props.autoScalingGroup.autoScalingGroupArn)}]`,
+    'SetDesiredCapacity on the fleet group named in full; the "*" is the group id Auto Scaling assigns at creation, which no template can know.',
+  );
+  ack(api.function.failureQueue, SQS3.id, SQS3.reason);
+  for (const [policy, arns] of [
+    [api.readOnlyPolicy, api.readOnlyArns],
+    [api.operatorPolicy, api.operatorArns],
+  ] as const) {
+    for (const arn of arns.filter((candidate) => candidate.includes('*'))) {
+      ack(
+        policy,
+        `AwsSolutions-IAM5[Resource::${renderForNag(Stack.of(api), arn)}]`,
+        'One method and path of this API; "*" stands only for a path parameter (an id or name), the value an operator supplies.',
+      );
+    }
+  }
+  if (api.cacheWorker) {
+    const workerRole = api.cacheWorker.role!;
+    ack(workerRole, IAM4.id, IAM4.reason);
+    ack(workerRole, VPC_ACCESS.id, VPC_ACCESS.reason);
+    ack(
+      workerRole,
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray PutTraceSegments and PutTelemetryRecords have no resource-level permissions.',
+    );
+    ack(api.cacheWorker.failureQueue, SQS3.id, SQS3.reason);
+  }
+}
+
+/** A (possibly tokenised) string as cdk-nag prints it in finding ids: `{ Ref: X }` → `<X>`. */
+function renderForNag(stack: Stack, value: string): string {
+  const render = (node: unknown): string => {
+    if (typeof node === 'string') return node;
+    const object = node as Record<string, unknown>;
+    if ('Ref' in object) return `<${object.Ref as string}>`;
+    if ('Fn::GetAtt' in object) return `<${(object['Fn::GetAtt'] as string[]).join('.')}>`;
+    if ('Fn::Join' in object) {
+      const [separator, parts] = object['Fn::Join'] as [string, unknown[]];
+      return parts.map(render).join(separator);
+    }
+    return JSON.stringify(node);
+  };
+  return render(stack.resolve(value));
+}

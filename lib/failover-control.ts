@@ -1,0 +1,231 @@
+import { join } from 'node:path';
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, type IAlarm, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import type { Component } from '../functions/core/failover/types';
+import type { FailoverSettings } from '../functions/shared/config';
+import { ControlFunction } from './control-function';
+import { failoverEnvironment, failoverTimeout } from './failover-environment';
+
+/** The health engine's EventBridge source and detail type (functions/handlers/failover/events.ts). */
+export const HEALTH_EVENT_SOURCE = 'misybot.ha.health';
+export const HEALTH_EVENT_DETAIL_TYPE = 'Component Health Changed';
+
+/** An alarm whose ALARM state asks the failover engine to look at a component at once. */
+export interface ComponentAlarm {
+  readonly component: Component;
+  readonly alarm: IAlarm;
+}
+
+export interface FailoverControlProps {
+  /** The control plane's state table: failover state, locks, event ledger, incidents. */
+  readonly stateTable: ITable;
+  readonly topics: { readonly critical: ITopic; readonly warning: ITopic; readonly info: ITopic };
+  /** The Route 53 health check of the PRIMARY failover record. @default - no DNS component */
+  readonly healthCheckId?: string;
+  /** The Aurora cluster whose writer fails over. */
+  readonly clusterIdentifier: string;
+  /** The ElastiCache replication group whose primary fails over (drills). */
+  readonly replicationGroupId: string;
+  /** The platform config's `failover` slice. */
+  readonly settings: FailoverSettings;
+  /**
+   * Alarms that trigger an immediate look at their component. The engine acts on an alarm only
+   * when its own observation finds the primary unhealthy.
+   */
+  readonly componentAlarms: readonly ComponentAlarm[];
+  /**
+   * How often every component is observed, so recovery is noticed when no event arrives.
+   * @default Schedule.rate(Duration.minutes(1))
+   */
+  readonly schedule?: Schedule;
+  /** Health-engine component → failover component. @default { api: 'dns', database: 'database', cache: 'cache' } */
+  readonly healthComponents?: Readonly<Record<string, Component>>;
+  /** The bus the health engine publishes to. @default - the account's default event bus */
+  readonly eventBus?: IEventBus;
+  readonly logRetentionDays: number;
+  readonly memorySize: number;
+}
+
+/**
+ * The failover function with its triggers: the health engine's verdicts and the given alarms'
+ * state changes (EventBridge), a schedule, and direct invocation by the admin API
+ * (`grantInvoke`). Its role reaches the one health check, cluster and replication group.
+ */
+export class FailoverControl extends Construct {
+  readonly function: ControlFunction;
+  /** Pages (critical topic) whenever an invocation fails: a broken orchestrator is an incident. */
+  readonly errorsAlarm: Alarm;
+  readonly healthRule?: Rule;
+  readonly alarmRule?: Rule;
+  readonly scheduleRule: Rule;
+
+  constructor(scope: Construct, id: string, props: FailoverControlProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const environment = failoverEnvironment(stack, props);
+    this.function = new ControlFunction(this, 'Function', {
+      entry: join(__dirname, '..', 'functions', 'handlers', 'failover', 'index.ts'),
+      serviceName: 'failover',
+      description: 'MisyBot HA failover: orchestration, recovery detection, manual failover and drills',
+      timeout: failoverTimeout(props.settings.actionTimeoutSeconds),
+      memorySize: props.memorySize,
+      logRetentionDays: props.logRetentionDays,
+      // No reserved concurrency: the per-component lock in the state table serialises what must
+      // be serial, and a reservation of 1 would queue the cache's failover and every operator
+      // command (throttled) behind a database failover that can run for minutes.
+      environment: environment.variables,
+    });
+    this.grantAccess(props);
+
+    const target = new LambdaFunction(this.function, {
+      retryAttempts: 2,
+      // A verdict older than this has been overtaken by the scheduled observations.
+      maxEventAge: Duration.minutes(10),
+      deadLetterQueue: this.function.failureQueue,
+    });
+    const mapped = Object.keys(environment.componentMap);
+    if (mapped.length > 0) {
+      this.healthRule = new Rule(this, 'HealthVerdicts', {
+        description: 'Component health verdicts of the health engine → failover',
+        eventBus: props.eventBus,
+        eventPattern: {
+          source: [HEALTH_EVENT_SOURCE],
+          detailType: [HEALTH_EVENT_DETAIL_TYPE],
+          detail: { component: mapped },
+        },
+        targets: [target],
+      });
+    }
+    if (props.componentAlarms.length > 0) {
+      this.alarmRule = new Rule(this, 'AlarmStateChanges', {
+        description: 'ALARM state of the alarms that report on a failover component → failover',
+        eventPattern: {
+          source: ['aws.cloudwatch'],
+          detailType: ['CloudWatch Alarm State Change'],
+          resources: props.componentAlarms.map((entry) => entry.alarm.alarmArn),
+          detail: { state: { value: ['ALARM'] } },
+        },
+        targets: [target],
+      });
+    }
+    this.scheduleRule = new Rule(this, 'Schedule', {
+      description: 'Observes every failover component, so recovery is detected without events',
+      schedule: props.schedule ?? Schedule.rate(Duration.minutes(1)),
+      targets: [target],
+    });
+
+    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
+      metric: this.function.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        '[critical] The failover function failed: failover, recovery detection or drills may not run',
+    });
+    const page = new SnsAction(props.topics.critical);
+    this.errorsAlarm.addAlarmAction(page);
+    this.errorsAlarm.addOkAction(page);
+  }
+
+  private grantAccess(props: FailoverControlProps): void {
+    const fn = this.function;
+    const stack = Stack.of(this);
+    if (props.healthCheckId) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['route53:GetHealthCheck', 'route53:GetHealthCheckStatus', 'route53:UpdateHealthCheck'],
+          resources: [`arn:${stack.partition}:route53:::healthcheck/${props.healthCheckId}`],
+        }),
+      );
+    }
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['rds:FailoverDBCluster', 'rds:DescribeDBClusters'],
+        resources: [
+          stack.formatArn({
+            service: 'rds',
+            resource: 'cluster',
+            resourceName: props.clusterIdentifier,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    const instances = stack.formatArn({
+      service: 'rds',
+      resource: 'db',
+      resourceName: '*',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['rds:DescribeDBInstances'], resources: [instances] }));
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        // The ElastiCache permissions reference lists the replication group as TestFailover's only resource.
+        actions: ['elasticache:TestFailover', 'elasticache:DescribeReplicationGroups'],
+        resources: [
+          stack.formatArn({
+            service: 'elasticache',
+            resource: 'replicationgroup',
+            resourceName: props.replicationGroupId,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
+    // Get (state), Put (state, lease, ledger, incident) and Delete (lease release): nothing else.
+    // Items only, on the table itself: the function never queries the indexes.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        resources: [props.stateTable.tableArn],
+      }),
+    );
+    // What DynamoDB needs from a reader and writer of a table under a customer-managed key.
+    props.stateTable.encryptionKey?.grant(
+      fn,
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:Encrypt',
+      'kms:ReEncrypt*',
+      'kms:GenerateDataKey*',
+    );
+    for (const topic of [props.topics.critical, props.topics.warning, props.topics.info])
+      topic.grantPublish(fn);
+
+    const role = fn.role!;
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'cloudwatch:GetMetricData has no resource-level permissions (reads AuroraReplicaLag); X-Ray segment upload likewise.',
+    });
+    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: `${action} on the state table's and the alert topics' own keys only: the variants DynamoDB and SNS call for envelope encryption.`,
+      });
+    }
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'The AWS-maintained minimum for a function to write its own CloudWatch logs.',
+    });
+    Validations.of(fn.failureQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is the dead-letter queue: failed asynchronous invocations and undeliverable EventBridge events land here (cdk-nag does not see Lambda destinations).',
+    });
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:db:*]`,
+      reason:
+        'rds:DescribeDBInstances (read only) filtered by db-cluster-id: the cluster members are named at deploy time and change as readers are added.',
+    });
+  }
+}

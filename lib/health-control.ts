@@ -1,0 +1,253 @@
+import * as path from 'node:path';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IVpc } from 'aws-cdk-lib/aws-ec2';
+import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import type { HealthCheckConfig } from '../functions/core/health/health-config';
+import { DEFAULT_RESERVE_MS } from '../functions/core/health/rounds';
+import type { AlertTopics } from './alert-topics';
+import { ControlFunction } from './control-function';
+import { HealthAlarms } from './health-alarms';
+import { healthCheckPermissions, validateHealthChecks } from './health-permissions';
+
+const HANDLERS = path.join(__dirname, '..', 'functions', 'handlers');
+/** The health function's Powertools service name (the `service` dimension of its metrics). */
+export const HEALTH_SERVICE_NAME = 'health-check';
+
+export interface HealthControlProps {
+  readonly stateTable: ITable;
+  readonly topics: AlertTopics;
+  /** The checks (see `platformHealthChecks`); values may be tokens, ids and structure may not. */
+  readonly checks: HealthCheckConfig;
+  /** @default Schedule.rate(Duration.minutes(1)) */
+  readonly schedule?: Schedule;
+  /** Rounds per invocation (1-12). @default 6 */
+  readonly rounds?: number;
+  /** Time between round starts; at least the longest check timeout. @default Duration.seconds(10) */
+  readonly roundInterval?: Duration;
+  readonly logRetentionDays: number;
+  readonly memorySize: number;
+  /** Labels on every alert, e.g. `{ platform: 'misybot', stage: 'prod' }`. @default none */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Only for TCP checks of private endpoints. The default checks reach the ALB publicly, as users
+   * do, and call AWS APIs, so outside a VPC they need neither NAT nor VPC endpoints.
+   * @default not in a VPC
+   */
+  readonly vpc?: IVpc;
+}
+
+/**
+ * The health-check function on its schedule, with IAM scoped to what its checks read; the
+ * Slack/Teams formatter subscribed to the alert topics that have chat channels; and the alarms
+ * on the health metrics.
+ *
+ * Overlap: the function's timeout is `rounds × interval` plus the planner's reserve, so an
+ * invocation ends before the next minute's starts. No reserved concurrency: a throttled
+ * asynchronous event is retried with backoff for minutes, which would leave gaps in checking
+ * exactly when AWS is slow; an overlap costs only extra probes, since every state and incident
+ * write is conditional and each event id is claimed once.
+ */
+export class HealthControl extends Construct {
+  readonly healthFunction: ControlFunction;
+  readonly formatterFunction?: ControlFunction;
+  readonly rule: Rule;
+  readonly alarms: HealthAlarms;
+
+  constructor(scope: Construct, id: string, props: HealthControlProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const rounds = props.rounds ?? 6;
+    const interval = props.roundInterval ?? Duration.seconds(10);
+    const schedule = props.schedule ?? Schedule.rate(Duration.minutes(1));
+    validateHealthChecks(props.checks);
+    validateSize(props.checks);
+    validateTiming(props.checks, rounds, interval, schedule);
+    const topicEnv = {
+      CRITICAL_TOPIC_ARN: props.topics.critical.topicArn,
+      WARNING_TOPIC_ARN: props.topics.warning.topicArn,
+      INFO_TOPIC_ARN: props.topics.info.topicArn,
+    };
+
+    this.healthFunction = new ControlFunction(this, 'HealthCheck', {
+      entry: path.join(HANDLERS, 'health-check', 'index.ts'),
+      serviceName: HEALTH_SERVICE_NAME,
+      description: 'MisyBot HA health checks: probes, state, incidents, alerts and metrics',
+      timeout: Duration.millis(rounds * interval.toMilliseconds() + DEFAULT_RESERVE_MS + 2000),
+      memorySize: props.memorySize,
+      logRetentionDays: props.logRetentionDays,
+      // A failed run is not retried: the next minute's run checks everything again.
+      retryAttempts: 0,
+      vpc: props.vpc,
+      environment: {
+        STATE_TABLE: props.stateTable.tableName,
+        ...topicEnv,
+        HEALTH_CHECKS: stack.toJsonString(props.checks),
+        ROUNDS: String(rounds),
+        ROUND_INTERVAL_MS: String(interval.toMilliseconds()),
+        ...(props.labels ? { ALERT_LABELS: JSON.stringify(props.labels) } : {}),
+      },
+    });
+    const fn = this.healthFunction;
+    grantStateTable(fn, props.stateTable);
+    for (const topic of [props.topics.critical, props.topics.warning, props.topics.info])
+      topic.grantPublish(fn);
+    EventBus.fromEventBusName(this, 'DefaultBus', 'default').grantPutEventsTo(fn);
+    const permissions = healthCheckPermissions(stack, props.checks);
+    for (const permission of permissions) fn.addToRolePolicy(permission.statement);
+    this.rule = new Rule(this, 'Schedule', {
+      description: 'Runs the MisyBot HA health checks',
+      schedule,
+      targets: [new LambdaFunction(fn, { retryAttempts: 2, maxEventAge: Duration.minutes(1) })],
+    });
+    acknowledge(fn, [XRAY, ...KMS, ...permissions.flatMap((p) => p.acknowledgements)]);
+
+    const webhooks = props.topics.webhookSubscriptions;
+    if (webhooks.length > 0) {
+      const secrets = webhooks.map((hook, i) =>
+        Secret.fromSecretNameV2(this, `WebhookSecret${i + 1}`, hook.webhookSecretName),
+      );
+      const formatter = new ControlFunction(this, 'AlertFormatter', {
+        entry: path.join(HANDLERS, 'alert-formatter', 'index.ts'),
+        serviceName: 'alert-formatter',
+        description: 'MisyBot HA: posts alert-topic messages to Slack and Microsoft Teams',
+        // postWebhook's worst case: 4 attempts of 5 s plus three waits capped at 20 s.
+        timeout: Duration.seconds(90),
+        memorySize: props.memorySize,
+        logRetentionDays: props.logRetentionDays,
+        environment: {
+          ...topicEnv,
+          WEBHOOKS: stack.toJsonString(
+            webhooks.map((hook, i) => ({
+              severity: hook.severity,
+              protocol: hook.protocol,
+              secretArn: secrets[i]!.secretArn,
+            })),
+          ),
+        },
+      });
+      for (const secret of secrets) secret.grantRead(formatter);
+      // Only topics with a chat channel: the others would invoke it for nothing.
+      for (const severity of new Set(webhooks.map((hook) => hook.severity))) {
+        props.topics.topic(severity).addSubscription(new LambdaSubscription(formatter));
+      }
+      acknowledge(formatter, [XRAY]);
+      this.formatterFunction = formatter;
+    }
+
+    this.alarms = new HealthAlarms(this, 'Alarms', {
+      topics: props.topics,
+      serviceName: HEALTH_SERVICE_NAME,
+      componentIds: props.checks.components.map((c) => c.id),
+      checkIds: props.checks.checks.map((c) => c.id),
+      healthFunction: this.healthFunction,
+      formatterFunction: this.formatterFunction,
+    });
+  }
+}
+
+// Lambda allows 4 KB of environment in all; the other variables take about 700 bytes once resolved.
+const MAX_CHECKS_BYTES = 3300;
+const TOKEN_BYTES = 120;
+
+/** Deploy-time values are counted at a typical resolved length (an ARN is about 100 bytes). */
+function validateSize(checks: HealthCheckConfig): void {
+  const json = JSON.stringify(checks);
+  const tokens = json.match(/\$\{Token\[[^\]]+\]\}/g) ?? [];
+  const estimate = tokens.reduce((size, token) => size - token.length + TOKEN_BYTES, Buffer.byteLength(json));
+  if (estimate > MAX_CHECKS_BYTES) {
+    throw new Error(
+      `The health checks would take about ${estimate} bytes of HEALTH_CHECKS; Lambda allows 4 KB of environment in all. Declare fewer checks or shorter descriptions.`,
+    );
+  }
+}
+
+function validateTiming(
+  checks: HealthCheckConfig,
+  rounds: number,
+  interval: Duration,
+  schedule: Schedule,
+): void {
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 12) {
+    throw new Error(`rounds must be an integer from 1 to 12, got ${rounds}.`);
+  }
+  const intervalMs = interval.toMilliseconds();
+  if (intervalMs < 1000 || intervalMs > 60_000) {
+    throw new Error(`roundInterval must be 1 to 60 seconds, got ${interval.toHumanString()}.`);
+  }
+  const longest = Math.max(...checks.checks.map((check) => check.timeoutMs));
+  if (rounds > 1 && intervalMs < longest) {
+    throw new Error(
+      `roundInterval (${intervalMs} ms) must be at least the longest check timeout (${longest} ms), or later rounds are dropped.`,
+    );
+  }
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(schedule.expressionString);
+  if (rate) {
+    const unitMs = rate[2]!.startsWith('minute')
+      ? 60_000
+      : rate[2]!.startsWith('hour')
+        ? 3_600_000
+        : 86_400_000;
+    const periodMs = Number(rate[1]) * unitMs;
+    if (rounds * intervalMs > periodMs) {
+      throw new Error(
+        `rounds × roundInterval (${rounds * intervalMs} ms) must fit in the schedule's period (${periodMs} ms), or invocations overlap.`,
+      );
+    }
+  }
+}
+
+/**
+ * What the stores do (BatchGetItem, Query, conditional PutItem, TransactWriteItems of Puts, which
+ * IAM authorises as PutItem): no Scan, no delete, no index. The key grant is CDK's encrypt/decrypt.
+ */
+function grantStateTable(fn: ControlFunction, table: ITable): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:ConditionCheckItem',
+      ],
+      resources: [table.tableArn],
+    }),
+  );
+  table.encryptionKey?.grantEncryptDecrypt(fn);
+}
+
+const KMS = ['kms:GenerateDataKey*', 'kms:ReEncrypt*'].map((action) => ({
+  id: `AwsSolutions-IAM5[Action::${action}]`,
+  reason:
+    "CDK's encrypt/decrypt grant on the state table key and the alert topics key; the resources are those keys only.",
+}));
+
+const IAM4 = {
+  id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+  reason: 'Lambda documents this AWS-managed policy for writing the function its own CloudWatch Logs.',
+};
+
+const XRAY = {
+  id: 'AwsSolutions-IAM5[Resource::*]',
+  reason: 'X-Ray PutTraceSegments and PutTelemetryRecords have no resource-level permissions.',
+};
+
+/** Acknowledges each finding once on the function's role (reasons for one finding joined), and its failure queue's. */
+function acknowledge(fn: ControlFunction, acknowledgements: readonly { id: string; reason: string }[]): void {
+  const reasons = new Map<string, string[]>();
+  for (const ack of [IAM4, ...acknowledgements])
+    reasons.set(ack.id, [...(reasons.get(ack.id) ?? []), ack.reason]);
+  for (const [id, list] of reasons)
+    Validations.of(fn.role!).acknowledge({ id, reason: [...new Set(list)].join(' ') });
+  Validations.of(fn.failureQueue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason:
+      "This queue is the function's own on-failure destination: failed invocations rest here for people to read; a queue behind it would add nothing.",
+  });
+}

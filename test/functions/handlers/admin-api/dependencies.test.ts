@@ -1,0 +1,51 @@
+import { createAdminDeps, createClients } from '../../../../functions/handlers/admin-api/dependencies';
+
+const env = {
+  TABLE_NAME: 'state',
+  ADMIN_SETTINGS: JSON.stringify({ autoScalingGroupName: 'fleet', targetGroupNames: ['primary'] }),
+  LISTENER_ARN: 'arn:listener',
+  TARGET_GROUPS: JSON.stringify([{ name: 'primary', arn: 'arn:tg' }]),
+  CLUSTER_IDENTIFIER: 'db',
+};
+
+describe('admin API wiring', () => {
+  const clients = createClients();
+
+  it('wires the optional control functions only when their names are set', () => {
+    const bare = createAdminDeps(env, clients, () => undefined);
+    expect(bare.failoverCommander).toBeUndefined();
+    expect(bare.cacheInvalidator).toBeUndefined();
+    expect(bare.settings).toMatchObject({
+      autoScalingGroupName: 'fleet',
+      failoverComponents: ['database', 'cache'],
+      decisionsShown: 10,
+    });
+    const full = createAdminDeps(
+      {
+        ...env,
+        FAILOVER_FUNCTION: 'f',
+        SCALING_FUNCTION: 's',
+        SLOW_QUERY_FUNCTION: 'q',
+        CACHE_WORKER_FUNCTION: 'c',
+      },
+      clients,
+      () => undefined,
+    );
+    expect(
+      [full.failoverCommander, full.scalingEvaluator, full.queryAnalyzer, full.cacheInvalidator].every(
+        Boolean,
+      ),
+    ).toBe(true);
+  });
+
+  it('fails the cold start naming the variable that is missing or malformed', () => {
+    const { LISTENER_ARN: _gone, ...missing } = env;
+    expect(() => createAdminDeps(missing, clients, () => undefined)).toThrow(/LISTENER_ARN/);
+    expect(() => createAdminDeps({ ...env, TARGET_GROUPS: 'nope' }, clients, () => undefined)).toThrow(
+      /TARGET_GROUPS: must be JSON/,
+    );
+    expect(() =>
+      createAdminDeps({ ...env, ADMIN_SETTINGS: '{"targetGroupNames":[]}' }, clients, () => undefined),
+    ).toThrow(/ADMIN_SETTINGS\.autoScalingGroupName/);
+  });
+});

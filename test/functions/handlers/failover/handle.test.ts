@@ -1,0 +1,230 @@
+import { UnknownComponentError } from '../../../../functions/handlers/failover/events';
+import { FailoverTriggerError } from '../../../../functions/handlers/failover/handle';
+import { dbHealth, dnsHealth } from '../../core/failover/fixtures';
+import { alarmChanged, command, harness, healthChanged, scheduled } from './support';
+
+const downDb = dbHealth({ primary: { healthy: false } });
+
+describe('failover handler: commands from the admin API', () => {
+  test('a dry run answers with the plan and the guards, and changes nothing', async () => {
+    const h = harness();
+    const response = await h.invoke(command({ dryRun: true }));
+    expect(response).toMatchObject({
+      ok: true,
+      status: 'dry-run',
+      component: 'database',
+      eventId: 'command:req-1',
+      plan: [
+        { kind: 'aurora-failover', targetInstance: 'db-2' },
+        { kind: 'wait-for-writer', instance: 'db-2' },
+        { kind: 'notify', severity: 'warning', subject: '[dry run] database failover db-1 → db-2' },
+      ],
+      executed: [],
+    });
+    expect(h.actions.calls).toEqual([]);
+    expect(h.store.saves).toBe(0);
+    expect(h.ledger.claimed.size).toBe(0);
+    expect(h.metrics.emitted).toEqual([]);
+  });
+
+  test('a command runs the plan and answers with the incident id; the same request again does nothing', async () => {
+    const h = harness();
+    const response = await h.invoke(command());
+    expect(response).toMatchObject({
+      ok: true,
+      status: 'executed',
+      verdict: 'completed',
+      phase: 'secondary',
+      incidentId: 'database-command:req-1',
+    });
+    expect(h.actions.calls.map((c) => c.action.kind)).toEqual(['aurora-failover', 'wait-for-writer']);
+    expect(h.metrics.emitted).toEqual([
+      ['database', 'FailoverStarted', 'Count', 1],
+      ['database', 'FailoverSucceeded', 'Count', 1],
+      ['database', 'FailoverSwitchDuration', 'Milliseconds', 2000],
+    ]);
+    const again = await h.invoke(command(), 'request-2');
+    expect(again).toMatchObject({ ok: true, status: 'duplicate' });
+    expect(h.actions.calls).toHaveLength(2);
+  });
+
+  test('bad input is refused with the field named, before anything is read or done', async () => {
+    const h = harness();
+    const response = await h.invoke(command({ reason: 'x', component: 'queue' }));
+    expect(response).toEqual({
+      ok: false,
+      error: 'InputError',
+      message: expect.stringContaining('reason: must hold 3 to 500 characters'),
+    });
+    expect((response as { message: string }).message).toContain(
+      'component: must be one of dns, database, cache',
+    );
+    expect(h.observer.calls).toEqual([]);
+    expect(h.actions.calls).toEqual([]);
+    expect(h.ledger.claimed.size).toBe(0);
+    expect(h.store.saves).toBe(0);
+  });
+
+  test('a component without its resource is refused with a clear message', async () => {
+    const h = harness({ HEALTH_CHECK_ID: undefined });
+    expect(await h.invoke(command({ component: 'dns' }))).toEqual({
+      ok: false,
+      error: 'ComponentNotConfiguredError',
+      message: 'no dns resource is configured for failover',
+      component: 'dns',
+    });
+    expect(h.observer.calls).toEqual([]);
+  });
+
+  test('a failure answers with its name and message, never a stack trace', async () => {
+    const h = harness();
+    h.store.load = async () => {
+      throw Object.assign(new Error('User is not authorized to perform dynamodb:GetItem'), {
+        name: 'AccessDeniedException',
+      });
+    };
+    const response = await h.invoke(command());
+    expect(response).toEqual({
+      ok: false,
+      error: 'AccessDeniedException',
+      message: 'User is not authorized to perform dynamodb:GetItem',
+      component: 'database',
+    });
+    expect(h.log.lines.at(-1)).toMatchObject({ level: 'error', message: 'failover command failed' });
+  });
+
+  test('a blocked command is counted and logged as a warning', async () => {
+    const h = harness();
+    h.observer.health.database = dbHealth({
+      standbys: [{ id: 'db-2', healthy: false, replicaLagSeconds: 1, capacity: 2 }],
+    });
+    expect(await h.invoke(command())).toMatchObject({ ok: true, status: 'decided', verdict: 'blocked' });
+    expect(h.metrics.emitted).toEqual([['database', 'FailoverBlocked', 'Count', 1]]);
+    expect(h.log.lines.at(-1)).toMatchObject({ level: 'warn', extra: { verdict: 'blocked' } });
+  });
+
+  test('a failed action is counted as a failed failover', async () => {
+    const h = harness();
+    h.actions.script.set('aurora-failover', {
+      ok: false,
+      failure: 'rejected',
+      message: 'InvalidDBClusterStateFault',
+      accepted: false,
+    });
+    expect(await h.invoke(command())).toMatchObject({ ok: true, status: 'executed', verdict: 'failed' });
+    expect(h.metrics.emitted.map(([, name]) => name)).toEqual([
+      'FailoverStarted',
+      'FailoverFailed',
+      'FailoverSwitchDuration',
+    ]);
+  });
+
+  test('a component held by another run answers busy', async () => {
+    const h = harness();
+    await h.lock.acquire('failover#database', 'other-run', 60_000, h.clock.now());
+    expect(await h.invoke(command())).toMatchObject({ ok: true, status: 'busy' });
+    expect(h.actions.calls).toEqual([]);
+  });
+});
+
+describe('failover handler: EventBridge triggers', () => {
+  test('health verdicts count toward the threshold, a redelivery does not, then the database fails over', async () => {
+    const h = harness();
+    h.observer.health.database = downDb;
+    const first = healthChanged('database', 'down', '2026-01-01T12:00:00.000Z');
+    expect(await h.invoke(first)).toMatchObject({ results: [{ status: 'decided', verdict: 'updated' }] });
+    expect(await h.invoke({ ...first, id: 'another-delivery' })).toMatchObject({
+      results: [{ status: 'duplicate' }],
+    });
+    expect(h.actions.calls).toEqual([]);
+    const second = healthChanged('database', 'down', '2026-01-01T12:00:10.000Z');
+    expect(await h.invoke(second)).toMatchObject({
+      source: 'health',
+      results: [
+        {
+          status: 'executed',
+          verdict: 'completed',
+          incidentId: 'database-health:database:2026-01-01T12:00:10.000Z',
+        },
+      ],
+    });
+    expect(h.actions.calls.map((c) => c.action)).toEqual([
+      { kind: 'aurora-failover', targetInstance: 'db-2' },
+      { kind: 'wait-for-writer', instance: 'db-2' },
+    ]);
+    expect(h.notifier.sent.map((a) => a.severity)).toEqual(['critical', 'critical']);
+  });
+
+  test('an alarm on a primary observed healthy moves nothing', async () => {
+    const h = harness();
+    const response = await h.invoke(alarmChanged('aurora-cpu', 'ALARM'));
+    expect(response).toMatchObject({ source: 'alarm', results: [{ status: 'decided', verdict: 'updated' }] });
+    expect(h.actions.calls).toEqual([]);
+    expect(h.log.lines.at(-1)?.extra.note).toBe(
+      'alarm aurora-cpu not confirmed: primary db-1 observed healthy, counted as a healthy check',
+    );
+  });
+
+  test('an alarm the observer confirms fails over at once', async () => {
+    const h = harness();
+    h.observer.health.database = downDb;
+    expect(await h.invoke(alarmChanged('aurora-lag', 'ALARM'))).toMatchObject({
+      results: [{ status: 'executed', verdict: 'completed' }],
+    });
+    expect(h.actions.calls).toHaveLength(2);
+  });
+
+  test('the schedule observes every configured component', async () => {
+    const h = harness({ REPLICATION_GROUP_ID: undefined });
+    const response = await h.invoke(scheduled());
+    expect(response).toMatchObject({
+      source: 'schedule',
+      results: [
+        { component: 'dns', eventId: 'schedule:dns:2026-01-01T12:01:00Z' },
+        { component: 'database', eventId: 'schedule:database:2026-01-01T12:01:00Z' },
+      ],
+    });
+    expect([...h.observer.calls].sort()).toEqual(['database', 'dns']);
+  });
+
+  test('one component failing does not stop the others, and fails the invocation for a retry', async () => {
+    const h = harness();
+    h.observer.health.dns = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+    h.observer.health.cache = undefined;
+    const failure = h.invoke(scheduled());
+    await expect(failure).rejects.toBeInstanceOf(FailoverTriggerError);
+    await expect(failure).rejects.toMatchObject({
+      message:
+        'failover schedule trigger failed for dns (Throttling: Rate exceeded); cache (Error: no health scripted for cache)',
+    });
+    expect(h.ledger.claimed).toEqual(new Set(['failover#database#schedule:database:2026-01-01T12:01:00Z']));
+    expect(h.log.lines.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([
+      'failover dns: trigger failed',
+      'failover cache: trigger failed',
+    ]);
+  });
+
+  test('a retried schedule tick does not count the components it already handled', async () => {
+    const h = harness();
+    h.observer.health.dns = dnsHealth(false);
+    await h.invoke(scheduled());
+    expect(await h.invoke(scheduled())).toMatchObject({
+      results: [{ status: 'duplicate' }, { status: 'duplicate' }, { status: 'duplicate' }],
+    });
+    expect(h.store.items.get('dns')?.primaryFailures).toBe(1);
+  });
+
+  test('an unmapped component fails the invocation before anything is read', async () => {
+    const h = harness();
+    await expect(h.invoke(healthChanged('control-plane', 'down'))).rejects.toThrow(UnknownComponentError);
+    expect(h.observer.calls).toEqual([]);
+  });
+
+  test('INSUFFICIENT_DATA is logged and ignored', async () => {
+    const h = harness();
+    expect(await h.invoke(alarmChanged('aurora-cpu', 'INSUFFICIENT_DATA'))).toEqual({
+      ignored: 'alarm aurora-cpu has insufficient data: not a verdict',
+    });
+    expect(h.observer.calls).toEqual([]);
+  });
+});
