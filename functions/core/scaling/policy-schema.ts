@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatIssues } from './policy-issues';
+import { formatConfigIssues } from '../../shared/config/platform-config';
 
 /**
  * The scaling policy set: what the engine decides with. One schema for the CLI's
@@ -279,5 +279,5 @@ export class PolicyError extends Error {
 export function parsePolicySet(input: unknown, source = 'policy'): PolicySet {
   const result = policySetSchema.safeParse(input);
   if (result.success) return result.data;
-  throw new PolicyError(source, formatIssues(result.error.issues, input), { cause: result.error });
+  throw new PolicyError(source, formatConfigIssues(result.error.issues, input), { cause: result.error });
 }

@@ -90,6 +90,32 @@ export const platformConfigSchema = platformConfigObject.superRefine((config, ct
       );
     }
   }
+  const routes = new Map<string, number>();
+  config.endpoints.routes.forEach((route, index) => {
+    const at = (...path: string[]) => ['endpoints', 'routes', index, ...path];
+    const key = `${route.method} ${route.route}`;
+    const first = routes.get(key);
+    if (first !== undefined) {
+      issue(at('route'), `must be unique per method, got ${key} again (first at endpoints.routes[${first}])`);
+    } else {
+      routes.set(key, index);
+    }
+    if (route.p95Ms === undefined && route.p99Ms === undefined && route.errorRatePercent === undefined) {
+      issue(at(), 'must set at least one of p95Ms, p99Ms or errorRatePercent, got none');
+    }
+    if (route.p95Ms !== undefined && route.p99Ms !== undefined && route.p99Ms < route.p95Ms) {
+      issue(
+        at('p99Ms'),
+        `must be ≥ endpoints.routes[${index}].p95Ms (${route.p95Ms}): the p99 is never below the p95, got ${route.p99Ms}`,
+      );
+    }
+    if (route.datapointsToAlarm > route.evaluationPeriods) {
+      issue(
+        at('datapointsToAlarm'),
+        `must be ≤ endpoints.routes[${index}].evaluationPeriods (${route.evaluationPeriods}), got ${route.datapointsToAlarm}`,
+      );
+    }
+  });
 });
 
 /** A validated configuration with every default filled in. */
@@ -106,7 +132,8 @@ export function formatConfigIssues(issues: readonly z.core.$ZodIssue[], input: u
     }
     const message = issue.message
       .replace(/^Invalid (input|option|discriminator value)[:.] ?/, '')
-      .replace(/^E(xpected)/, 'e$1');
+      .replace(/^E(xpected)/, 'e$1')
+      .replace(/, received \w+$/, '');
     if (/, got /.test(message)) return `${path}: ${message}`;
     return `${path}: ${message}, got ${describeValue(valueAt(input, issue.path))}`;
   });
