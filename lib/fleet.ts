@@ -144,7 +144,7 @@ function cpuTypeOf(instanceType: ec2.InstanceType): ec2.AmazonLinuxCpuType {
     : ec2.AmazonLinuxCpuType.X86_64;
 }
 
-/** `${aws:Name}`: a placeholder the CloudWatch agent fills from instance metadata at start. */
+/** `${aws:Name}`: a variable the CloudWatch agent fills from instance metadata at start. */
 function agentVariable(name: string): string {
   return `\${aws:${name}}`;
 }

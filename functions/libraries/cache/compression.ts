@@ -66,9 +66,17 @@ export function isCodecAvailable(codec: CodecName): boolean {
   return codec === 'none' || decompressors[codec] !== undefined;
 }
 
+const CODECS_BY_ID: readonly CodecName[] = (Object.keys(CODEC_IDS) as CodecName[]).reduce<CodecName[]>(
+  (byId, name) => {
+    byId[CODEC_IDS[name]] = name;
+    return byId;
+  },
+  [],
+);
+
 /** The codec written into the envelope under `id`, if any. */
 export function codecById(id: number): CodecName | undefined {
-  return (Object.keys(CODEC_IDS) as CodecName[]).find((name) => CODEC_IDS[name] === id);
+  return CODECS_BY_ID[id];
 }
 
 /**

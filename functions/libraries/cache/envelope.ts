@@ -45,20 +45,57 @@ export class EnvelopeFormatError extends Error {
   override readonly name = 'EnvelopeFormatError';
 }
 
-/** Serialises an envelope at the current version. */
-export function encodeEnvelope(entry: Omit<Envelope, 'version'>): Buffer {
-  const expires = entry.softExpiresAt ?? 0;
+/**
+ * Writes a current-version header into the first {@link ENVELOPE_HEADER_BYTES} of `out` (the payload
+ * goes after it), so a caller can serialise straight into the final buffer instead of copying.
+ * @throws RangeError when `softExpiresAt` is not a 48-bit epoch millisecond.
+ */
+export function writeEnvelopeHeader(
+  out: Buffer,
+  codec: CodecName,
+  serializerId: number,
+  softExpiresAt: number | undefined,
+): void {
+  const expires = softExpiresAt ?? 0;
   if (!Number.isInteger(expires) || expires < 0 || expires > MAX_UINT48) {
     throw new RangeError(`soft expiry ${expires} is not an epoch millisecond in the 48-bit range`);
   }
-  const out = Buffer.allocUnsafe(ENVELOPE_HEADER_BYTES + entry.payload.length);
   out[0] = ENVELOPE_VERSION;
-  out[1] = CODEC_IDS[entry.codec];
-  out[2] = entry.serializerId;
+  out[1] = CODEC_IDS[codec];
+  out[2] = serializerId;
   out[3] = 0;
   out.writeUIntBE(expires, 4, 6);
+}
+
+/** Serialises an envelope at the current version. */
+export function encodeEnvelope(entry: Omit<Envelope, 'version'>): Buffer {
+  const out = Buffer.allocUnsafe(ENVELOPE_HEADER_BYTES + entry.payload.length);
+  writeEnvelopeHeader(out, entry.codec, entry.serializerId, entry.softExpiresAt);
   entry.payload.copy(out, ENVELOPE_HEADER_BYTES);
   return out;
+}
+
+/**
+ * Whether `bytes` is a current-version envelope with an uncompressed payload: the common small-value
+ * case, which a reader can take apart with {@link plainEnvelopeSerializerId} and
+ * {@link plainEnvelopeSoftExpiry} without building an
+ * {@link Envelope}.
+ */
+export function isPlainEnvelope(bytes: Buffer): boolean {
+  return (
+    bytes.length >= ENVELOPE_HEADER_BYTES && bytes[0] === ENVELOPE_VERSION && bytes[1] === CODEC_IDS.none
+  );
+}
+
+/** The serialiser id of an envelope {@link isPlainEnvelope} accepted. */
+export function plainEnvelopeSerializerId(bytes: Buffer): number {
+  return bytes[2]!;
+}
+
+/** The soft expiry of an envelope {@link isPlainEnvelope} accepted; `undefined` when it has none. */
+export function plainEnvelopeSoftExpiry(bytes: Buffer): number | undefined {
+  const expires = bytes.readUIntBE(4, 6);
+  return expires === 0 ? undefined : expires;
 }
 
 /**

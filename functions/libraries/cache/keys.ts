@@ -19,6 +19,8 @@ const PREFIX_FORBIDDEN = /[{}*?[\]\\]/;
 export interface NamespaceKeys {
   readonly generation: string;
   value(generation: string, key: string): string;
+  /** The part of {@link value}'s key before `key`, so a reader can build it once per generation. */
+  valuePrefix(generation: string): string;
   lock(generation: string, key: string): string;
   /** SCAN pattern matching every key of the namespace, generation counter included. */
   readonly pattern: string;
@@ -49,6 +51,7 @@ export function namespaceKeys(prefix: string, namespace: string): NamespaceKeys 
   return {
     generation: `${base}g`,
     value: (generation, key) => `${base}v:${generation}:${key}`,
+    valuePrefix: (generation) => `${base}v:${generation}:`,
     lock: (generation, key) => `${base}l:${generation}:${key}`,
     pattern: `${base}*`,
   };

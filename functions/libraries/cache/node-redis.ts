@@ -25,6 +25,9 @@ interface NodeRedisScanner {
 export interface NodeRedisLike extends NodeRedisCommands {
   // biome-ignore lint/suspicious/noExplicitAny: node-redis' type-mapping generics are not expressible structurally.
   withTypeMapping(mapping: any): NodeRedisCommands;
+  /** node-redis v5+: a view of the client with other command options (client and cluster). */
+  // biome-ignore lint/suspicious/noExplicitAny: as for withTypeMapping.
+  withCommandOptions?(options: any): NodeRedisCommands;
   /** Present on a standalone client. */
   scanIterator?(options: { MATCH: string; COUNT: number }): AsyncIterable<unknown[]>;
   /** Present on a cluster. */
@@ -56,6 +59,12 @@ async function* scanNodeRedis(client: NodeRedisLike, match: string, count: numbe
  * Values travel as `Buffer` (the client is wrapped with a `Buffer` type mapping; your own client is
  * left untouched).
  *
+ * The cache's own calls run without node-redis' per-command timeout (`commandOptions.timeout`,
+ * 5000 ms by default): the cache already bounds every call with its `timeoutMs` and circuit breaker,
+ * and node-redis' timer (an `AbortSignal.timeout` plus listeners per command, only effective before
+ * the command is written) costs more CPU than the rest of a cache read. Commands the cache abandoned
+ * are rejected by node-redis when the connection drops; the open breaker stops new ones meanwhile.
+ *
  * @example
  * ```ts
  * import { createClient } from 'redis';
@@ -68,11 +77,19 @@ async function* scanNodeRedis(client: NodeRedisLike, match: string, count: numbe
  * ```
  */
 export function fromNodeRedis(client: NodeRedisLike): CacheClient {
-  const binary = client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
+  const typeMapping = { [RESP_TYPES.BLOB_STRING]: Buffer };
+  const binary = client.withCommandOptions
+    ? client.withCommandOptions({ typeMapping, timeout: 0 })
+    : client.withTypeMapping(typeMapping);
   return {
     async mget(keys) {
-      const values = (await binary.mGet([...keys])) as (Buffer | null)[];
-      return values.map((v) => (v === null || Buffer.isBuffer(v) ? v : Buffer.from(String(v))));
+      // node-redis does not keep or mutate the key array, so the caller's is passed as it is.
+      const values = (await binary.mGet(keys as string[])) as (Buffer | null)[];
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (v !== null && v !== undefined && !Buffer.isBuffer(v)) values[i] = Buffer.from(String(v));
+      }
+      return values;
     },
     async set(key, value, options: CacheSetOptions) {
       const reply = await binary.set(key, value, {

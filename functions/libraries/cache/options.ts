@@ -41,6 +41,13 @@ export interface NamespaceOptions {
   readonly compression?: CompressionOptions | false;
   /** `true` for the defaults. @default false (single-flight within the process only) */
   readonly lock?: LockOptions | boolean;
+  /**
+   * Opt-in: trust the namespace generation this instance last read for this long, so a read is one
+   * `GET` of the value instead of `MGET generation value`. Trade-off: an `invalidate()` or `clear()`
+   * by another instance becomes visible here only after up to this long (this instance's own
+   * `invalidate()` is visible at once). At most 60000. @default 0 (every read checks the generation)
+   */
+  readonly generationCacheMs?: number;
 }
 
 /** {@link NamespaceOptions} with every default filled in. */
@@ -52,6 +59,7 @@ export interface ResolvedNamespaceOptions {
   readonly serializer: Serializer;
   readonly compression: Required<Omit<CompressionOptions, 'level'>> & { readonly level: number | undefined };
   readonly lock: Required<LockOptions> | undefined;
+  readonly generationCacheMs: number;
 }
 
 function check(option: string, value: number, min: number, max: number): number {
@@ -100,6 +108,7 @@ export function resolveNamespaceOptions(
       ),
       level: compression.level,
     },
+    generationCacheMs: check(at('generationCacheMs'), o.generationCacheMs ?? 0, 0, 60_000),
     lock: lock && {
       ttlMs: check(at('lock.ttlMs'), lock.ttlMs ?? 10_000, 1, DAY_MS),
       waitMs: check(at('lock.waitMs'), lock.waitMs ?? 5_000, 0, DAY_MS),

@@ -1,11 +1,20 @@
 import { compress, decompress } from './compression';
-import { decodeEnvelope, encodeEnvelope, isUnknownVersion } from './envelope';
+import {
+  decodeEnvelope,
+  ENVELOPE_HEADER_BYTES,
+  encodeEnvelope,
+  isPlainEnvelope,
+  isUnknownVersion,
+  plainEnvelopeSerializerId,
+  plainEnvelopeSoftExpiry,
+  writeEnvelopeHeader,
+} from './envelope';
 import { CacheDecodeError, CacheEncodeError, type CacheError, type CacheOperation } from './errors';
 import type { CallGuard, Guarded } from './guard';
 import type { NamespaceKeys } from './keys';
 import { jitteredTtl, type ResolvedNamespaceOptions } from './options';
 import type { CacheClient } from './port';
-import type { Serializer } from './serializers';
+import { jsonSerializer, type Serializer } from './serializers';
 import type { NamespaceStats } from './stats';
 
 /** A decoded entry. */
@@ -38,6 +47,11 @@ const SCAN_COUNT = 500;
 export class NamespaceStore {
   /** The generation last seen in Redis; values live under it. */
   private generation: string | undefined;
+  /** `keys.valuePrefix(generation)`, rebuilt only when the generation changes. */
+  private valuePrefix = '';
+  private valuePrefixOf: string | undefined;
+  /** When (ctx clock) Redis last confirmed {@link generation}; for `generationCacheMs`. */
+  private generationSeenAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly ctx: StoreContext) {}
 
@@ -61,40 +75,72 @@ export class NamespaceStore {
     return this.generation;
   }
 
+  private valueKey(generation: string, key: string): string {
+    if (this.valuePrefixOf !== generation) {
+      this.valuePrefix = this.ctx.keys.valuePrefix(generation);
+      this.valuePrefixOf = generation;
+    }
+    return this.valuePrefix + key;
+  }
+
   /**
    * The entry for `key`, or `undefined`. One round trip (`MGET generation value`) when the
-   * generation is unchanged; a second one right after an invalidation by another instance.
+   * generation is unchanged; a second one right after an invalidation by another instance. With
+   * `generationCacheMs`, a generation confirmed that recently is trusted and only the value is read.
    */
   async read(key: string): Promise<StoredEntry | undefined> {
-    const { client, keys, guard, namespace } = this.ctx;
+    const { client, keys, guard, namespace, options } = this.ctx;
+    const trusted = this.generation;
+    if (trusted !== undefined && options.generationCacheMs > 0) {
+      if (this.ctx.now() - this.generationSeenAt < options.generationCacheMs) {
+        const valueKey = this.valueKey(trusted, key);
+        const got = await guard.run(namespace, 'read', () => client.mget([valueKey]));
+        if (!got.ok) {
+          this.failed(got.error);
+          return undefined;
+        }
+        return this.decoded(got.value[0] ?? null);
+      }
+    }
     for (let attempt = 0; attempt < 2; attempt++) {
       const assumed = this.generation ?? '0';
-      const got = await guard.run(namespace, 'read', () =>
-        client.mget([keys.generation, keys.value(assumed, key)]),
-      );
+      const valueKey = this.valueKey(assumed, key);
+      const got = await guard.run(namespace, 'read', () => client.mget([keys.generation, valueKey]));
       if (!got.ok) {
         this.failed(got.error);
         return undefined;
       }
-      const actual = got.value[0]?.toString('utf8') ?? '0';
+      const seen = got.value[0];
+      const actual = seen ? seen.toString('utf8') : '0';
       this.generation = actual;
+      this.generationSeenAt = this.ctx.now();
       if (actual !== assumed) continue;
-      const bytes = got.value[1];
-      if (!bytes) return undefined;
-      const decoded = this.decode(bytes);
-      return decoded instanceof Promise ? await decoded : decoded;
+      return this.decoded(got.value[1] ?? null);
     }
     return undefined;
+  }
+
+  private decoded(bytes: Buffer | null): StoredEntry | undefined | Promise<StoredEntry | undefined> {
+    return bytes ? this.decode(bytes) : undefined;
   }
 
   /** Synchronous unless the payload is compressed (the common small-value path stays sync). */
   private decode(bytes: Buffer): StoredEntry | undefined | Promise<StoredEntry | undefined> {
     this.ctx.stats.add('bytesIn', bytes.length);
     try {
+      if (isPlainEnvelope(bytes)) {
+        // The common case, without an intermediate Envelope object or payload view.
+        const id = plainEnvelopeSerializerId(bytes);
+        const softExpiresAt = plainEnvelopeSoftExpiry(bytes);
+        if (id === jsonSerializer.id) {
+          return { value: JSON.parse(bytes.toString('utf8', ENVELOPE_HEADER_BYTES)), softExpiresAt };
+        }
+        const serializer = this.serializer(id);
+        return { value: serializer.deserialize(bytes.subarray(ENVELOPE_HEADER_BYTES)), softExpiresAt };
+      }
       const envelope = decodeEnvelope(bytes);
       if (isUnknownVersion(envelope)) return undefined;
-      const serializer = this.ctx.serializers.get(envelope.serializerId);
-      if (!serializer) throw new Error(`no serialiser registered with id ${envelope.serializerId}`);
+      const serializer = this.serializer(envelope.serializerId);
       const { softExpiresAt } = envelope;
       if (envelope.codec === 'none')
         return { value: serializer.deserialize(envelope.payload), softExpiresAt };
@@ -105,6 +151,13 @@ export class NamespaceStore {
     } catch (cause) {
       return this.undecodable(cause);
     }
+  }
+
+  /** @throws Error when no serialiser is registered under `id`. */
+  private serializer(id: number): Serializer {
+    const serializer = this.ctx.serializers.get(id);
+    if (!serializer) throw new Error(`no serialiser registered with id ${id}`);
+    return serializer;
   }
 
   private undecodable(cause: unknown): undefined {
@@ -123,27 +176,49 @@ export class NamespaceStore {
   private encode(value: unknown, softExpiresAt: number): Buffer | undefined | Promise<Buffer | undefined> {
     const { serializer, compression } = this.ctx.options;
     try {
-      const raw = serializer.serialize(value);
-      this.ctx.stats.add('uncompressedBytesOut', raw.length);
-      const id = serializer.id;
-      if (compression.codec === 'none' || raw.length < compression.thresholdBytes) {
-        return encodeEnvelope({ codec: 'none', serializerId: id, softExpiresAt, payload: raw });
+      const plainUpTo = compression.codec === 'none' ? Number.POSITIVE_INFINITY : compression.thresholdBytes;
+      if (serializer === jsonSerializer) {
+        // JSON text goes straight into the envelope: no intermediate Buffer, no copy.
+        const text = JSON.stringify(value);
+        if (text === undefined) throw new TypeError(`JSON cannot represent a value of type ${typeof value}`);
+        const length = Buffer.byteLength(text, 'utf8');
+        if (length < plainUpTo) {
+          this.ctx.stats.add('uncompressedBytesOut', length);
+          const out = Buffer.allocUnsafe(ENVELOPE_HEADER_BYTES + length);
+          writeEnvelopeHeader(out, 'none', serializer.id, softExpiresAt);
+          out.write(text, ENVELOPE_HEADER_BYTES, length, 'utf8');
+          return out;
+        }
+        return this.compressed(Buffer.from(text, 'utf8'), softExpiresAt);
       }
-      return compress(compression.codec, raw, compression.level).then(
-        (packed) =>
-          packed.length < raw.length
-            ? encodeEnvelope({ codec: compression.codec, serializerId: id, softExpiresAt, payload: packed })
-            : encodeEnvelope({ codec: 'none', serializerId: id, softExpiresAt, payload: raw }),
-        (cause: unknown) => this.unencodable(cause),
-      );
+      const raw = serializer.serialize(value);
+      if (raw.length < plainUpTo) {
+        this.ctx.stats.add('uncompressedBytesOut', raw.length);
+        return encodeEnvelope({ codec: 'none', serializerId: serializer.id, softExpiresAt, payload: raw });
+      }
+      return this.compressed(raw, softExpiresAt);
     } catch (cause) {
       return this.unencodable(cause);
     }
   }
 
+  /** Compresses `raw` (at or above the threshold); kept uncompressed when that is not smaller. */
+  private compressed(raw: Buffer, softExpiresAt: number): Promise<Buffer | undefined> {
+    const { serializer, compression } = this.ctx.options;
+    const id = serializer.id;
+    this.ctx.stats.add('uncompressedBytesOut', raw.length);
+    return compress(compression.codec, raw, compression.level).then(
+      (packed) =>
+        packed.length < raw.length
+          ? encodeEnvelope({ codec: compression.codec, serializerId: id, softExpiresAt, payload: packed })
+          : encodeEnvelope({ codec: 'none', serializerId: id, softExpiresAt, payload: raw }),
+      (cause: unknown) => this.unencodable(cause),
+    );
+  }
+
   /** Stores `value` for (jittered) `ttlMs`, kept in Redis through the stale and grace windows. */
   async write(key: string, value: unknown, ttlMs = this.ctx.options.ttlMs): Promise<boolean> {
-    const { options, now, random, client, keys, guard, namespace } = this.ctx;
+    const { options, now, random, client, guard, namespace } = this.ctx;
     const freshMs = jitteredTtl(ttlMs, options.jitter, random);
     const encoded = this.encode(value, now() + freshMs);
     const bytes = encoded instanceof Promise ? await encoded : encoded;
@@ -151,9 +226,8 @@ export class NamespaceStore {
     const generation = this.generation ?? (await this.writeGeneration());
     if (generation === undefined) return false;
     const px = freshMs + Math.max(options.staleWhileRevalidateMs, options.graceMs);
-    const set = await guard.run(namespace, 'write', () =>
-      client.set(keys.value(generation, key), bytes, { px }),
-    );
+    const valueKey = this.valueKey(generation, key);
+    const set = await guard.run(namespace, 'write', () => client.set(valueKey, bytes, { px }));
     if (!set.ok) {
       this.failed(set.error);
       return false;
@@ -175,7 +249,10 @@ export class NamespaceStore {
   /** Bumps the generation (O(1)); old entries become unreachable and expire on their own. */
   async invalidate(): Promise<boolean> {
     const bumped = await this.call('invalidate', () => this.ctx.client.incr(this.ctx.keys.generation));
-    if (bumped.ok) this.generation = String(bumped.value);
+    if (bumped.ok) {
+      this.generation = String(bumped.value);
+      this.generationSeenAt = this.ctx.now();
+    }
     return bumped.ok;
   }
 
@@ -196,6 +273,7 @@ export class NamespaceStore {
       removed += unlinked.value;
     }
     this.generation = undefined;
+    this.generationSeenAt = Number.NEGATIVE_INFINITY;
     return { removed, complete: true };
   }
 

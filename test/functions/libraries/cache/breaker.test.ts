@@ -119,4 +119,38 @@ describe('CallGuard', () => {
     });
     expect(thrown.ok).toBe(false);
   });
+
+  it('times out only the calls that hang, in any settle order, and ignores a late reply', async () => {
+    const breaker = new CircuitBreaker({ failureThreshold: 100 });
+    const onSuccess = jest.spyOn(breaker, 'onSuccess');
+    const onFailure = jest.spyOn(breaker, 'onFailure');
+    const guard = new CallGuard(breaker, 20);
+    let late: (value: string) => void = () => undefined;
+    const lateReply = new Promise<string>((resolve) => {
+      late = resolve;
+    });
+    const slowButInTime = new Promise<string>((resolve) => setTimeout(resolve, 5, 'slow'));
+    const results = await Promise.all([
+      guard.run('ns', 'read', () => lateReply),
+      guard.run('ns', 'read', () => slowButInTime),
+      guard.run('ns', 'read', () => new Promise<never>(() => undefined)),
+      guard.run('ns', 'read', () => Promise.resolve('fast')),
+    ]);
+    expect(results.map((r) => (r.ok ? r.value : r.error.name))).toEqual([
+      'CacheTimeoutError',
+      'slow',
+      'CacheTimeoutError',
+      'fast',
+    ]);
+    expect(onSuccess).toHaveBeenCalledTimes(2);
+    expect(onFailure).toHaveBeenCalledTimes(2);
+    late('too late');
+    await lateReply;
+    await Promise.resolve();
+    expect(onSuccess).toHaveBeenCalledTimes(2);
+    expect(await guard.run('ns', 'read', () => Promise.resolve('after'))).toEqual({
+      ok: true,
+      value: 'after',
+    });
+  });
 });
