@@ -5,6 +5,7 @@ import {
   GraphWidget,
   type IAlarm,
   type IMetric,
+  type IWidget,
   PeriodOverride,
   TextWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
@@ -29,6 +30,12 @@ export interface PlatformDashboardProps extends PlatformResourceNames {
   readonly dashboardName?: string;
   /** @default Duration.hours(3) */
   readonly defaultRange?: Duration;
+  /**
+   * Rows appended after the platform's own, top to bottom (e.g. `EndpointAlarms.widgets()`); a
+   * row wider than 24 units wraps. Empty rows are skipped.
+   * @default no extra rows
+   */
+  readonly extraWidgets?: readonly (readonly IWidget[])[];
 }
 
 const WIDTH = 8;
@@ -111,5 +118,8 @@ export class PlatformDashboard extends Construct {
       graph('Memory used (%)', [redis('DatabaseMemoryUsagePercentage', 'Maximum')]),
       graph('Evictions and connections', [redis('Evictions', 'Sum')], [redis('CurrConnections', 'Maximum')]),
     );
+    for (const row of props.extraWidgets ?? []) {
+      if (row.length > 0) this.dashboard.addWidgets(...row);
+    }
   }
 }

@@ -11,6 +11,7 @@ import { PlatformCache } from './cache';
 import { PlatformDashboard } from './dashboard';
 import { PlatformDatabase } from './database';
 import { DnsFailover } from './dns-failover';
+import { EndpointAlarms } from './endpoint-alarms';
 import { FailoverControl } from './failover-control';
 import { PlatformFleet } from './fleet';
 import { HealthControl } from './health-control';
@@ -27,9 +28,10 @@ export interface PlatformStackProps extends StackProps {
 }
 
 /**
- * The MisyBot platform's edge and data tier with its monitoring: network, ALB, fleet, cache,
- * database, DNS failover (when a domain is configured), alert topics, alarms, dashboard and the
- * control plane's state table.
+ * The MisyBot platform's edge and data tier with its monitoring and its control plane: network,
+ * ALB, fleet, cache, database, DNS failover (when a domain is configured), alert topics, platform
+ * and per-endpoint alarms, dashboard, the state table, the scaling, health-check, failover and
+ * slow-query functions, and the admin API.
  */
 export class PlatformStack extends Stack {
   readonly config: PlatformConfig;
@@ -42,6 +44,7 @@ export class PlatformStack extends Stack {
   readonly database: PlatformDatabase;
   readonly dnsFailover?: DnsFailover;
   readonly alarms: PlatformAlarms;
+  readonly endpointAlarms: EndpointAlarms;
   readonly resourceNames: PlatformResourceNames;
   readonly slowQueries: SlowQueryControl;
   readonly scaling: ScalingControl;
@@ -105,10 +108,15 @@ export class PlatformStack extends Stack {
       topics: this.topics,
       databaseInstanceClass: config.database.instanceClass,
     });
+    this.endpointAlarms = new EndpointAlarms(this, 'EndpointAlarms', {
+      settings: config.endpoints,
+      topics: this.topics,
+    });
     new PlatformDashboard(this, 'Dashboard', {
       ...this.resourceNames,
-      alarms: this.alarms.alarms.map((entry) => entry.alarm),
+      alarms: [...this.alarms.alarms, ...this.endpointAlarms.alarms].map((entry) => entry.alarm),
       dashboardName: `${config.name}-platform`,
+      extraWidgets: this.endpointAlarms.widgets().map((row) => [row]),
     });
 
     this.scaling = new ScalingControl(this, 'Scaling', {

@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { Alarm, Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, Metric, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import { PlatformDashboard, type PlatformDashboardProps } from '../../lib/dashboard';
 import { testStack } from '../support/cdk';
 
@@ -26,7 +26,15 @@ function build(extra: Partial<PlatformDashboardProps> = {}) {
   const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard'));
   // The body is an Fn::Join of literal JSON and tokens; its text is enough to find what is graphed.
   const body = JSON.stringify(resource!.Properties.DashboardBody);
-  return { stack, alarms, dashboard, body };
+  return { stack, alarms, dashboard, body, resource: resource! };
+}
+
+/** The dashboard body as JSON, each token (alarm ARNs, names) replaced by `TOKEN`. */
+function parseBody(body: string | { 'Fn::Join': [string, unknown[]] }): {
+  widgets: { y: number; properties: unknown }[];
+} {
+  if (typeof body === 'string') return JSON.parse(body);
+  return JSON.parse(body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'TOKEN')).join(''));
 }
 
 describe('PlatformDashboard', () => {
@@ -97,6 +105,22 @@ describe('PlatformDashboard', () => {
   test('opens on the configured range', () => {
     const { body } = build({ defaultRange: Duration.hours(12) });
     expect(body).toContain('\\"start\\":\\"-PT12H\\"');
+  });
+
+  test('appends extra rows below the platform rows, in order', () => {
+    const text = (markdown: string) => new TextWidget({ markdown, width: 24, height: 1 });
+    const { body, resource } = build({
+      extraWidgets: [[text('first extra row')], [], [text('second extra row')]],
+    });
+    const { widgets } = parseBody(resource.Properties.DashboardBody);
+    const at = (needle: string) => body.indexOf(needle);
+    expect(at('CurrConnections')).toBeGreaterThan(0);
+    expect(at('first extra row')).toBeGreaterThan(at('CurrConnections'));
+    expect(at('second extra row')).toBeGreaterThan(at('first extra row'));
+    // Below the Redis row, not beside it: y grows down the dashboard.
+    const y = (text: string) => widgets.find((w) => JSON.stringify(w.properties).includes(text))!.y;
+    expect(y('second extra row')).toBeGreaterThan(y('first extra row'));
+    expect(y('first extra row')).toBeGreaterThan(y('Evictions and connections'));
   });
 
   test('rejects a range shorter than five minutes', () => {

@@ -44,4 +44,18 @@ export const defaultConfigInput: PlatformConfigInput = {
     ],
     info: [{ protocol: 'https', endpoint: 'https://hooks.example.com/misybot/info' }],
   },
+  endpoints: {
+    service: 'chat-api',
+    routes: [
+      { route: '/chat/:id', method: 'GET', p95Ms: 300, p99Ms: 1000, errorRatePercent: 1 },
+      {
+        route: '/chat/:id/messages',
+        method: 'POST',
+        p95Ms: 800,
+        p99Ms: 2000,
+        errorRatePercent: 2,
+        severity: 'critical',
+      },
+    ],
+  },
 };

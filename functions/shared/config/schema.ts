@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { endpointsSchema } from './endpoints';
 import { queryAnalysisSchema } from './query-analysis';
 
 /**
@@ -397,6 +398,8 @@ export const platformConfigObject = z.strictObject({
   alerting: alertingSchema.prefault({}),
   alarms: alarmsSchema.prefault({}),
   controlPlane: controlPlaneSchema.prefault({}),
+  /** Per-route latency and error-rate alarms on what `misybot-ha/metrics` records. */
+  endpoints: endpointsSchema.prefault({}),
 });
 
 export type EnvironmentSettings = z.output<typeof environmentSchema>;

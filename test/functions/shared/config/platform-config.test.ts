@@ -177,6 +177,96 @@ describe('parsePlatformConfig', () => {
     );
   });
 
+  describe('endpoints', () => {
+    const route = { route: '/chat/:id', method: 'GET', p95Ms: 300 } as const;
+
+    it('defaults to no routes in the recorder default namespace, and fills route defaults', () => {
+      expect(parsePlatformConfig({}).endpoints).toEqual({
+        service: 'misybot',
+        namespace: 'MisyBot/Endpoints',
+        routes: [],
+      });
+      expect(parsePlatformConfig({ endpoints: { routes: [route] } }).endpoints.routes).toEqual([
+        {
+          ...route,
+          severity: 'warning',
+          evaluationPeriods: 5,
+          datapointsToAlarm: 3,
+          errorRateMinRequests: 10,
+        },
+      ]);
+    });
+
+    it('ships two demo routes in the embedded default', () => {
+      const { endpoints } = parsePlatformConfig(defaultConfigInput);
+      expect(endpoints.routes.map((r) => `${r.method} ${r.route}`)).toEqual([
+        'GET /chat/:id',
+        'POST /chat/:id/messages',
+      ]);
+    });
+
+    it('rejects the same route and method twice, naming the first', () => {
+      expect(problemsOf({ endpoints: { routes: [route, { ...route, p95Ms: 100 }] } })).toEqual([
+        'endpoints.routes[1].route: must be unique per method, got GET /chat/:id again (first at endpoints.routes[0])',
+      ]);
+      expect(
+        parsePlatformConfig({ endpoints: { routes: [route, { ...route, method: 'POST' }] } }).endpoints
+          .routes,
+      ).toHaveLength(2);
+    });
+
+    it('needs at least one threshold per route', () => {
+      expect(problemsOf({ endpoints: { routes: [{ route: '/a', method: 'GET' }] } })).toEqual([
+        'endpoints.routes[0]: must set at least one of p95Ms, p99Ms or errorRatePercent, got none',
+      ]);
+    });
+
+    it('rejects a p99 threshold below the p95 one and more breaching datapoints than evaluated', () => {
+      expect(
+        problemsOf({
+          endpoints: { routes: [{ ...route, p99Ms: 200, evaluationPeriods: 2, datapointsToAlarm: 3 }] },
+        }),
+      ).toEqual([
+        'endpoints.routes[0].p99Ms: must be ≥ endpoints.routes[0].p95Ms (300): the p99 is never below the p95, got 200',
+        'endpoints.routes[0].datapointsToAlarm: must be ≤ endpoints.routes[0].evaluationPeriods (2), got 3',
+      ]);
+    });
+
+    it('names the field of a raw URL, an unknown method, a bad rate, an AWS namespace and an unknown key', () => {
+      expect(
+        problemsOf({
+          endpoints: {
+            namespace: 'AWS/Endpoints',
+            routes: [
+              { route: 'https://api.example.com/chat/1', method: 'GET', p95Ms: 1 },
+              { route: '/b', method: 'FETCH', errorRatePercent: 0 },
+              { route: '/c', method: 'GET', p95Ms: 0, p90Ms: 1 },
+            ],
+          },
+        }),
+      ).toEqual([
+        'endpoints.namespace: must be a CloudWatch namespace (letters, digits, . _ / # : - and spaces, not starting with "AWS/"), got "AWS/Endpoints"',
+        'endpoints.routes[0].route: must be a route template such as "/chat/:id" (at most 200 characters), got "https://api.example.com/chat/1"',
+        'endpoints.routes[1].method: expected one of "GET"|"HEAD"|"POST"|"PUT"|"DELETE"|"PATCH"|"OPTIONS", got "FETCH"',
+        'endpoints.routes[1].errorRatePercent: must be a percentage > 0 and ≤ 100, got 0',
+        'endpoints.routes[2].p95Ms: must be > 0 and ≤ 3600000 ms, got 0',
+        'endpoints.routes[2]: unknown field "p90Ms"',
+      ]);
+    });
+
+    it('caps the routes alarmed on', () => {
+      const routes = Array.from({ length: 26 }, (_, i) => ({ ...route, route: `/r${i}` }));
+      const problems = problemsOf({ endpoints: { routes } });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(
+        /^endpoints\.routes: must list at most 25 routes \(up to 3 alarms each\), got \[/,
+      );
+      expect(
+        parsePlatformConfig({ endpoints: { routes: routes.slice(0, 25) } }).endpoints.routes,
+      ).toHaveLength(25);
+    });
+  });
+
   it('accepts any fleet whose bounds are ordered and rejects any whose are not', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 1, max: 1000 }), (min, max) => {
