@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { int } from './primitives';
 
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const ms = z.number().gt(0, 'must be > 0 and ≤ 3600000 ms').max(3_600_000, 'must be > 0 and ≤ 3600000 ms');
 const percent = 'must be a percentage > 0 and ≤ 100';
 

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
+import { int } from './primitives';
 
 /**
  * Thresholds and bounds of the scheduled slow-query analysis (`database.analysis`). The CDK app
