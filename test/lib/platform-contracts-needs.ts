@@ -58,6 +58,7 @@ export function needsOf(
       need('dynamodb:GetItem', table(scaling.STATE_TABLE!), 'scaling/scaling-state-store.ts: policy, latest'),
       need('dynamodb:Query', table(scaling.STATE_TABLE!), 'scaling/scaling-state-store.ts: history'),
       need('dynamodb:PutItem', table(scaling.STATE_TABLE!), 'scaling/scaling-state-store.ts: decisions'),
+      need('dynamodb:PutItem', table(scaling.STATE_TABLE!), 'alert-rules-store.ts setHold: scale-out hold'),
       ...coordination(scaling.STATE_TABLE!),
       need('sns:Publish', scaling.INFO_TOPIC_ARN!, 'scaling/scaling-notifier.ts'),
       need('sns:Publish', scaling.WARNING_TOPIC_ARN!, 'scaling/scaling-notifier.ts'),
@@ -137,6 +138,8 @@ export function needsOf(
       ),
       need('dynamodb:GetItem', table(failover.STATE_TABLE!), 'failover/dynamodb-failover-store.ts'),
       need('dynamodb:PutItem', table(failover.STATE_TABLE!), 'failover/dynamodb-failover-store.ts'),
+      need('dynamodb:PutItem', table(failover.STATE_TABLE!), 'alert-rules-store.ts setHold: failover hold'),
+      need('dynamodb:DeleteItem', table(failover.STATE_TABLE!), 'alert-rules-store.ts clearHold'),
       ...coordination(failover.STATE_TABLE!),
       ...['CRITICAL', 'WARNING', 'INFO'].map((severity) =>
         need(

@@ -5,6 +5,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbAlertRules } from '../../adapters/aws/alert-rules-store';
 import { DynamoDbEventLedger, DynamoDbLock } from '../../adapters/aws/dynamodb-coordination';
 import { AuroraCluster } from '../../adapters/aws/failover/aurora';
 import { AuroraObserver } from '../../adapters/aws/failover/aurora-observer';
@@ -76,6 +77,7 @@ export function createFailoverWiring(
       ledger: new DynamoDbEventLedger(clients.dynamoDb, config.tableName),
       clock: () => Date.now(),
     },
+    holds: new DynamoDbAlertRules(clients.dynamoDb, config.tableName),
     ...observability,
   };
 }

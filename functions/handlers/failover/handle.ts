@@ -5,6 +5,7 @@ import type { Component } from '../../core/failover/types';
 import { InputError } from '../../shared/errors';
 import type { FailoverFunctionConfig } from './config';
 import { type Invocation, parseInvocation, type Trigger } from './events';
+import { FailoverHolds, type HoldWriter } from './holds';
 import { type MetricsSink, recordFailoverMetrics } from './metrics';
 import { resolveTrigger } from './triggers';
 
@@ -20,6 +21,8 @@ export interface FailoverWiring {
   readonly config: FailoverFunctionConfig;
   /** The service's dependencies but the run's owner, which is the invocation's request id. */
   readonly deps: Omit<FailoverDeps, 'owner'>;
+  /** Holds the health engine's symptom alerts while a component switches. */
+  readonly holds: HoldWriter;
   readonly metrics: MetricsSink;
   readonly log: FailoverLog;
 }
@@ -71,6 +74,12 @@ function logResult(log: FailoverLog, origin: string, note: string, result: Failo
  */
 export function createFailoverHandler(wiring: FailoverWiring) {
   const { config, log, metrics } = wiring;
+  const holds = new FailoverHolds(
+    wiring.holds,
+    config.componentMap,
+    config.settings.operationLeaseSeconds,
+    log,
+  );
 
   async function run(
     deps: FailoverDeps,
@@ -78,9 +87,16 @@ export function createFailoverHandler(wiring: FailoverWiring) {
     note: string,
     event: Parameters<typeof handleFailoverEvent>[1],
   ) {
-    const result = await handleFailoverEvent(deps, event, config.settings, deps.clock());
+    const held = holds.forRun(event.component, deps.owner, deps.actions, deps.clock);
+    const result = await handleFailoverEvent(
+      { ...deps, actions: held.actions },
+      event,
+      config.settings,
+      deps.clock(),
+    );
     logResult(log, origin, note, result);
     recordFailoverMetrics(metrics, result);
+    await held.settle(result);
     return result;
   }
 

@@ -3,6 +3,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbAlertRules } from '../../adapters/aws/alert-rules-store';
 import { DynamoDbEventLedger, DynamoDbLock } from '../../adapters/aws/dynamodb-coordination';
 import { AutoScalingGroupAdapter } from '../../adapters/aws/scaling/auto-scaling';
 import { CloudWatchMetricSource } from '../../adapters/aws/scaling/metric-series';
@@ -81,6 +82,9 @@ export function createScalingHandlerDeps(
   return {
     groupName: settings.autoScalingGroupName,
     run: (request, now) => runScaling(deps, request, now),
+    holds: new DynamoDbAlertRules(clients.dynamodb, settings.stateTable),
+    // The deployed policy's warm-up (300 s unless configured); an override's is not known here.
+    warmupSeconds: settings.defaultPolicy.warmupSeconds,
     metrics,
     log: logger,
     now: Date.now,

@@ -3,6 +3,7 @@ import { formatExplanation } from '../../core/scaling/explain';
 import type { ScalingOutcome, ScalingRequest } from '../../core/scaling/service';
 import { InputError } from '../../shared/errors';
 import { isEventBridgeEvent, type ParsedRequest, parseDirectInvoke, parseEventBridgeEvent } from './events';
+import { type HoldWriter, holdAfterScaleOut } from './holds';
 import { type MetricsSink, recordScalingMetrics } from './metrics';
 
 /** The slice of the Powertools logger used here. */
@@ -17,6 +18,10 @@ export interface ScalingHandlerDeps {
   readonly groupName: string;
   /** One scaling run (the service with its adapters bound). */
   run(request: ScalingRequest, now: number): Promise<ScalingOutcome>;
+  /** Holds the fleet's symptom alerts after a scale-out. */
+  readonly holds: HoldWriter;
+  /** How long the hold after a scale-out lasts: the group's warm-up. */
+  readonly warmupSeconds: number;
   readonly metrics: MetricsSink;
   readonly log: ScalingLog;
   readonly now: () => number;
@@ -53,6 +58,14 @@ export function createScalingHandler(deps: ScalingHandlerDeps) {
     const outcome = await deps.run({ ...parsed, runId: context.awsRequestId }, deps.now());
     recordScalingMetrics(deps.metrics, deps.groupName, outcome);
     log(deps, parsed, outcome);
+    await holdAfterScaleOut(outcome, {
+      writer: deps.holds,
+      warmupSeconds: deps.warmupSeconds,
+      groupName: deps.groupName,
+      runId: context.awsRequestId,
+      now: deps.now(),
+      log: deps.log,
+    });
 
     const failure = failureOf(outcome);
     if (failure !== undefined) {

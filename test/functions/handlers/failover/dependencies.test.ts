@@ -124,4 +124,18 @@ describe('createFailoverWiring', () => {
     expect(elastiCache.commandCalls(TestFailoverCommand)).toHaveLength(0);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });
+
+  test('holds alerts in the state table the health function reads them from', async () => {
+    const { holds } = wire();
+    await holds.setHold({ component: 'database', reason: 'failover', startedAt: 1_000, until: 901_000 });
+    await holds.clearHold('database', 'failover');
+    expect(dynamo.commandCalls(PutCommand)[0]!.args[0].input).toMatchObject({
+      TableName: 'misybot-state',
+      Item: { pk: 'HOLD', sk: 'database#failover', until: 901_000 },
+    });
+    expect(dynamo.commandCalls(DeleteCommand)[0]!.args[0].input).toEqual({
+      TableName: 'misybot-state',
+      Key: { pk: 'HOLD', sk: 'database#failover' },
+    });
+  });
 });

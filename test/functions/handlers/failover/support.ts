@@ -1,7 +1,9 @@
+import type { Hold, HoldReason } from '../../../../functions/core/alerting/silences';
 import type { HealthObserver } from '../../../../functions/core/failover/ports';
 import type { Component, HealthSnapshot } from '../../../../functions/core/failover/types';
 import { parseFailoverEnvironment } from '../../../../functions/handlers/failover/config';
 import { createFailoverHandler, type FailoverLog } from '../../../../functions/handlers/failover/handle';
+import type { HoldWriter } from '../../../../functions/handlers/failover/holds';
 import type { MetricsSink } from '../../../../functions/handlers/failover/metrics';
 import {
   InMemoryLedger,
@@ -71,6 +73,27 @@ export class RecordingLog implements FailoverLog {
   }
 }
 
+/** Records hold writes in order, with how many resource actions had run by then; can be made to fail. */
+export class RecordingHolds implements HoldWriter {
+  readonly writes: (
+    | { op: 'set'; hold: Hold; actionsBefore: number }
+    | { op: 'clear'; component: string; reason: HoldReason }
+  )[] = [];
+  failWith: Error | undefined;
+
+  constructor(private readonly actionsSoFar: () => number = () => 0) {}
+
+  async setHold(hold: Hold): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    this.writes.push({ op: 'set', hold, actionsBefore: this.actionsSoFar() });
+  }
+
+  async clearHold(component: string, reason: HoldReason): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    this.writes.push({ op: 'clear', component, reason });
+  }
+}
+
 /** The handler on in-memory fakes for every port, with healthy components. */
 export function harness(env: NodeJS.ProcessEnv = {}) {
   const config = parseFailoverEnvironment({ ...ENV, ...env });
@@ -87,14 +110,16 @@ export function harness(env: NodeJS.ProcessEnv = {}) {
   });
   const metrics = new RecordingMetrics();
   const log = new RecordingLog();
+  const holds = new RecordingHolds(() => actions.calls.length);
   const handler = createFailoverHandler({
     config,
     deps: { store, actions, observer, notifier, lock, ledger, clock: clock.now },
+    holds,
     metrics,
     log,
   });
   const invoke = (event: unknown, requestId = 'request-1') => handler(event, { awsRequestId: requestId });
-  return { config, clock, store, actions, notifier, lock, ledger, observer, metrics, log, invoke };
+  return { config, clock, store, actions, notifier, lock, ledger, observer, metrics, log, holds, invoke };
 }
 
 let deliveries = 0;

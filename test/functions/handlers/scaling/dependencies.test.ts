@@ -18,7 +18,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { defaultPolicyInput } from '../../../../functions/core/scaling/default-policy';
 import { parsePolicySet } from '../../../../functions/core/scaling/policy-schema';
 import { runScaling } from '../../../../functions/core/scaling/service';
-import { createScalingDeps } from '../../../../functions/handlers/scaling/dependencies';
+import {
+  createScalingDeps,
+  createScalingHandlerDeps,
+} from '../../../../functions/handlers/scaling/dependencies';
 
 const NOW = Date.parse('2024-03-04T12:00:30Z');
 const clients = {
@@ -99,6 +102,18 @@ describe('createScalingDeps', () => {
     expect(sns.commandCalls(PublishCommand)[0]!.args[0].input.TopicArn).toBe(settings.infoTopicArn);
     expect((cw.commandCalls(GetMetricDataCommand)[0]!.args as unknown[])[1]).toMatchObject({
       abortSignal: expect.any(AbortSignal),
+    });
+  });
+});
+
+describe('createScalingHandlerDeps', () => {
+  it("holds the fleet's alerts in the state table for the deployed policy's warm-up", async () => {
+    const deps = createScalingHandlerDeps(settings, clients);
+    expect(deps.warmupSeconds).toBe(settings.defaultPolicy.warmupSeconds);
+    await deps.holds.setHold({ component: 'fleet', reason: 'scale-out', startedAt: NOW, until: NOW + 1 });
+    expect(ddb.commandCalls(PutCommand)[0]!.args[0].input).toMatchObject({
+      TableName: 'misybot-state',
+      Item: { pk: 'HOLD', sk: 'fleet#scale-out' },
     });
   });
 });

@@ -1,3 +1,4 @@
+import type { Hold } from '../../../../functions/core/alerting/silences';
 import { runScaling, type ScalingRequest } from '../../../../functions/core/scaling/service';
 import {
   createScalingHandler,
@@ -66,17 +67,26 @@ function setup(options: Parameters<typeof fakeDeps>[0] = {}) {
   const log = (level: string) => (message: string, extra: Record<string, unknown>) =>
     logs.push({ level, message, extra });
   const requests: ScalingRequest[] = [];
+  const holds: Hold[] = [];
+  const hold = { failWith: undefined as Error | undefined };
   const deps: ScalingHandlerDeps = {
     groupName: 'misybot-fleet',
     run: (request, now) => {
       requests.push(request);
       return runScaling(fakes.deps, request, now);
     },
+    holds: {
+      setHold: async (written) => {
+        if (hold.failWith) throw hold.failWith;
+        holds.push(written);
+      },
+    },
+    warmupSeconds: 240,
     metrics: sink,
     log: { info: log('info'), warn: log('warn'), error: log('error') },
     now: () => NOW,
   };
-  return { ...fakes, handler: createScalingHandler(deps), emitted, logs, requests };
+  return { ...fakes, handler: createScalingHandler(deps), emitted, logs, requests, holds, hold };
 }
 
 const context = { awsRequestId: 'req-1' };
@@ -220,5 +230,50 @@ describe('scaling handler', () => {
     });
     expect(group.sets).toHaveLength(1);
     expect(emitted).toHaveLength(count);
+  });
+});
+
+describe('scaling handler: alert hold after a scale-out', () => {
+  it("holds the fleet's symptom alerts until the new instances have warmed up", async () => {
+    const { handler, holds, group } = setup({ metrics: { cpu: 90, memory: 50 } });
+    await handler(scheduled, context);
+    expect(group.sets).toHaveLength(1);
+    expect(holds).toEqual([
+      {
+        component: 'fleet',
+        reason: 'scale-out',
+        startedAt: NOW,
+        until: NOW + 240_000,
+        setBy: 'scaling misybot-fleet req-1',
+      },
+    ]);
+  });
+
+  it('holds nothing on a dry run, a scale-in, no change or a duplicate', async () => {
+    const dry = setup({ metrics: { cpu: 90, memory: 50 } });
+    await dry.handler({ dryRun: true, reason: 'what if' }, context);
+    expect(dry.holds).toEqual([]);
+    const scaleIn = setup({ metrics: { cpu: 5, memory: 5 } });
+    await expect(scaleIn.handler(scheduled, context)).resolves.toMatchObject({
+      action: 'scaled',
+      decision: { direction: 'in' },
+    });
+    expect(scaleIn.holds).toEqual([]);
+    const none = setup({ metrics: { cpu: 50, memory: 50 } });
+    await expect(none.handler(scheduled, context)).resolves.toMatchObject({ action: 'none' });
+    expect(none.holds).toEqual([]);
+  });
+
+  it('scales out all the same when the hold cannot be written, and says so in a warning', async () => {
+    const { handler, holds, hold, group, logs } = setup({ metrics: { cpu: 90, memory: 50 } });
+    hold.failWith = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    await expect(handler(scheduled, context)).resolves.toMatchObject({ ok: true, action: 'scaled' });
+    expect(group.sets).toHaveLength(1);
+    expect(holds).toEqual([]);
+    expect(logs.at(-1)).toMatchObject({
+      level: 'warn',
+      message: 'scaling: could not set the alert hold on fleet',
+      extra: { component: 'fleet', error: hold.failWith },
+    });
   });
 });
