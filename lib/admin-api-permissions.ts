@@ -3,6 +3,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { AdminApi, AdminApiProps } from './admin-api';
 import type { ControlFunction } from './control-function';
+import { renderForNag } from './nag-ids';
 
 /** What DynamoDB needs of a customer-managed key, without wildcards. */
 const TABLE_KEY_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'];
@@ -148,20 +149,4 @@ export function acknowledgeAdminFindings(api: AdminApi, hasWebAcl: boolean): voi
     );
     ack(api.cacheWorker.failureQueue, SQS3.id, SQS3.reason);
   }
-}
-
-/** A (possibly tokenised) string as cdk-nag prints it in finding ids: `{ Ref: X }` → `<X>`. */
-function renderForNag(stack: Stack, value: string): string {
-  const render = (node: unknown): string => {
-    if (typeof node === 'string') return node;
-    const object = node as Record<string, unknown>;
-    if ('Ref' in object) return `<${object.Ref as string}>`;
-    if ('Fn::GetAtt' in object) return `<${(object['Fn::GetAtt'] as string[]).join('.')}>`;
-    if ('Fn::Join' in object) {
-      const [separator, parts] = object['Fn::Join'] as [string, unknown[]];
-      return parts.map(render).join(separator);
-    }
-    return JSON.stringify(node);
-  };
-  return render(stack.resolve(value));
 }

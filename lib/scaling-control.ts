@@ -13,6 +13,7 @@ import { defaultPolicyInput } from '../functions/core/scaling/default-policy';
 import { type PolicySetInput, parsePolicySet } from '../functions/core/scaling/policy-schema';
 import type { FleetSettings } from '../functions/shared/config';
 import { ControlFunction } from './control-function';
+import { renderForNag } from './nag-ids';
 
 /** The platform's default scaling policy within the configured fleet's bounds and warm-up. */
 export function platformScalingPolicy(fleet: FleetSettings): PolicySetInput {
@@ -228,19 +229,3 @@ const TABLE_KEY_ACTIONS = [
   'kms:ReEncryptFrom',
   'kms:ReEncryptTo',
 ];
-
-/** A (possibly tokenised) string as cdk-nag prints it in finding ids: `{ Ref: X }` → `<X>`. */
-function renderForNag(stack: Stack, value: string): string {
-  const render = (node: unknown): string => {
-    if (typeof node === 'string') return node;
-    const object = node as Record<string, unknown>;
-    if ('Ref' in object) return `<${object.Ref as string}>`;
-    if ('Fn::GetAtt' in object) return `<${(object['Fn::GetAtt'] as string[]).join('.')}>`;
-    if ('Fn::Join' in object) {
-      const [separator, parts] = object['Fn::Join'] as [string, unknown[]];
-      return parts.map(render).join(separator);
-    }
-    return JSON.stringify(node);
-  };
-  return render(stack.resolve(value));
-}
