@@ -1,52 +1,14 @@
 import { CfnParameter, Duration, type Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import { parseHealthCheckConfig } from '../../functions/core/health/health-config';
 import { platformHealthChecks } from '../../functions/core/health/platform-checks';
 import { readFormatterSettings } from '../../functions/handlers/alert-formatter/settings';
 import { parsePlatformConfig } from '../../functions/shared/config';
-import { AlertTopics } from '../../lib/alert-topics';
-import { HealthControl, type HealthControlProps } from '../../lib/health-control';
-import { StateTable } from '../../lib/state-table';
 import { testApp, testStack } from '../support/cdk';
 import { deployTime } from '../support/deploy-time';
 import { awsSolutionsFindings } from '../support/nag';
-
-const TARGET_GROUP =
-  'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/primary/0123456789abcdef';
-const checks = platformHealthChecks({
-  endpointUrl: 'https://api.example.com',
-  healthCheckPath: '/health',
-  targetGroupArns: [TARGET_GROUP],
-  clusterIdentifier: 'misybot-db',
-  replicationGroupId: 'misybot-cache',
-  controlFunctions: [{ name: 'scaling', functionName: 'misybot-scaling' }],
-});
-const alerting = parsePlatformConfig({
-  alerting: {
-    critical: [
-      { protocol: 'slack', webhookSecretName: 'misybot/slack-oncall' },
-      { protocol: 'teams', webhookSecretName: 'misybot/teams-oncall' },
-    ],
-    warning: [{ protocol: 'slack', webhookSecretName: 'misybot/slack-ops' }],
-    info: [{ protocol: 'email', endpoint: 'ops@example.com' }],
-  },
-}).alerting;
-
-function build(extra: Partial<HealthControlProps> = {}, stack: Stack = testStack(), settings = alerting) {
-  const topics = new AlertTopics(stack, 'Alerts', { settings });
-  const state = new StateTable(stack, 'State');
-  const control = new HealthControl(stack, 'Health', {
-    stateTable: state.table,
-    topics,
-    checks,
-    logRetentionDays: 30,
-    memorySize: 512,
-    ...extra,
-  });
-  // Lazily: synthesising here would cache the assembly before cdk-nag is added.
-  return { stack, topics, state, control, template: () => Template.fromStack(stack) };
-}
+import { build, checks, TARGET_GROUP } from './health-control-fixture';
 
 function environment(template: Template, description: RegExp): Record<string, unknown> {
   const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter((fn) =>
