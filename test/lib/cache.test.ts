@@ -1,19 +1,12 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { SecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import { type PlatformConfigInput, parsePlatformConfig } from '../../functions/shared/config';
 import { PlatformCache, type PlatformCacheProps, redisParameterFamily } from '../../lib/cache';
-import { testStack } from '../support/cdk';
+import { testStack, testVpc } from '../support/cdk';
 
 function build(cache: PlatformConfigInput['cache'] = {}, extra: Partial<PlatformCacheProps> = {}) {
   const stack = testStack();
-  const vpc = new Vpc(stack, 'Vpc', {
-    maxAzs: 2,
-    subnetConfiguration: [
-      { name: 'Public', subnetType: SubnetType.PUBLIC },
-      { name: 'Private', subnetType: SubnetType.PRIVATE_WITH_EGRESS },
-      { name: 'Isolated', subnetType: SubnetType.PRIVATE_ISOLATED },
-    ],
-  });
+  const vpc = testVpc(stack);
   const settings = parsePlatformConfig({ cache }).cache;
   const platformCache = new PlatformCache(stack, 'Cache', { vpc, settings, ...extra });
   let synthesized: Template | undefined;

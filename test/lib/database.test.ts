@@ -1,20 +1,13 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { SecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import { type PlatformConfigInput, parsePlatformConfig } from '../../functions/shared/config';
 import { PlatformDatabase, type PlatformDatabaseProps } from '../../lib/database';
-import { testStack } from '../support/cdk';
+import { testStack, testVpc } from '../support/cdk';
 
 function build(database: PlatformConfigInput['database'] = {}, extra: Partial<PlatformDatabaseProps> = {}) {
   const stack = testStack();
-  const vpc = new Vpc(stack, 'Vpc', {
-    maxAzs: 2,
-    subnetConfiguration: [
-      { name: 'Public', subnetType: SubnetType.PUBLIC },
-      { name: 'Private', subnetType: SubnetType.PRIVATE_WITH_EGRESS },
-      { name: 'Isolated', subnetType: SubnetType.PRIVATE_ISOLATED },
-    ],
-  });
+  const vpc = testVpc(stack);
   const settings = parsePlatformConfig({ database }).database;
   const db = new PlatformDatabase(stack, 'Database', { vpc, settings, ...extra });
   let synthesized: Template | undefined;

@@ -1,4 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import cdkJson from '../../cdk.json';
 
 /**
@@ -13,4 +14,16 @@ export function testApp(context: Record<string, unknown> = {}): App {
 /** An environment-agnostic stack, like the default config's: nothing in it may need a lookup. */
 export function testStack(app: App = testApp(), id = 'TestStack'): Stack {
   return new Stack(app, id);
+}
+
+/** A two-zone VPC with the platform's three subnet tiers, for constructs that take a VPC. */
+export function testVpc(stack: Stack, id = 'Vpc'): Vpc {
+  return new Vpc(stack, id, {
+    maxAzs: 2,
+    subnetConfiguration: [
+      { name: 'Public', subnetType: SubnetType.PUBLIC },
+      { name: 'Private', subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+      { name: 'Isolated', subnetType: SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
 }
