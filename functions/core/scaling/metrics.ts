@@ -1,5 +1,12 @@
 import type { PolicySet } from './policy-schema';
-import type { Datapoint, GroupState, Instance, MetricReading, MetricSeries } from './types';
+import type {
+  Datapoint,
+  GroupState,
+  Instance,
+  MetricReading,
+  MetricSeries,
+  PolicyRecommendation,
+} from './types';
 
 /**
  * Reads one metric for a decision. The value is the mean, over warmed-up in-service instances,
@@ -102,4 +109,15 @@ function latestIn(points: readonly Datapoint[], since: number, now: number): Dat
     if (latest === undefined || point.timestamp > latest.timestamp) latest = point;
   }
   return latest;
+}
+
+/**
+ * A policy's abstention when its metric could not be read: no recommendation, flagged as missing
+ * data so the combiner refuses to scale in on it.
+ */
+export function abstainOnMissingData(
+  base: Pick<PolicyRecommendation, 'policy' | 'kind' | 'metric'>,
+  reading: Exclude<MetricReading, { status: 'ok' }>,
+): PolicyRecommendation {
+  return { ...base, recommendation: null, missingData: true, reason: `${reading.status}: ${reading.detail}` };
 }

@@ -1,3 +1,4 @@
+import { abstainOnMissingData } from './metrics';
 import type { StepPolicy } from './policy-schema';
 import type { MetricReading, PolicyRecommendation } from './types';
 
@@ -24,14 +25,7 @@ export function recommendStep(
   current: number,
 ): PolicyRecommendation {
   const base = { policy: policy.name, kind: 'step' as const, metric: policy.metric };
-  if (reading.status !== 'ok') {
-    return {
-      ...base,
-      recommendation: null,
-      missingData: true,
-      reason: `${reading.status}: ${reading.detail}`,
-    };
-  }
+  if (reading.status !== 'ok') return abstainOnMissingData(base, reading);
   const value = reading.value;
   const step = policy.steps.find(
     (s) => value >= (s.lowerBound ?? -Infinity) && value < (s.upperBound ?? Infinity),

@@ -1,3 +1,4 @@
+import { abstainOnMissingData } from './metrics';
 import type { TargetTrackingPolicy } from './policy-schema';
 import type { MetricReading, PolicyRecommendation } from './types';
 
@@ -64,14 +65,7 @@ export function recommendTargetTracking(
   current: number,
 ): PolicyRecommendation {
   const base = { policy: policy.name, kind: 'target-tracking' as const, metric: policy.metric };
-  if (reading.status !== 'ok') {
-    return {
-      ...base,
-      recommendation: null,
-      missingData: true,
-      reason: `${reading.status}: ${reading.detail}`,
-    };
-  }
+  if (reading.status !== 'ok') return abstainOnMissingData(base, reading);
   const result = proportional(
     reading.loadCarriers,
     reading.value,
