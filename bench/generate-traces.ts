@@ -6,21 +6,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+// mulberry32, seeded so the traces are reproducible.
+import { seededRandom } from '../functions/libraries/balancing/algorithms';
 
 const MINUTES = 24 * 60;
 const START = Date.parse('2024-03-04T00:00:00Z');
-
-/** mulberry32: small, fast and good enough for load noise; seeded so the traces are reproducible. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Standard normal noise from two uniforms (Box-Muller). */
 function gaussian(random: () => number): number {
@@ -61,7 +51,7 @@ function write(name: string, description: string, rows: Row[], time: 'iso' | 'of
 const memoryFor = (load: number, random: () => number) => 1.5 + load * 0.004 + 0.1 * gaussian(random);
 
 function diurnal(): Row[] {
-  const random = prng(1);
+  const random = seededRandom(1);
   return Array.from({ length: MINUTES }, (_, minute) => {
     const hour = minute / 60;
     // Quiet night, a morning ramp, a lunch peak and a smaller evening one.
@@ -73,7 +63,7 @@ function diurnal(): Row[] {
 }
 
 function flashCrowd(): Row[] {
-  const random = prng(2);
+  const random = seededRandom(2);
   const spikes = [
     { at: 10 * 60, peak: 1500, decay: 45 },
     { at: 18 * 60 + 30, peak: 900, decay: 25 },
@@ -89,7 +79,7 @@ function flashCrowd(): Row[] {
 }
 
 function sawtooth(): Row[] {
-  const random = prng(3);
+  const random = seededRandom(3);
   const period = 90;
   return Array.from({ length: MINUTES }, (_, minute) => {
     const phase = (minute % period) / period;
@@ -98,7 +88,7 @@ function sawtooth(): Row[] {
 }
 
 function noisyPlateau(): Row[] {
-  const random = prng(4);
+  const random = seededRandom(4);
   let level = 900;
   return Array.from({ length: MINUTES }, () => {
     // A slow random walk around 900 rps, minute-to-minute noise, and rare short bursts.

@@ -32,19 +32,28 @@ export class SnsNotifier implements Notifier {
   }
 
   async publish(notification: Notification): Promise<void> {
-    const { subject, message, attributes } = toSnsMessage(notification);
-    await this.client.send(
-      new PublishCommand({
-        TopicArn: this.topicArns[notification.severity],
-        Subject: subject,
-        Message: message,
-        MessageAttributes: Object.fromEntries(
-          Object.entries(attributes).map(([name, value]) => [
-            name,
-            { DataType: 'String', StringValue: value },
-          ]),
-        ),
-      }),
-    );
+    await publishNotification(this.client, this.topicArns[notification.severity], notification);
   }
+}
+
+/**
+ * Publishes one notification to one topic in the platform's SNS format (subject, JSON message,
+ * string message attributes), for publishers that route by something other than severity.
+ */
+export async function publishNotification(
+  client: SNSClient,
+  topicArn: string,
+  notification: Notification,
+): Promise<void> {
+  const { subject, message, attributes } = toSnsMessage(notification);
+  await client.send(
+    new PublishCommand({
+      TopicArn: topicArn,
+      Subject: subject,
+      Message: message,
+      MessageAttributes: Object.fromEntries(
+        Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+      ),
+    }),
+  );
 }

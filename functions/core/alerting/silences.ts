@@ -1,18 +1,12 @@
 import { z } from 'zod';
+import { isRegexSource } from '../../shared/config/primitives';
 
 /**
  * Silences (an operator mutes alerts matching some labels until a time) and holds (another engine
  * is already acting on a component: a failover or a scale-out). Both are read from the state table.
  */
 
-const validRegex = z.string().refine((source) => {
-  try {
-    new RegExp(source);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be a valid regular expression');
+const validRegex = z.string().refine(isRegexSource, 'must be a valid regular expression');
 
 export const matcherSchema = z.discriminatedUnion('op', [
   z.strictObject({ label: z.string().min(1), op: z.enum(['=', '!=']), value: z.string() }),

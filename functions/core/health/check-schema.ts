@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isRegexSource } from '../../shared/config/primitives';
 
 /**
  * The check kinds a health-check config can declare. Fields shared by every kind (id, component,
@@ -42,14 +43,7 @@ const common = {
   successThreshold: int(1, 20).optional(),
 };
 
-const validRegex = z.string().refine((source) => {
-  try {
-    new RegExp(source);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be a valid JavaScript regular expression');
+const validRegex = z.string().refine(isRegexSource, 'must be a valid JavaScript regular expression');
 
 export const httpCheckSchema = z
   .strictObject({

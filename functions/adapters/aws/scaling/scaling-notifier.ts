@@ -1,9 +1,9 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { toSnsMessage } from '../../../core/alerting/formats/sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Notification } from '../../../core/alerting/notification';
 import { formatExplanation } from '../../../core/scaling/explain';
 import type { ScalingNotifier } from '../../../core/scaling/ports';
 import type { ScalingDecision } from '../../../core/scaling/types';
+import { publishNotification } from '../sns-publisher';
 
 /** The two topics the scaling function may publish to. */
 export interface ScalingTopics {
@@ -49,20 +49,7 @@ export class SnsScalingNotifier implements ScalingNotifier {
   }
 
   private async publish(topicArn: string, notification: Notification): Promise<void> {
-    const { subject, message, attributes } = toSnsMessage(notification);
-    await this.client.send(
-      new PublishCommand({
-        TopicArn: topicArn,
-        Subject: subject,
-        Message: message,
-        MessageAttributes: Object.fromEntries(
-          Object.entries(attributes).map(([name, value]) => [
-            name,
-            { DataType: 'String', StringValue: value },
-          ]),
-        ),
-      }),
-    );
+    await publishNotification(this.client, topicArn, notification);
   }
 }
 

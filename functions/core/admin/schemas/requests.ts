@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isRegexSource } from '../../../shared/config/primitives';
 import { loadBalancingAlgorithm } from '../../../shared/config/schema';
 import { policySetSchema } from '../../scaling/policy-schema';
 import { reasonSchema } from './common';
@@ -9,15 +10,6 @@ import { reasonSchema } from './common';
  * for the audit trail.
  */
 
-const isRegex = (source: string) => {
-  try {
-    new RegExp(source);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 const labelName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be a label name such as "component"');
@@ -27,7 +19,7 @@ export const matcherRequestSchema = z.discriminatedUnion('op', [
   z.strictObject({
     label: labelName,
     op: z.enum(['=~', '!~']),
-    value: z.string().min(1).max(200).refine(isRegex, 'must be a valid regular expression'),
+    value: z.string().min(1).max(200).refine(isRegexSource, 'must be a valid regular expression'),
   }),
 ]);
 
