@@ -78,21 +78,6 @@ export function grantAdminFunction(
   }
 }
 
-const IAM4 = {
-  id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-  reason: 'Lambda documents this AWS-managed policy for writing the function its own CloudWatch Logs.',
-};
-const VPC_ACCESS = {
-  id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-  reason:
-    'Lambda documents this AWS-managed policy for creating the network interfaces of a function in a VPC.',
-};
-const SQS3 = {
-  id: 'AwsSolutions-SQS3',
-  reason:
-    "This queue is the function's own on-failure destination: failed invocations rest here for people to read; a queue behind it would add nothing.",
-};
-
 /**
  * Acknowledges, with reasons, the AwsSolutions findings the admin API's design accepts: IAM (not
  * Cognito) authorisation, WAF left to the deployer, and the wildcards of APIs without resource
@@ -114,7 +99,6 @@ export function acknowledgeAdminFindings(api: AdminApi, hasWebAcl: boolean): voi
     );
   }
   const role = api.function.role!;
-  ack(role, IAM4.id, IAM4.reason);
   ack(
     role,
     'AwsSolutions-IAM5[Resource::*]',
@@ -125,7 +109,6 @@ export function acknowledgeAdminFindings(api: AdminApi, hasWebAcl: boolean): voi
     `AwsSolutions-IAM5[Resource::${renderForNag(Stack.of(api), api.props.autoScalingGroup.autoScalingGroupArn)}]`,
     'SetDesiredCapacity on the fleet group named in full; the "*" is the group id Auto Scaling assigns at creation, which no template can know.',
   );
-  ack(api.function.failureQueue, SQS3.id, SQS3.reason);
   for (const [policy, arns] of [
     [api.readOnlyPolicy, api.readOnlyArns],
     [api.operatorPolicy, api.operatorArns],
@@ -140,13 +123,10 @@ export function acknowledgeAdminFindings(api: AdminApi, hasWebAcl: boolean): voi
   }
   if (api.cacheWorker) {
     const workerRole = api.cacheWorker.role!;
-    ack(workerRole, IAM4.id, IAM4.reason);
-    ack(workerRole, VPC_ACCESS.id, VPC_ACCESS.reason);
     ack(
       workerRole,
       'AwsSolutions-IAM5[Resource::*]',
       'X-Ray PutTraceSegments and PutTelemetryRecords have no resource-level permissions.',
     );
-    ack(api.cacheWorker.failureQueue, SQS3.id, SQS3.reason);
   }
 }

@@ -1,5 +1,5 @@
 import { isAbsolute } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -119,7 +119,27 @@ export class ControlFunction extends NodejsFunction {
       onFailure: new SqsDestination(this.failureQueue),
       retryAttempts: props.retryAttempts ?? 2,
     });
+    acknowledgeHouseFindings(this, props.vpc !== undefined);
   }
+}
+
+/** The cdk-nag findings every control function has by construction, acknowledged once, here. */
+function acknowledgeHouseFindings(fn: ControlFunction, inVpc: boolean): void {
+  const managedPolicies = [
+    'AWSLambdaBasicExecutionRole',
+    ...(inVpc ? ['AWSLambdaVPCAccessExecutionRole'] : []),
+  ];
+  for (const policy of managedPolicies) {
+    Validations.of(fn).acknowledge({
+      id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${policy}]`,
+      reason: `Lambda documents ${policy} as the AWS-managed minimum for a function's own logs${inVpc ? ' and the network interfaces of a function in a VPC' : ''}.`,
+    });
+  }
+  Validations.of(fn.failureQueue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason:
+      "This queue is the function's own on-failure destination (cdk-nag does not see Lambda destinations): failed invocations rest here for people to read; a queue behind it would add nothing.",
+  });
 }
 
 function copyAfterBundling(files: readonly string[]): ICommandHooks {

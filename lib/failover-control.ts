@@ -214,15 +214,6 @@ export class FailoverControl extends Construct {
       });
     }
     Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'The AWS-maintained minimum for a function to write its own CloudWatch logs.',
-    });
-    Validations.of(fn.failureQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is the dead-letter queue: failed asynchronous invocations and undeliverable EventBridge events land here (cdk-nag does not see Lambda destinations).',
-    });
-    Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:db:*]`,
       reason:
         'rds:DescribeDBInstances (read only) filtered by db-cluster-id: the cluster members are named at deploy time and change as readers are added.',

@@ -228,26 +228,15 @@ const KMS = ['kms:GenerateDataKey*', 'kms:ReEncrypt*'].map((action) => ({
     "CDK's encrypt/decrypt grant on the state table key and the alert topics key; the resources are those keys only.",
 }));
 
-const IAM4 = {
-  id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-  reason: 'Lambda documents this AWS-managed policy for writing the function its own CloudWatch Logs.',
-};
-
 const XRAY = {
   id: 'AwsSolutions-IAM5[Resource::*]',
   reason: 'X-Ray PutTraceSegments and PutTelemetryRecords have no resource-level permissions.',
 };
 
-/** Acknowledges each finding once on the function's role (reasons for one finding joined), and its failure queue's. */
+/** Acknowledges each finding once on the function's role, reasons for one finding joined (ControlFunction covers its own). */
 function acknowledge(fn: ControlFunction, acknowledgements: readonly { id: string; reason: string }[]): void {
   const reasons = new Map<string, string[]>();
-  for (const ack of [IAM4, ...acknowledgements])
-    reasons.set(ack.id, [...(reasons.get(ack.id) ?? []), ack.reason]);
+  for (const ack of acknowledgements) reasons.set(ack.id, [...(reasons.get(ack.id) ?? []), ack.reason]);
   for (const [id, list] of reasons)
     Validations.of(fn.role!).acknowledge({ id, reason: [...new Set(list)].join(' ') });
-  Validations.of(fn.failureQueue).acknowledge({
-    id: 'AwsSolutions-SQS3',
-    reason:
-      "This queue is the function's own on-failure destination: failed invocations rest here for people to read; a queue behind it would add nothing.",
-  });
 }

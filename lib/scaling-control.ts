@@ -200,10 +200,6 @@ export class ScalingControl extends Construct {
     const acknowledge = (ruleId: string, reason: string) =>
       Validations.of(role).acknowledge({ id: ruleId, reason });
     acknowledge(
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      'Lambda documents this AWS-managed policy for writing the function its own CloudWatch Logs.',
-    );
-    acknowledge(
       'AwsSolutions-IAM5[Resource::*]',
       'autoscaling:DescribeAutoScalingGroups, autoscaling:DescribeScalingActivities, cloudwatch:GetMetricData and X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions; all are read-only or telemetry.',
     );
@@ -211,11 +207,6 @@ export class ScalingControl extends Construct {
       `AwsSolutions-IAM5[Resource::${renderForNag(Stack.of(this), groupArn)}]`,
       'SetDesiredCapacity on one Auto Scaling group named in full; the "*" is the group id Auto Scaling assigns at creation, which no template can know.',
     );
-    Validations.of(fn.failureQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        "This queue is the function's own failure destination (and the EventBridge targets' dead-letter queue): failed invocations rest here for people to read; a queue behind it would add nothing.",
-    });
   }
 }
 

@@ -146,15 +146,6 @@ export class SlowQueryControl extends Construct {
   private acknowledge(): void {
     const role = this.function.role!;
     Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'Lambda documents this AWS-managed policy for writing the function its own CloudWatch Logs.',
-    });
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-      reason:
-        'Lambda documents this AWS-managed policy for managing the network interfaces a VPC function needs; their IDs are not known in advance.',
-    });
-    Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'X-Ray PutTraceSegments and PutTelemetryRecords have no resource-level permissions; nothing else is granted on "*".',
@@ -166,10 +157,5 @@ export class SlowQueryControl extends Construct {
           'The encrypt/decrypt grant CDK gives for the state table key and the alert topics key; the resources are those two keys only.',
       });
     }
-    Validations.of(this.function.failureQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        "This queue is the function's own failure destination: failed invocations rest here for people to read; a queue behind it would add nothing.",
-    });
   }
 }
