@@ -86,10 +86,10 @@ module.exports = {
       severity: 'error',
       comment:
         "A library is published on its own for the platform's services (package.json exports): it imports " +
-        'nothing of the platform (functions/core, functions/adapters, functions/handlers, functions/shared, ' +
-        'lib, bin). Declare the type it needs in the library itself.',
+        'none of the platform code in functions/core, functions/adapters, functions/handlers or ' +
+        'functions/shared. Declare the type it needs in the library itself.',
       from: { path: libraries },
-      to: { path: [core, adapters, handlers, shared, cdkApp, entryPoints] },
+      to: { path: [core, adapters, handlers, shared] },
     },
     {
       name: 'functions-do-not-import-the-app',
