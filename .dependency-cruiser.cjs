@@ -133,7 +133,7 @@ module.exports = {
     // TypeScript 7 has no compiler API; swc parses TypeScript, `import type` included.
     parser: 'swc',
     tsPreCompilationDeps: true,
-    doNotFollow: { path: '^node_modules/' },
+    doNotFollow: { path: '(^|/)node_modules/' },
     exclude: { path: '(^|/)(test|bench|cdk[.]out|coverage)/' },
     enhancedResolveOptions: {
       exportsFields: ['exports'],

@@ -16,6 +16,8 @@ const config = require(configFile) as { forbidden: Array<{ name: string; comment
 const PROBE_PREFIX = '.architecture-probe-';
 
 /** A file of the repository (imported by a relative path) or a bare module specifier. */
+type ImportForm = 'import' | 'import type' | 'import()' | 'require';
+
 type Target = { readonly file: string } | string;
 
 interface Case {
@@ -23,18 +25,22 @@ interface Case {
   readonly to: Target;
   /** The rule that must reject the edge; `null` for an edge the rules allow. */
   readonly rule: string | null;
-  readonly typeOnly?: boolean;
+  /** How the probe imports its target. @default 'import' */
+  readonly form?: ImportForm;
 }
 
-/** The first TypeScript file under `dir`, so the cases survive files moving inside a layer. */
+const NOT_SOURCE_DIRS = new Set(['test', 'tests', '__tests__', 'node_modules', 'dist']);
+const isSource = (name: string) => name.endsWith('.ts') && !/\.(d|test|spec|config)\.ts$/.test(name);
+
+/** The first source file under `dir`, so the cases survive files moving inside a layer. */
 function moduleIn(dir: string): { file: string } {
   const walk = (relativeDir: string): string | undefined => {
     const entries = readdirSync(join(repoRoot, relativeDir), { withFileTypes: true })
-      .filter((entry) => !entry.name.startsWith('.'))
+      .filter((entry) => !entry.name.startsWith('.') && !NOT_SOURCE_DIRS.has(entry.name))
       .sort((a, b) => a.name.localeCompare(b.name));
     for (const entry of entries) {
       const path = `${relativeDir}/${entry.name}`;
-      if (entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) return path;
+      if (entry.isFile() && isSource(entry.name)) return path;
       if (entry.isDirectory()) {
         const found = walk(path);
         if (found) return found;
@@ -66,7 +72,14 @@ const coreCases: Case[] = [
     to,
     rule: 'core-imports-only-the-domain',
   })),
-  { from: 'functions/core', to: anAdapter, rule: 'core-imports-only-the-domain', typeOnly: true },
+  ...(['import type', 'import()', 'require'] as const).map((form) => ({
+    from: 'functions/core',
+    to: anAdapter,
+    rule: 'core-imports-only-the-domain',
+    form,
+  })),
+  { from: 'functions/core', to: 'node:child_process', rule: 'core-does-no-io', form: 'require' as const },
+  { from: 'functions/core', to: 'pg', rule: 'core-imports-only-the-domain', form: 'import()' as const },
   ...[
     '@aws-sdk/client-sns',
     'aws-lambda',
@@ -208,15 +221,22 @@ function parseReport(report: string): Violation[] {
 
 const normalise = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
-function probeSource(probe: string, { to, typeOnly }: Case): string {
+function probeSource(probe: string, { to, form = 'import' }: Case): string {
   // Probes sit one folder below their layer, so a relative path always starts with '../'.
   const spec =
     typeof to === 'string'
       ? to
       : relative(dirname(join(repoRoot, probe)), join(repoRoot, to.file)).replace(/\.ts$/, '');
-  return typeOnly
-    ? `import type { Probe } from '${spec}';\nexport type Proof = Probe;\n`
-    : `import '${spec}';\n`;
+  switch (form) {
+    case 'import type':
+      return `import type { Probe } from '${spec}';\nexport type Proof = Probe;\n`;
+    case 'import()':
+      return `export const load = () => import('${spec}');\n`;
+    case 'require':
+      return `export const loaded = require('${spec}');\n`;
+    default:
+      return `import '${spec}';\n`;
+  }
 }
 
 beforeAll(() => {
@@ -252,7 +272,7 @@ describe('layer rules (.dependency-cruiser.cjs)', () => {
   const allowed = cases.filter((c) => c.rule === null);
 
   test.each(
-    forbidden.map((c) => [c.from, `${c.typeOnly ? 'a type from ' : ''}${describeTarget(c.to)}`, c.rule, c]),
+    forbidden.map((c) => [c.from, `${describeTarget(c.to)}${c.form ? ` by ${c.form}` : ''}`, c.rule, c]),
   )('%s may not import %s (%s)', (_from, _to, rule, c) => {
     const probe = probeOf.get(c as Case)!;
     const found = violations.filter((v) => v.from === probe && v.rule === rule);
