@@ -1,6 +1,7 @@
 /**
- * The layer rules of docs/architecture.md ("The dependency rule"), checked by dependency-cruiser in
- * `npm run lint`. Layers are paths, so a file is in a layer by where it lives, whatever it imports.
+ * The layer rules of docs/architecture.md ("Layers and the dependency rule"), checked by
+ * dependency-cruiser in `npm run lint`. Layers are paths, so a file is in a layer by where it
+ * lives, whatever it imports.
  * Each rule's `comment` is the message a violation prints: it says where the code belongs instead.
  * test/architecture/dependency-rule.test.ts proves that every rule rejects the edge it is about.
  */

@@ -3,10 +3,10 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { dirname, join, relative, resolve } from 'node:path';
 
 /**
- * Proves the layer rules of .dependency-cruiser.cjs (docs/architecture.md, "The dependency rule"):
- * each forbidden edge is written as a probe file inside the layer it starts from, the whole set is
- * cruised once with the project's own configuration, and every probe must produce exactly the
- * verdict its case states, with the rule's message printed beside it.
+ * Proves the layer rules of .dependency-cruiser.cjs (docs/architecture.md, "Layers and the
+ * dependency rule"): each edge is written as a probe file inside the layer it starts from and the
+ * whole set is cruised once with the project's own configuration. A forbidden edge must be
+ * rejected by its case's rule, with the rule's message printed beside it; an allowed one must pass.
  */
 
 const repoRoot = resolve(__dirname, '..', '..');

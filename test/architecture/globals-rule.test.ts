@@ -5,8 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 
 /**
  * What the layer rules cannot see, because no import is involved: functions/core may not touch the
- * `process` or `fetch` globals and lib may not read `process.env` (docs/architecture.md, "The
- * dependency rule"). Biome enforces both; these cases prove its configuration does.
+ * `process` or `fetch` globals and lib may not read `process.env` (docs/architecture.md, "Layers
+ * and the dependency rule"). Biome enforces both; these cases prove its configuration does.
  */
 
 const repoRoot = resolve(__dirname, '..', '..');
