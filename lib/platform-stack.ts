@@ -17,6 +17,7 @@ import { PlatformFleet } from './fleet';
 import { HealthControl } from './health-control';
 import { PlatformLoadBalancer } from './load-balancer';
 import { PlatformNetwork } from './network';
+import { acknowledgePlatformFindings } from './platform-acknowledgements';
 import type { PlatformResourceNames } from './platform-metrics';
 import { platformScalingPolicy, ScalingControl } from './scaling-control';
 import { SlowQueryControl } from './slow-query-control';
@@ -60,14 +61,16 @@ export class PlatformStack extends Stack {
     this.network = new PlatformNetwork(this, 'Network', { settings: config.network });
     const { vpc } = this.network;
     this.topics = new AlertTopics(this, 'Alerts', { settings: config.alerting });
-    this.state = new StateTable(this, 'State', { deletionProtection: config.environment.stage === 'prod' });
+    this.state = new StateTable(this, 'State', {
+      deletionProtection: config.controlPlane.stateTableDeletionProtection,
+    });
 
     this.edge = new PlatformLoadBalancer(this, 'Edge', {
       vpc,
       settings: config.loadBalancing,
       appPort: config.fleet.appPort,
       domain: config.domain,
-      deletionProtection: config.environment.stage === 'prod',
+      deletionProtection: config.loadBalancing.deletionProtection,
     });
     this.fleet = new PlatformFleet(this, 'Fleet', {
       vpc,
@@ -132,6 +135,7 @@ export class PlatformStack extends Stack {
         .map((entry) => entry.alarm),
       logRetentionDays: config.controlPlane.logRetentionDays,
       memorySize: config.controlPlane.memoryMiB,
+      reservedConcurrency: config.controlPlane.reservedConcurrency.scaling,
     });
 
     this.slowQueries = new SlowQueryControl(this, 'SlowQueries', {
@@ -170,6 +174,7 @@ export class PlatformStack extends Stack {
       }),
       logRetentionDays: config.controlPlane.logRetentionDays,
       memorySize: config.controlPlane.memoryMiB,
+      reservedConcurrency: config.controlPlane.reservedConcurrency.failover,
     });
 
     const healthChecks = platformHealthChecks({
@@ -195,6 +200,8 @@ export class PlatformStack extends Stack {
       logRetentionDays: config.controlPlane.logRetentionDays,
       memorySize: config.controlPlane.memoryMiB,
       labels: { platform: config.name, stage: config.environment.stage },
+      reservedConcurrency: config.controlPlane.reservedConcurrency.healthCheck,
+      cacheNodeCount: this.cache.nodeCount,
     });
 
     this.adminApi = new AdminApi(this, 'AdminApi', {
@@ -223,6 +230,12 @@ export class PlatformStack extends Stack {
       logRetentionDays: config.controlPlane.logRetentionDays,
       memorySize: config.controlPlane.memoryMiB,
       throttle: { rateLimit: 10, burstLimit: 20 },
+      alarmTopic: this.topics.warning,
+      reservedConcurrency: config.controlPlane.reservedConcurrency.adminApi,
+    });
+
+    acknowledgePlatformFindings(this, {
+      autoScalingGroupArns: [this.fleet.autoScalingGroup.autoScalingGroupArn],
     });
 
     new CfnOutput(this, 'EndpointUrl', { value: this.edge.endpointUrl });
