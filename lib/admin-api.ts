@@ -27,6 +27,7 @@ import type { HealthCheckConfig } from '../functions/core/health/health-config';
 import { ACCESS_LOG_FORMAT, addProblemResponses } from './admin-api-gateway';
 import { acknowledgeAdminFindings, grantAdminFunction } from './admin-api-permissions';
 import { ControlFunction } from './control-function';
+import type { PlatformWebAcl } from './web-acl';
 
 const FUNCTIONS = join(__dirname, '..', 'functions', 'handlers');
 
@@ -74,6 +75,8 @@ export interface AdminApiProps {
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   /** A WAFv2 web ACL (REGIONAL) to associate with the stage. @default none */
   readonly webAclArn?: string;
+  /** The platform's web ACL, to put in front of the stage (instead of `webAclArn`). @default none */
+  readonly webAcl?: PlatformWebAcl;
   /** @default 'v1' */
   readonly stageName?: string;
   /**
@@ -184,7 +187,8 @@ export class AdminApi extends Construct {
         webAclArn: props.webAclArn,
       });
     }
-    acknowledgeAdminFindings(this, Boolean(props.webAclArn));
+    props.webAcl?.associate('AdminApiWebAcl', this.api.deploymentStage.stageArn);
+    acknowledgeAdminFindings(this, Boolean(props.webAclArn ?? props.webAcl));
   }
 
   private addRoutes(): void {
@@ -291,6 +295,9 @@ function validate(props: AdminApiProps): void {
     throw new Error(
       'loadBalancer.targetGroups must name at least one target group (the listener forwards to them).',
     );
+  }
+  if (props.webAclArn !== undefined && props.webAcl !== undefined) {
+    throw new Error('AdminApi takes webAclArn or webAcl, not both: a stage has one web ACL.');
   }
   if (
     props.webAclArn !== undefined &&

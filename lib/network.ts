@@ -1,11 +1,10 @@
-import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { NetworkSettings } from '../functions/shared/config';
 import { isLogRetentionDays, LOG_RETENTION_DAYS } from '../functions/shared/config/limits';
+import { allowCloudWatchLogs } from './log-encryption';
 
 /**
  * Interface endpoints for what the instances and the control-plane Lambdas in the VPC call: the
@@ -95,25 +94,7 @@ export class PlatformNetwork extends Construct {
       description: 'Encrypts the platform VPC flow logs',
       enableKeyRotation: true,
     });
-    // CloudWatch Logs encrypts with the key on the log group's behalf; the ARN condition keeps the
-    // grant to this account's log groups in this region.
-    this.flowLogKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': Stack.of(this).formatArn({
-              service: 'logs',
-              resource: 'log-group',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
-      }),
-    );
+    allowCloudWatchLogs(this.flowLogKey);
 
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       encryptionKey: this.flowLogKey,

@@ -10,6 +10,7 @@ import { AlertTopics } from './alert-topics';
 import { PlatformCache } from './cache';
 import { PlatformDashboard } from './dashboard';
 import { PlatformDatabase } from './database';
+import { DatabaseRoles } from './database-roles';
 import { DnsFailover } from './dns-failover';
 import { EndpointAlarms } from './endpoint-alarms';
 import { FailoverControl } from './failover-control';
@@ -22,6 +23,7 @@ import type { PlatformResourceNames } from './platform-metrics';
 import { platformScalingPolicy, ScalingControl } from './scaling-control';
 import { SlowQueryControl } from './slow-query-control';
 import { StateTable } from './state-table';
+import { PlatformWebAcl } from './web-acl';
 
 export interface PlatformStackProps extends StackProps {
   /** The validated platform configuration (see functions/shared/config). */
@@ -40,9 +42,12 @@ export class PlatformStack extends Stack {
   readonly topics: AlertTopics;
   readonly state: StateTable;
   readonly edge: PlatformLoadBalancer;
+  /** Present when `waf.enabled` (the default for `prod`). */
+  readonly webAcl?: PlatformWebAcl;
   readonly fleet: PlatformFleet;
   readonly cache: PlatformCache;
   readonly database: PlatformDatabase;
+  readonly databaseRoles: DatabaseRoles;
   readonly dnsFailover?: DnsFailover;
   readonly alarms: PlatformAlarms;
   readonly endpointAlarms: EndpointAlarms;
@@ -65,7 +70,11 @@ export class PlatformStack extends Stack {
       deletionProtection: config.controlPlane.stateTableDeletionProtection,
     });
 
+    this.webAcl = config.waf.enabled
+      ? new PlatformWebAcl(this, 'WebAcl', { settings: config.waf, metricPrefix: config.name })
+      : undefined;
     this.edge = new PlatformLoadBalancer(this, 'Edge', {
+      webAcl: this.webAcl,
       vpc,
       settings: config.loadBalancing,
       appPort: config.fleet.appPort,
@@ -86,7 +95,16 @@ export class PlatformStack extends Stack {
     this.database.allowFrom(this.fleet.autoScalingGroup);
     // The network path alone is not enough: the service reads the AUTH token and signs proxy logins.
     this.cache.authSecret.grantRead(this.fleet.role);
-    this.database.proxy.grantConnect(this.fleet.role, 'postgres');
+    this.databaseRoles = new DatabaseRoles(this, 'DatabaseRoles', {
+      vpc,
+      database: this.database,
+      settings: config.database,
+      alarmTopic: this.topics.warning,
+      logRetentionDays: config.controlPlane.logRetentionDays,
+    });
+    this.database.grantConnect(this.fleet.role, config.database.appUser);
+    // The service signs in as the app role from its first start.
+    this.fleet.autoScalingGroup.node.addDependency(this.databaseRoles.resource);
 
     if (config.domain) {
       this.dnsFailover = new DnsFailover(this, 'DnsFailover', {
@@ -232,6 +250,7 @@ export class PlatformStack extends Stack {
       throttle: { rateLimit: 10, burstLimit: 20 },
       alarmTopic: this.topics.warning,
       reservedConcurrency: config.controlPlane.reservedConcurrency.adminApi,
+      webAcl: config.waf.protectAdminApi ? this.webAcl : undefined,
     });
 
     acknowledgePlatformFindings(this, {
