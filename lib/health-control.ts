@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IVpc } from 'aws-cdk-lib/aws-ec2';
 import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -71,7 +71,7 @@ export class HealthControl extends Construct {
     const interval = props.roundInterval ?? Duration.seconds(10);
     const schedule = props.schedule ?? Schedule.rate(Duration.minutes(1));
     validateHealthChecks(props.checks);
-    validateSize(props.checks);
+    validateSize(stack, props.checks);
     validateTiming(props.checks, rounds, interval, schedule);
     const topicEnv = {
       CRITICAL_TOPIC_ARN: props.topics.critical.topicArn,
@@ -188,18 +188,43 @@ export class HealthControl extends Construct {
 
 // Lambda allows 4 KB of environment in all; the other variables take about 700 bytes once resolved.
 const MAX_CHECKS_BYTES = 3300;
+/** The longest a deploy-time name can be: generated names are bounded by their service. */
+const NAME_BYTES: Readonly<Record<string, number>> = {
+  'AWS::RDS::DBCluster': 63,
+  'AWS::ElastiCache::ReplicationGroup': 40,
+  'AWS::Lambda::Function': 64,
+};
+/** Anything else (an ARN, a DNS name) is counted at a typical ARN's length. */
 const TOKEN_BYTES = 120;
 
-/** Deploy-time values are counted at a typical resolved length (an ARN is about 100 bytes). */
-function validateSize(checks: HealthCheckConfig): void {
+/** Deploy-time values are counted at their longest name, or at a typical ARN's length. */
+function validateSize(stack: Stack, checks: HealthCheckConfig): void {
   const json = JSON.stringify(checks);
   const tokens = json.match(/\$\{Token\[[^\]]+\]\}/g) ?? [];
-  const estimate = tokens.reduce((size, token) => size - token.length + TOKEN_BYTES, Buffer.byteLength(json));
+  const typeOf = resourceTypes(stack);
+  const bytes = (token: string) => {
+    const resolved = stack.resolve(token) as { Ref?: string };
+    return (resolved.Ref && NAME_BYTES[typeOf.get(resolved.Ref) ?? '']) || TOKEN_BYTES;
+  };
+  const estimate = tokens.reduce(
+    (size, token) => size - token.length + bytes(token),
+    Buffer.byteLength(json),
+  );
   if (estimate > MAX_CHECKS_BYTES) {
     throw new Error(
       `The health checks would take about ${estimate} bytes of HEALTH_CHECKS; Lambda allows 4 KB of environment in all. Declare fewer checks or shorter descriptions.`,
     );
   }
+}
+
+/** Logical id → CloudFormation type of every resource of the stack. */
+function resourceTypes(stack: Stack): Map<string, string> {
+  return new Map(
+    stack.node
+      .findAll()
+      .filter(CfnResource.isCfnResource)
+      .map((resource) => [stack.resolve(resource.logicalId) as string, resource.cfnResourceType]),
+  );
 }
 
 function validateTiming(

@@ -7,12 +7,12 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import type { PlatformWebAcl } from './web-acl';
 import type {
   DomainSettings,
   LoadBalancingAlgorithm,
   LoadBalancingSettings,
 } from '../functions/shared/config';
+import type { PlatformWebAcl } from './web-acl';
 
 export interface PlatformLoadBalancerProps {
   readonly vpc: ec2.IVpc;

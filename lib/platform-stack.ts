@@ -81,17 +81,30 @@ export class PlatformStack extends Stack {
       domain: config.domain,
       deletionProtection: config.loadBalancing.deletionProtection,
     });
+    this.cache = new PlatformCache(this, 'Cache', { vpc, settings: config.cache });
+    this.database = new PlatformDatabase(this, 'Database', { vpc, settings: config.database });
     this.fleet = new PlatformFleet(this, 'Fleet', {
       vpc,
       settings: config.fleet,
       targetGroup: this.edge.primaryTargetGroup,
       loadBalancerSecurityGroup: this.edge.securityGroup,
       notificationTopic: this.topics.info,
+      logRetentionDays: config.controlPlane.logRetentionDays,
+      // What the demo service reads; a service of your own gets the same (see README, Deploying).
+      appEnvironment: {
+        REDIS_HOST: this.cache.primaryEndpoint,
+        REDIS_PORT: String(this.cache.port),
+        REDIS_TLS: 'true',
+        REDIS_AUTH_SECRET_ARN: this.cache.authSecret.secretArn,
+        DB_HOST: this.database.proxy.endpoint,
+        DB_PORT: String(this.database.port),
+        DB_NAME: config.database.databaseName,
+        DB_USER: config.database.appUser,
+        DB_IAM_AUTH: 'true',
+        METRICS_SERVICE: config.endpoints.service,
+      },
     });
-
-    this.cache = new PlatformCache(this, 'Cache', { vpc, settings: config.cache });
     this.cache.allowFrom(this.fleet.autoScalingGroup, 'MisyBot fleet');
-    this.database = new PlatformDatabase(this, 'Database', { vpc, settings: config.database });
     this.database.allowFrom(this.fleet.autoScalingGroup);
     // The network path alone is not enough: the service reads the AUTH token and signs proxy logins.
     this.cache.authSecret.grantRead(this.fleet.role);

@@ -44,7 +44,7 @@ export class PlatformWebAcl extends Construct {
     });
     this.webAcl = new CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
-      description: `MisyBot HA edge: rate limit and AWS managed rules (${settings.mode})`,
+      description: `MisyBot HA edge - per-IP rate limit and AWS managed rules, mode ${settings.mode}`,
       defaultAction: { allow: {} },
       visibilityConfig: visibility('web-acl'),
       rules: [
