@@ -4,6 +4,7 @@ import { AutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
 import { Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import { routeList } from '../../functions/core/admin/routes';
 import { AdminApi, type AdminApiProps } from '../../lib/admin-api';
 import { StateTable } from '../../lib/state-table';
@@ -38,6 +39,7 @@ function build(extra: Partial<AdminApiProps> = {}, options: { cache?: boolean } 
     }),
     logRetentionDays: 30,
     throttle: { rateLimit: 10, burstLimit: 20 },
+    alarmTopic: new Topic(stack, 'Alerts'),
     ...(vpc
       ? {
           cache: {
