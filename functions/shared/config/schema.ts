@@ -223,8 +223,6 @@ export const cacheSchema = z.strictObject({
     .default(6380),
   /** @default 3 */
   snapshotRetentionDays: int(0, 35).default(3),
-  /** Days between automatic rotations of the AUTH token (old and new both work during one). @default 30 */
-  authTokenRotationDays: int(1, 365).default(30),
 });
 
 export const proxySchema = z.strictObject({
