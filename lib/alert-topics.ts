@@ -4,7 +4,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AnyPrincipal, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { type ITopic, SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription, SmsSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { EmailSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AlertingSettings, Severity } from '../functions/shared/config';
@@ -127,7 +127,15 @@ export class AlertTopics extends Construct implements SeverityTopics {
             topic.addSubscription(new EmailSubscription(subscription.endpoint, { deadLetterQueue }));
             break;
           case 'sms':
-            topic.addSubscription(new SmsSubscription(subscription.endpoint, { deadLetterQueue }));
+            // CDK's SmsSubscription has no dead-letter queue option; SNS takes one for SMS too.
+            topic.addSubscription({
+              bind: () => ({
+                subscriberId: subscription.endpoint,
+                protocol: SubscriptionProtocol.SMS,
+                endpoint: subscription.endpoint,
+                deadLetterQueue,
+              }),
+            });
             break;
           case 'https':
             topic.addSubscription(

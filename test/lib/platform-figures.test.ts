@@ -99,11 +99,16 @@ describe('issue 13 figures on the synthesised default platform', () => {
   });
 
   it('attaches no AWS-managed policy to a role of its own', () => {
-    const awsManaged = ofType('AWS::IAM::Role').flatMap(([id, role]) =>
-      (role.Properties!.ManagedPolicyArns ?? [])
-        .filter((arn: unknown) => JSON.stringify(arn).includes(':iam::aws:policy/'))
-        .map(() => id),
-    );
+    // CDK's own provider that empties the VPC's default security group is the exception: CDK
+    // builds its role with AWSLambdaBasicExecutionRole, for the provider's log.
+    const cdkProvider = /^CustomVpcRestrictDefaultSGCustomResourceProviderRole/;
+    const awsManaged = ofType('AWS::IAM::Role')
+      .filter(([id]) => !cdkProvider.test(id))
+      .flatMap(([id, role]) =>
+        (role.Properties!.ManagedPolicyArns ?? [])
+          .filter((arn: unknown) => JSON.stringify(arn).includes(':iam::aws:policy/'))
+          .map(() => id),
+      );
     expect(awsManaged).toEqual([]);
     // The customer-managed one: the network interfaces of the functions in the VPC.
     expect(ofType('AWS::IAM::ManagedPolicy').map(([id]) => id)).toEqual(
