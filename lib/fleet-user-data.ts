@@ -11,6 +11,21 @@ export const FLEET_AGENT_METRICS = {
   diskUsedPercent: 'disk_used_percent',
 } as const;
 
+/** Session Manager's and Run Command's channels: what the SSM agent calls for its own instance. */
+export const INSTANCE_CHANNEL_ACTIONS: readonly string[] = [
+  'ssm:UpdateInstanceInformation',
+  'ssmmessages:CreateControlChannel',
+  'ssmmessages:CreateDataChannel',
+  'ssmmessages:OpenControlChannel',
+  'ssmmessages:OpenDataChannel',
+  'ec2messages:AcknowledgeMessage',
+  'ec2messages:DeleteMessage',
+  'ec2messages:FailMessage',
+  'ec2messages:GetEndpoint',
+  'ec2messages:GetMessages',
+  'ec2messages:SendReply',
+];
+
 export const AGENT_CONFIG_PATH = '/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json';
 export const APP_DIR = '/opt/misybot/app';
 export const APP_LOG = '/var/log/misybot/app.log';

@@ -10,7 +10,7 @@ import type { FleetImage, FleetSettings } from '../functions/shared/config';
 import { instanceArchitecture } from '../functions/shared/config/limits';
 import { minInstancesInService } from '../functions/shared/config/platform-config';
 import { AppArtifact } from './app-artifact';
-import { appBootCommands, FLEET_AGENT_METRICS } from './fleet-user-data';
+import { appBootCommands, FLEET_AGENT_METRICS, INSTANCE_CHANNEL_ACTIONS } from './fleet-user-data';
 
 export { FLEET_AGENT_METRICS } from './fleet-user-data';
 
@@ -183,19 +183,7 @@ function fleetImage(image: FleetImage | undefined, architecture: 'arm64' | 'x86_
 function grantInstanceAccess(role: iam.Role, logGroup: logs.LogGroup, artifact: AppArtifact): void {
   role.addToPolicy(
     new iam.PolicyStatement({
-      actions: [
-        'ssm:UpdateInstanceInformation',
-        'ssmmessages:CreateControlChannel',
-        'ssmmessages:CreateDataChannel',
-        'ssmmessages:OpenControlChannel',
-        'ssmmessages:OpenDataChannel',
-        'ec2messages:AcknowledgeMessage',
-        'ec2messages:DeleteMessage',
-        'ec2messages:FailMessage',
-        'ec2messages:GetEndpoint',
-        'ec2messages:GetMessages',
-        'ec2messages:SendReply',
-      ],
+      actions: [...INSTANCE_CHANNEL_ACTIONS],
       resources: ['*'],
     }),
   );

@@ -1,4 +1,5 @@
 import { type Stack, Validations } from 'aws-cdk-lib';
+import { INSTANCE_CHANNEL_ACTIONS } from './fleet-user-data';
 import { renderForNag } from './nag-ids';
 
 /**
@@ -27,17 +28,7 @@ export const ACTIONS_WITHOUT_RESOURCE_SCOPE: readonly string[] = [
   'secretsmanager:GetRandomPassword',
   // The instances' Session Manager and Run Command channels, as AWS's own Session Manager
   // instance profile grants them: the agent reports and polls for its own instance only.
-  'ssm:UpdateInstanceInformation',
-  'ssmmessages:CreateControlChannel',
-  'ssmmessages:CreateDataChannel',
-  'ssmmessages:OpenControlChannel',
-  'ssmmessages:OpenDataChannel',
-  'ec2messages:AcknowledgeMessage',
-  'ec2messages:DeleteMessage',
-  'ec2messages:FailMessage',
-  'ec2messages:GetEndpoint',
-  'ec2messages:GetMessages',
-  'ec2messages:SendReply',
+  ...INSTANCE_CHANNEL_ACTIONS,
 ];
 
 /** What the platform-wide acknowledgements need to name. */

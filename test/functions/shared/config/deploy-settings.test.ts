@@ -1,16 +1,6 @@
 import { parsePlatformConfig } from '../../../../functions/shared/config';
 import { minInstancesInService } from '../../../../functions/shared/config/platform-config';
-import { ConfigError } from '../../../../functions/shared/errors';
-
-function problemsOf(input: unknown): string[] {
-  try {
-    parsePlatformConfig(input);
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
+import { problemsOf } from '../../../support/config';
 
 const pinnedProd = {
   environment: { stage: 'prod' },

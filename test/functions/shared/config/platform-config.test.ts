@@ -1,16 +1,7 @@
 import fc from 'fast-check';
 import { defaultConfigInput, parsePlatformConfig } from '../../../../functions/shared/config';
 import { ConfigError } from '../../../../functions/shared/errors';
-
-function problemsOf(input: unknown): string[] {
-  try {
-    parsePlatformConfig(input);
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
+import { problemsOf } from '../../../support/config';
 
 describe('parsePlatformConfig', () => {
   it('accepts the embedded default and keeps its demo domain and secondary', () => {
