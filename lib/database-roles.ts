@@ -4,7 +4,7 @@ import { CustomResource, Duration } from 'aws-cdk-lib';
 import { type IVpc, SubnetType } from 'aws-cdk-lib/aws-ec2';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { rolesMigrationStatements } from '../functions/adapters/postgres/roles-migration';
+import { rolesMigrationStatements } from '../functions/core/database/roles-migration';
 import type { DatabaseSettings } from '../functions/shared/config';
 import { ControlFunction } from './control-function';
 import type { PlatformDatabase } from './database';
@@ -21,7 +21,7 @@ export interface DatabaseRolesProps {
 
 /**
  * The migration step that creates the least-privilege database roles (see
- * functions/adapters/postgres/roles-migration.ts): a custom resource whose function signs in as
+ * functions/core/database/roles-migration.ts): a custom resource whose function signs in as
  * the cluster's master user, straight to the writer, and applies the idempotent statements on
  * every deploy that changes them. It is the only code with the master secret; the services and
  * the advisor log in through RDS Proxy with IAM as the roles it creates.
