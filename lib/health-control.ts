@@ -9,7 +9,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { HealthCheckConfig } from '../functions/core/health/health-config';
-import { DEFAULT_RESERVE_MS } from '../functions/core/health/rounds';
+import { invocationTimeoutMs } from '../functions/core/health/rounds';
 import type { AlertTopics } from './alert-topics';
 import { ControlFunction } from './control-function';
 import { HealthAlarms } from './health-alarms';
@@ -47,8 +47,9 @@ export interface HealthControlProps {
  * Slack/Teams formatter subscribed to the alert topics that have chat channels; and the alarms
  * on the health metrics.
  *
- * Overlap: the function's timeout is `rounds × interval` plus the planner's reserve, so an
- * invocation ends before the next minute's starts. No reserved concurrency: a throttled
+ * Timing: the run scheduled at S checks the next period on wall-clock ticks, so its timeout is
+ * the period plus `rounds × interval` plus the planner's reserve, and two runs are alive at once
+ * (one waiting for its period, one checking); their rounds never overlap. No reserved concurrency: a throttled
  * asynchronous event is retried with backoff for minutes, which would leave gaps in checking
  * exactly when AWS is slow; an overlap costs only extra probes, since every state and incident
  * write is conditional and each event id is claimed once.
@@ -67,7 +68,7 @@ export class HealthControl extends Construct {
     const schedule = props.schedule ?? Schedule.rate(Duration.minutes(1));
     validateHealthChecks(props.checks);
     validateSize(props.checks);
-    validateTiming(props.checks, rounds, interval, schedule);
+    const periodMs = validateTiming(props.checks, rounds, interval, schedule);
     const topicEnv = {
       CRITICAL_TOPIC_ARN: props.topics.critical.topicArn,
       WARNING_TOPIC_ARN: props.topics.warning.topicArn,
@@ -78,7 +79,14 @@ export class HealthControl extends Construct {
       entry: path.join(HANDLERS, 'health-check', 'index.ts'),
       serviceName: HEALTH_SERVICE_NAME,
       description: 'MisyBot HA health checks: probes, state, incidents, alerts and metrics',
-      timeout: Duration.millis(rounds * interval.toMilliseconds() + DEFAULT_RESERVE_MS + 2000),
+      // The run scheduled at S checks the period after it, [S + P, S + 2P): see core/health/rounds.ts.
+      timeout: Duration.millis(
+        invocationTimeoutMs(
+          periodMs ?? rounds * interval.toMilliseconds(),
+          rounds,
+          interval.toMilliseconds(),
+        ),
+      ),
       memorySize: props.memorySize,
       logRetentionDays: props.logRetentionDays,
       // A failed run is not retried: the next minute's run checks everything again.
@@ -90,6 +98,7 @@ export class HealthControl extends Construct {
         HEALTH_CHECKS: stack.toJsonString(props.checks),
         ROUNDS: String(rounds),
         ROUND_INTERVAL_MS: String(interval.toMilliseconds()),
+        ...(periodMs === undefined ? {} : { SCHEDULE_PERIOD_MS: String(periodMs) }),
         ...(props.labels ? { ALERT_LABELS: JSON.stringify(props.labels) } : {}),
       },
     });
@@ -167,12 +176,13 @@ function validateSize(checks: HealthCheckConfig): void {
   }
 }
 
+/** Validates the rounds against the checks and the schedule; returns a `rate` schedule's period. */
 function validateTiming(
   checks: HealthCheckConfig,
   rounds: number,
   interval: Duration,
   schedule: Schedule,
-): void {
+): number | undefined {
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 12) {
     throw new Error(`rounds must be an integer from 1 to 12, got ${rounds}.`);
   }
@@ -199,7 +209,9 @@ function validateTiming(
         `rounds × roundInterval (${rounds * intervalMs} ms) must fit in the schedule's period (${periodMs} ms), or invocations overlap.`,
       );
     }
+    return periodMs;
   }
+  return undefined;
 }
 
 /**
