@@ -125,8 +125,9 @@ export function unhealthyLongEnough(
 /**
  * Why the primary counts as flapping at `at`, or `undefined`: the health engine's standing
  * verdict says so, or the engine saw its health flip `flapTransitions` times within the window.
- * An open episode lasts until a whole window passes without a flip and the verdict no longer
- * flaps, so it is reported once, not at every flip.
+ * An open episode lasts until the health engine publishes a verdict that does not flap (it waits
+ * out its own quiet window first) or, without one, until a whole window passes without a flip: it
+ * is reported once, not at every flip.
  */
 export function flappingReason(
   state: FailoverState,
@@ -139,7 +140,9 @@ export function flappingReason(
   const recent = (state.flips ?? []).filter((flip) => flip > at - windowMs);
   if (recent.length >= settings.flapTransitions)
     return `its observed health flipped ${recent.length} times in ${settings.flapWindowSeconds}s`;
-  if (state.flapping && recent.length > 0)
+  // An episode the health engine has not spoken on since stays open until a quiet window passes.
+  const verdictSince = state.verdict !== undefined && state.verdict.at > (state.flapping?.detectedAt ?? at);
+  if (state.flapping && recent.length > 0 && !verdictSince)
     return `its observed health flipped within the last ${settings.flapWindowSeconds}s`;
   return undefined;
 }
