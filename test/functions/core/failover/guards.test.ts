@@ -52,7 +52,7 @@ describe('preChecks: replica lag', () => {
 
 describe('rateChecks: minimum interval', () => {
   const minimum = Math.max(settings.minSecondsBetweenFailovers, settings.holdDownSeconds) * 1000;
-  const after = (elapsedMs: number) =>
+  const checkAfter = (elapsedMs: number) =>
     rateChecks(
       stateOf('database', { history: [{ at: T0, kind: 'failover', automatic: true, testFailoverCalls: 0 }] }),
       { kind: 'failover', automatic: true, testFailoverCalls: 0 },
@@ -61,8 +61,8 @@ describe('rateChecks: minimum interval', () => {
     ).find((c) => c.guard === 'min-interval');
 
   it('allows the next automatic failover exactly at the minimum interval, not a millisecond before', () => {
-    expect(after(minimum)?.passed).toBe(true);
-    expect(after(minimum - 1)?.passed).toBe(false);
+    expect(checkAfter(minimum)?.passed).toBe(true);
+    expect(checkAfter(minimum - 1)?.passed).toBe(false);
   });
 
   it('measures from the last switch away, and never closer than the hold-down', () => {
