@@ -1,7 +1,7 @@
 import { FailoverHolds, type HoldWriter } from '../../core/failover/holds';
 import { ComponentNotConfiguredError } from '../../core/failover/ports';
 import { runFailoverEvent, runFailoverTrigger } from '../../core/failover/runs';
-import type { FailoverDeps, FailoverEvent, FailoverResult } from '../../core/failover/service';
+import type { FailoverDeps, FailoverResult } from '../../core/failover/service';
 import { describeAction, describeRecords } from '../../core/failover/timeline';
 import type { Component } from '../../core/failover/types';
 import { InputError } from '../../shared/errors';
