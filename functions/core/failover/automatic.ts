@@ -170,8 +170,9 @@ export function onStandby(
     primaryHealthySince: flap.state.primaryHealthySince ?? observation.at,
     updatedAt: now,
   };
+  // A flapping former primary "recovers" every few minutes: the flapping page said it all.
   const announce =
-    state.phase === 'secondary'
+    state.phase === 'secondary' && !recovering.flapping
       ? [
           notify(
             'warning',
