@@ -14,6 +14,13 @@ export default {
       ...unit,
       displayName: undefined,
       roots: ['<rootDir>/test/functions/core'],
+      // Simulated days and long model runs would test each mutant for minutes: the unit and
+      // property tests of the guards are what must kill them.
+      testPathIgnorePatterns: [
+        ...unit.testPathIgnorePatterns,
+        '/test/functions/core/failover/(model|flapping)\\.test\\.ts$',
+        '/test/functions/core/scaling/simulation/',
+      ],
     },
     enableFindRelatedTests: true,
   },

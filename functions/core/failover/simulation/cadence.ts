@@ -210,8 +210,18 @@ export async function simulateCadence(scenario: CadenceScenario): Promise<Cadenc
 }
 
 /** A pure flap: up and down in turn every `halfPeriodMs`, starting `offsetMs` into a period. */
-export function squareWave(halfPeriodMs: number, offsetMs: number): (t: number) => boolean {
+function squareWave(halfPeriodMs: number, offsetMs: number): (t: number) => boolean {
   return (t) => Math.floor((t + offsetMs) / halfPeriodMs) % 2 === 0;
+}
+
+/**
+ * A check alternating every probe interval (10 s), at a random phase: the flap's edges fall
+ * anywhere between two probes (never within a probe's jitter, where the samples would no longer
+ * alternate), starting up or down. The 1-minute schedule samples it at whatever phase it fires.
+ */
+export function alternatingEveryProbe(random: () => number): (t: number) => boolean {
+  const edge = 1000 + random() * 8000 + (random() < 0.5 ? 0 : TICK_MS);
+  return squareWave(TICK_MS, edge);
 }
 
 /** A random flap: up with probability `p`, drawn afresh every `dwellMs`, the grid starting at `offsetMs`. */

@@ -1,9 +1,9 @@
 import { resolveFailoverSettings } from '../../../../functions/core/failover/settings';
 import {
+  alternatingEveryProbe,
   type CadenceReport,
   randomFlap,
   simulateCadence,
-  squareWave,
 } from '../../../../functions/core/failover/simulation/cadence';
 import { seededRandom } from '../../../../functions/libraries/balancing/algorithms';
 
@@ -17,7 +17,7 @@ const DAY_TIMEOUT_MS = 120_000;
 async function pureFlap(seed: number, engine: 'guarded' | 'counting'): Promise<CadenceReport> {
   const random = seededRandom(seed);
   // Every probe interval, at a random phase against the probes' ticks and the schedule.
-  const primaryUp = squareWave(10_000, random() * 20_000);
+  const primaryUp = alternatingEveryProbe(random);
   return simulateCadence({ primaryUp, hours: DAY_HOURS, settings, random, engine });
 }
 
