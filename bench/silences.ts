@@ -3,7 +3,7 @@
  * (a check id), for every pattern the admin API accepts. Target ≤ 1 ms per match.
  *
  * Patterns: the adversarial ones (exponential for a backtracking engine, or large once counted
- * repetitions expand) and 300 random patterns of up to 200 characters built from the whole
+ * repetitions expand) and 1,000 random patterns of up to 200 characters built from the whole
  * syntax; only those `labelPatternProblem` accepts are measured. Each pattern is matched against
  * 200 different 1 KB ids (fresh inputs, so no per-input cache helps), after one warm-up match.
  *
@@ -11,7 +11,7 @@
  * the issue's pattern `(?:(?:[a-z]|-)+)+X` against ids of 18 to 24 characters (the time doubles
  * with each character; at 1 KB it would never finish).
  *
- *   npx tsx bench/silences.ts [--random 300] [--ids 200]
+ *   npx tsx bench/silences.ts [--random 1000] [--ids 200]
  */
 import { parseArgs } from 'node:util';
 import {
@@ -22,7 +22,7 @@ import {
 import { seededRandom } from '../functions/libraries/balancing/algorithms';
 
 const { values } = parseArgs({
-  options: { random: { type: 'string', default: '300' }, ids: { type: 'string', default: '200' } },
+  options: { random: { type: 'string', default: '1000' }, ids: { type: 'string', default: '200' } },
 });
 const random = seededRandom(7);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
