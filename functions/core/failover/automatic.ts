@@ -24,6 +24,16 @@ import type { FailoverState } from './types';
  * read, a health verdict, an alarm) does on the primary and on a standby.
  */
 
+/** What an automatic decision is made from, besides the state. */
+export interface AutomaticInput {
+  readonly observation: Observation;
+  readonly settings: FailoverCoreSettings;
+  readonly now: number;
+  readonly eventId: string;
+  /** An automatic attempt with its reason, alerting when a guard blocks it or not. */
+  readonly attempt: (reason: string, alertIfBlocked: boolean) => Attempt;
+}
+
 const updated = (original: FailoverState, next: FailoverState, reason: string): Decision =>
   next === original
     ? { verdict: 'unchanged', next: original, plan: [], checks: [], reason }
@@ -43,15 +53,8 @@ function withFlap(decision: Decision, flap: FlapChange): Decision {
  * fail over once enough rounds over enough time saw it unhealthy, or at once on an `alarm` the
  * observation confirms.
  */
-export function onPrimary(
-  state: FailoverState,
-  observation: Observation,
-  settings: FailoverCoreSettings,
-  now: number,
-  eventId: string,
-  attempt: (reason: string, alertIfBlocked: boolean) => Attempt,
-  alarm?: string,
-): Decision {
+export function onPrimary(state: FailoverState, input: AutomaticInput, alarm?: string): Decision {
+  const { observation, settings, now, eventId, attempt } = input;
   const known = withPrimaryRole(withVerdict(state, observation.verdict), observation);
   const primary = observation.health.primary;
   const unhealthy = primaryUnhealthy(known, observation.health);
@@ -106,14 +109,8 @@ export function onPrimary(
  * towards the hold-down, once per probe round. Only an observation of it counts: an alarm, or a
  * health verdict saying the serving side is down, proves nothing about the former primary.
  */
-export function onStandby(
-  state: FailoverState,
-  observation: Observation,
-  settings: FailoverCoreSettings,
-  now: number,
-  eventId: string,
-  attempt: (reason: string, alertIfBlocked: boolean) => Attempt,
-): Decision {
+export function onStandby(state: FailoverState, input: AutomaticInput): Decision {
+  const { observation, settings, now, eventId, attempt } = input;
   const health = observation.health;
   const known = withVerdict(state, observation.verdict);
   const primaryId = known.primaryId ?? health.primary.id;

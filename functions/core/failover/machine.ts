@@ -58,18 +58,22 @@ export function decide(
     at: input.observedAt ?? now,
     ...(input.kind === 'health' && input.verdict ? { verdict: input.verdict } : {}),
   };
-  const automatic = (reason: string, alert: boolean) => attempt(true, reason, alert);
+  const automatic = {
+    observation,
+    settings,
+    now,
+    eventId: input.eventId,
+    attempt: (reason: string, alert: boolean) => attempt(true, reason, alert),
+  };
   if (input.kind === 'alarm') {
     if (input.alarmState === 'OK' || state.phase !== 'primary')
       return unchanged(
         state,
         `alarm ${input.alarmName} ${input.alarmState} is no evidence in ${state.phase}`,
       );
-    return onPrimary(state, observation, settings, now, input.eventId, automatic, input.alarmName);
+    return onPrimary(state, automatic, input.alarmName);
   }
-  if (state.phase === 'primary')
-    return onPrimary(state, observation, settings, now, input.eventId, automatic);
-  return onStandby(state, observation, settings, now, input.eventId, automatic);
+  return state.phase === 'primary' ? onPrimary(state, automatic) : onStandby(state, automatic);
 }
 
 function rejected(state: FailoverState, reason: string): Decision {

@@ -18,13 +18,7 @@ export type FailoverTrigger =
       /** The health round that saw it. */
       readonly at: number;
     }
-  | {
-      readonly kind: 'alarm';
-      readonly id: string;
-      readonly component: Component;
-      readonly alarmName: string;
-      readonly alarmState: 'ALARM' | 'OK';
-    }
+  | Extract<FailoverEvent, { kind: 'alarm' }>
   | { readonly kind: 'observe'; readonly id: string; readonly component: Component };
 
 /** The engine's event for a trigger, and a sentence for the log. */
@@ -63,9 +57,6 @@ export async function resolveTrigger(
       };
     }
     case 'alarm':
-      return {
-        event: { kind: 'alarm', id, component, alarmName: trigger.alarmName, alarmState: trigger.alarmState },
-        note: `alarm ${trigger.alarmName} ${trigger.alarmState}`,
-      };
+      return { event: trigger, note: `alarm ${trigger.alarmName} ${trigger.alarmState}` };
   }
 }
