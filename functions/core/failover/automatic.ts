@@ -58,9 +58,11 @@ export function onPrimary(state: FailoverState, input: AutomaticInput, alarm?: s
   const known = withPrimaryRole(withVerdict(state, observation.verdict), observation);
   const primary = observation.health.primary;
   const unhealthy = primaryUnhealthy(known, observation.health);
-  if (!isNewRound(known, observation.at, settings))
+  const fresh = isNewRound(known, observation.at, settings);
+  // An alarm is its own evidence: a scheduled read counted in the same round does not swallow it.
+  if (!fresh && alarm === undefined)
     return updated(state, known, `round of ${new Date(observation.at).toISOString()} already counted`);
-  const counted = countPrimaryRound(known, !unhealthy, observation.at, settings);
+  const counted = fresh ? countPrimaryRound(known, !unhealthy, observation.at, settings) : known;
   const flapReason = flappingReason(counted, observation.at, settings);
   if (flapReason) {
     const flap = openFlapping(counted, eventId, flapReason, 'failover', now);

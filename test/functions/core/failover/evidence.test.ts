@@ -102,6 +102,8 @@ describe('failover evidence: rounds and time, not deliveries', () => {
       observedAt: T0,
     });
     expect(decide(stateOf('database'), alarm(down), settings, T0).verdict).toBe('started');
+    const counted = decide(stateOf('database'), observed('s', down, T0), settings, T0).next;
+    expect(decide(counted, alarm(down), settings, T0).verdict).toBe('started');
     const healthy = decide(stateOf('database'), alarm(up), settings, T0);
     expect(healthy.verdict).toBe('updated');
     expect(healthy.next.primaryFailures).toBe(0);
