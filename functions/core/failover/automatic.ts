@@ -59,10 +59,16 @@ export function onPrimary(state: FailoverState, input: AutomaticInput, alarm?: s
   const primary = observation.health.primary;
   const unhealthy = primaryUnhealthy(known, observation.health);
   const fresh = isNewRound(known, observation.at, settings);
-  // An alarm is its own evidence: a scheduled read counted in the same round does not swallow it.
-  if (!fresh && alarm === undefined)
+  // A round counts once towards a failover, but a healthy sight in it still breaks the streak; and
+  // an alarm is its own evidence, which a scheduled read of the same round does not swallow.
+  const contradicts =
+    !unhealthy &&
+    known.primaryFailures > 0 &&
+    observation.at >= (known.primaryFailingSince ?? observation.at);
+  if (!fresh && alarm === undefined && !contradicts)
     return updated(state, known, `round of ${new Date(observation.at).toISOString()} already counted`);
-  const counted = fresh ? countPrimaryRound(known, !unhealthy, observation.at, settings) : known;
+  const counted =
+    fresh || contradicts ? countPrimaryRound(known, !unhealthy, observation.at, settings) : known;
   const flapReason = flappingReason(counted, observation.at, settings);
   if (flapReason) {
     const flap = openFlapping(counted, eventId, flapReason, 'failover', now);
@@ -117,7 +123,12 @@ export function onStandby(state: FailoverState, input: AutomaticInput): Decision
   const known = withVerdict(state, observation.verdict);
   const primaryId = known.primaryId ?? health.primary.id;
   const primary = healthOf(health, primaryId);
-  if (!isNewRound(known, observation.at, settings))
+  // A round counts once towards a failback, but an unhealthy sight in it still restarts the hold-down.
+  const contradicts =
+    !primary?.healthy &&
+    known.primarySuccesses > 0 &&
+    observation.at >= (known.primaryHealthySince ?? observation.at);
+  if (!isNewRound(known, observation.at, settings) && !contradicts)
     return updated(state, known, `round of ${new Date(observation.at).toISOString()} already counted`);
   const counted = countRecoveryRound(known, primary?.healthy === true, observation.at, settings);
   const flaps = counted.flips?.length ?? 0;

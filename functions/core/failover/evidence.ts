@@ -77,7 +77,7 @@ export function countPrimaryRound(
   const windowStart = at - settings.flapWindowSeconds * 1000;
   return {
     ...state,
-    lastRound: roundOf(at, settings),
+    lastRound: Math.max(state.lastRound ?? Number.NEGATIVE_INFINITY, roundOf(at, settings)),
     lastObservedHealthy: healthy,
     flips: flipsWith(state, healthy, at).filter((flip) => flip > windowStart),
     primaryFailures: healthy ? 0 : state.primaryFailures + 1,
@@ -99,7 +99,7 @@ export function countRecoveryRound(
 ): FailoverState {
   return {
     ...state,
-    lastRound: roundOf(at, settings),
+    lastRound: Math.max(state.lastRound ?? Number.NEGATIVE_INFINITY, roundOf(at, settings)),
     lastObservedHealthy: healthy,
     flips: flipsWith(state, healthy, at),
   };

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { DecisionInput } from '../../../../functions/core/failover/decision';
 import { decide } from '../../../../functions/core/failover/machine';
 import type { FailoverState, HealthSnapshot, HealthVerdict } from '../../../../functions/core/failover/types';
@@ -61,6 +62,11 @@ describe('failover evidence: rounds and time, not deliveries', () => {
   it('needs enough rounds, not only the duration', () => {
     const { decisions } = feed([observed('a', down, T0), observed('b', down, T0 + 120_000)]);
     expect(decisions.map((d) => d.verdict)).toEqual(['updated', 'updated']);
+  });
+
+  it('lets a healthy sight within a round already counted break the streak', () => {
+    const { state } = feed([observed('a', down, T0), observed('b', up, T0 + 3000)]);
+    expect(state).toMatchObject({ primaryFailures: 0, lastRound: Math.floor(T0 / 10_000) });
   });
 
   it('ignores an observation older than the last round counted', () => {
@@ -298,5 +304,45 @@ describe('failover evidence: the default health input', () => {
   it('dates an observation without a time by the decision', () => {
     const first = decide(stateOf('database'), health('a', down), settings, T0);
     expect(first.next).toMatchObject({ primaryFailingSince: T0, lastRound: Math.floor(T0 / 10_000) });
+  });
+});
+
+describe('failover evidence: properties', () => {
+  const step = fc.record({
+    gapMs: fc.integer({ min: 0, max: 40_000 }),
+    healthy: fc.boolean(),
+    deliveries: fc.integer({ min: 1, max: 3 }),
+  });
+
+  it('never fails over automatically before distinct rounds and the duration prove it, whatever the delivery pattern', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
+        let state = stateOf('database');
+        let at = T0;
+        const seen: { at: number; healthy: boolean }[] = [];
+        steps.forEach((s, i) => {
+          at += s.gapMs;
+          for (let d = 0; d < s.deliveries; d++) {
+            const when = at + d * 700;
+            const decision = decide(
+              state,
+              observed(`e${i}-${d}`, s.healthy ? up : down, when),
+              settings,
+              when,
+            );
+            seen.push({ at: when, healthy: s.healthy });
+            state = decision.next;
+            if (decision.verdict !== 'started') continue;
+            const lastHealthy = seen.filter((o) => o.healthy).at(-1)?.at ?? Number.NEGATIVE_INFINITY;
+            const streak = seen.filter((o) => !o.healthy && o.at > lastHealthy);
+            const rounds = new Set(streak.map((o) => Math.floor(o.at / 10_000)));
+            expect(rounds.size).toBeGreaterThanOrEqual(settings.failureThreshold);
+            expect(when - streak[0]!.at).toBeGreaterThanOrEqual(settings.minUnhealthySeconds * 1000);
+            return;
+          }
+        });
+      }),
+      { numRuns: 300 },
+    );
   });
 });
