@@ -50,5 +50,7 @@ export default {
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   tempDirName: '.stryker-tmp',
   concurrency: 2,
-  timeoutMS: 20_000,
+  // Generous: the machines this runs on are shared, and a slow run is not a killed mutant.
+  timeoutMS: 60_000,
+  timeoutFactor: 3,
 };
