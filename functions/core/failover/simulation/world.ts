@@ -92,7 +92,7 @@ export class MemoryFailoverStore implements FailoverStateStore {
 
 /** Leases in memory. */
 export class MemoryLock implements Lock {
-  private readonly leases = new Map<string, { owner: string; until: number }>();
+  readonly leases = new Map<string, { owner: string; until: number }>();
 
   async acquire(name: string, owner: string, leaseMs: number, now: number): Promise<boolean> {
     const lease = this.leases.get(name);
@@ -108,7 +108,7 @@ export class MemoryLock implements Lock {
 
 /** Claimed event ids in memory. */
 export class MemoryLedger implements EventLedger {
-  private readonly claimed = new Set<string>();
+  readonly claimed = new Set<string>();
 
   async claim(eventKey: string): Promise<boolean> {
     if (this.claimed.has(eventKey)) return false;
