@@ -31,10 +31,11 @@ module.exports = {
       severity: 'error',
       comment:
         'functions/core is the pure domain: it imports functions/core, functions/shared/config, ' +
-        'functions/shared/errors.ts and zod, nothing else. Declare a port in the engine folder under ' +
+        'functions/shared/errors.ts, zod and re2js (linear-time regular expressions, no I/O), nothing else. ' +
+        'Declare a port in the engine folder under ' +
         'functions/core and implement it in functions/adapters; a handler in functions/handlers wires the two.',
       from: { path: core },
-      to: { pathNot: [core, pureShared, '^node_modules/zod/'], dependencyTypesNot: ['core'] },
+      to: { pathNot: [core, pureShared, '^node_modules/(zod|re2js)/'], dependencyTypesNot: ['core'] },
     },
     {
       name: 'core-does-no-io',

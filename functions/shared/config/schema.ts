@@ -314,6 +314,8 @@ export const failoverSchema = z.strictObject({
     .default(30),
   /** @default 3 */
   failureThreshold: int(1, 10).default(3),
+  /** The failover engine's evidence: the primary unhealthy at least this long before an automatic failover. @default 60 */
+  minUnhealthySeconds: int(0, 3600).default(60),
   /** TTL of non-alias failover records. @default 60 */
   ttlSeconds: int(0, 86400).default(60),
   /** Fail back on recovery without an operator. @default false */

@@ -1,10 +1,13 @@
-import type { DynamoDbAlertRules } from '../../adapters/aws/alert-rules-store';
-import type { FailoverActions } from '../../core/failover/ports';
-import type { FailoverResult } from '../../core/failover/service';
-import type { Component, Phase } from '../../core/failover/types';
+import type { Hold, HoldReason } from '../alerting/silences';
+import type { FailoverActions } from './ports';
+import type { FailoverResult } from './service';
+import type { Component, Phase } from './types';
 
-/** Writes and ends alert holds: {@link DynamoDbAlertRules} in production. */
-export type HoldWriter = Pick<DynamoDbAlertRules, 'setHold' | 'clearHold'>;
+/** Writes and ends alert holds (the state table's `HOLD` items in production). */
+export interface HoldWriter {
+  setHold(hold: Hold): Promise<void>;
+  clearHold(component: string, reason: HoldReason): Promise<void>;
+}
 
 /** Where the holds' failures are reported; they never fail the run. */
 export interface HoldLog {
