@@ -10,8 +10,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { createCache, fromNodeRedis, nodeRedisOptions } from '@misybot-ha/cache';
 import { createClient } from 'redis';
-import { createCache, fromNodeRedis, nodeRedisOptions } from '../functions/libraries/cache';
 import { startRedis } from '../test/integration/harness/services';
 
 const OPS = Number(process.env.BENCH_OPS ?? 10_000);

@@ -1,3 +1,4 @@
+import { ALB_ALGORITHMS } from '@misybot-ha/balancing';
 import { z } from 'zod';
 import { endpointsSchema } from './endpoints';
 import { alarmsSchema, alertingSchema } from './monitoring';
@@ -97,11 +98,8 @@ export const fleetSchema = z.strictObject({
   rootVolumeGiB: int(8, 1024).default(20),
 });
 
-export const loadBalancingAlgorithm = z.enum([
-  'round_robin',
-  'least_outstanding_requests',
-  'weighted_random',
-]);
+/** The ALB's algorithms, named as `@misybot-ha/balancing` names them for its client-side selector. */
+export const loadBalancingAlgorithm = z.enum(ALB_ALGORITHMS);
 export type LoadBalancingAlgorithm = z.infer<typeof loadBalancingAlgorithm>;
 
 export const healthCheckSchema = z.strictObject({

@@ -1,6 +1,6 @@
+import { createCache } from '@misybot-ha/cache';
 import { createCacheAdminHandler } from '../../../../functions/handlers/cache-admin/handler';
-import { createCache } from '../../../../functions/libraries/cache/cache';
-import { MemoryClient } from '../../libraries/cache/memory-client';
+import { MemoryClient } from '../../../packages/cache/memory-client';
 
 const log = { info: jest.fn(), warn: jest.fn() };
 
