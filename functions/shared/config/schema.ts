@@ -332,7 +332,7 @@ export const platformConfigObject = z.strictObject({
   alerting: alertingSchema.prefault({}),
   alarms: alarmsSchema.prefault({}),
   controlPlane: controlPlaneSchema.prefault({}),
-  /** Per-route latency and error-rate alarms on what `misybot-ha/metrics` records. */
+  /** Per-route latency and error-rate alarms on what `@misybot-ha/metrics` records. */
   endpoints: endpointsSchema.prefault({}),
 });
 

@@ -1,5 +1,5 @@
 /**
- * `misybot-ha/balancing`: client-side selection across endpoints (Aurora readers, internal service
+ * `@misybot-ha/balancing`: client-side selection across endpoints (Aurora readers, internal service
  * instances) with passive health checks.
  *
  * Algorithms ({@link SelectorAlgorithm}): the ALB's `round_robin`, `least_outstanding_requests` and
@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { createSelector } from 'misybot-ha/balancing';
+ * import { createSelector } from '@misybot-ha/balancing';
  *
  * const instances = createSelector(urls.map((url) => ({ id: url, url })), { algorithm: 'p2c_ewma' });
  * const reply = await instances.run(({ url }) => fetch(`${url}/answer`).then((r) => r.json()));

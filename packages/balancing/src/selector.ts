@@ -202,7 +202,7 @@ export class Selector<E extends Endpoint> {
  *
  * @example
  * ```ts
- * import { createSelector } from 'misybot-ha/balancing';
+ * import { createSelector } from '@misybot-ha/balancing';
  *
  * const readers = createSelector(
  *   [{ id: 'reader-1', host: 'r1.internal' }, { id: 'reader-2', host: 'r2.internal', weight: 2 }],

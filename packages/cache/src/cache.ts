@@ -53,7 +53,7 @@ export interface Cache {
  * @example
  * ```ts
  * import { createClient } from 'redis';
- * import { createCache, fromNodeRedis, nodeRedisOptions } from 'misybot-ha/cache';
+ * import { createCache, fromNodeRedis, nodeRedisOptions } from '@misybot-ha/cache';
  *
  * const redis = createClient(nodeRedisOptions({ host: process.env.REDIS_HOST!, port: 6380, tls: true }));
  * redis.on('error', () => {});

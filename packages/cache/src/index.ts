@@ -1,5 +1,5 @@
 /**
- * `misybot-ha/cache`: a fail-open Redis cache for the MisyBot services.
+ * `@misybot-ha/cache`: a fail-open Redis cache for the MisyBot services.
  *
  * - works with node-redis ({@link fromNodeRedis}) and ioredis ({@link fromIoredis}) through a
  *   six-command port ({@link CacheClient}); ElastiCache TLS/AUTH options builders;
@@ -10,7 +10,7 @@
  * - per-call timeout and circuit breaker: Redis trouble is a miss, never an exception;
  * - per-namespace stats, exportable as CloudWatch EMF.
  *
- * See docs/libraries.md for the guide, the envelope format and eviction-policy advice.
+ * See the package README for the guide, the envelope format and eviction-policy advice.
  * @packageDocumentation
  */
 

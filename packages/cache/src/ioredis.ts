@@ -44,7 +44,7 @@ async function* scanIoredis(client: IoredisLike, match: string, count: number) {
  * @example
  * ```ts
  * import Redis from 'ioredis';
- * import { createCache, fromIoredis, ioredisOptions } from 'misybot-ha/cache';
+ * import { createCache, fromIoredis, ioredisOptions } from '@misybot-ha/cache';
  *
  * const redis = new Redis(ioredisOptions({ host: process.env.REDIS_HOST!, tls: true }));
  * redis.on('error', () => {}); // the cache reports failures through its own onError

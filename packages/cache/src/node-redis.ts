@@ -73,7 +73,7 @@ async function* scanNodeRedis(client: NodeRedisLike, match: string, count: numbe
  * @example
  * ```ts
  * import { createClient } from 'redis';
- * import { createCache, fromNodeRedis, nodeRedisOptions } from 'misybot-ha/cache';
+ * import { createCache, fromNodeRedis, nodeRedisOptions } from '@misybot-ha/cache';
  *
  * const redis = createClient(nodeRedisOptions({ host: process.env.REDIS_HOST!, tls: true }));
  * redis.on('error', () => {}); // the cache reports failures through its own onError

@@ -21,7 +21,7 @@ export interface CacheSetOptions {
  * @example
  * ```ts
  * import { createClient } from 'redis';
- * import { fromNodeRedis } from 'misybot-ha/cache';
+ * import { fromNodeRedis } from '@misybot-ha/cache';
  *
  * const redis = createClient({ url: 'redis://localhost:6379' });
  * await redis.connect();

@@ -1,5 +1,5 @@
 /**
- * `misybot-ha/metrics`: per-endpoint performance tracking for the MisyBot services.
+ * `@misybot-ha/metrics`: per-endpoint performance tracking for the MisyBot services.
  *
  * Requests are aggregated per route template and method (never per raw URL, so the number of
  * metrics stays bounded by `maxRoutes`) and written as CloudWatch Embedded Metric Format documents,
@@ -8,11 +8,11 @@
  * status-class counts as plain numbers.
  *
  * Bindings: {@link instrumentHttpHandler} (`node:http`), {@link expressMiddleware} (Express,
- * NestJS on Express) and {@link fastifyHooks} (Fastify). See docs/libraries.md.
+ * NestJS on Express) and {@link fastifyHooks} (Fastify). See the package README.
  *
  * @example
  * ```ts
- * import { createEndpointMetrics, expressMiddleware } from 'misybot-ha/metrics';
+ * import { createEndpointMetrics, expressMiddleware } from '@misybot-ha/metrics';
  *
  * const metrics = createEndpointMetrics({ service: 'chat-api' });
  * app.use(expressMiddleware(metrics));
