@@ -1,4 +1,5 @@
-import type { CacheClient, CacheSetOptions } from './port';
+import type { BusHandlers, BusSubscription, CacheBus, CacheClient, CacheSetOptions } from './port';
+import type { CacheScript } from './scripts';
 
 /** The ioredis commands the adapter calls. */
 interface IoredisCommands {
@@ -7,7 +8,8 @@ interface IoredisCommands {
   set(key: string, value: Buffer | string, px: 'PX', ms: number, nx: 'NX'): Promise<unknown>;
   incr(key: string): Promise<number>;
   unlink(...keys: string[]): Promise<number>;
-  eval(script: string, numKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
+  eval(script: string, numKeys: number, ...keysAndArgs: (string | Buffer)[]): Promise<unknown>;
+  evalsha(sha1: string, numKeys: number, ...keysAndArgs: (string | Buffer)[]): Promise<unknown>;
   scan(
     cursor: string,
     match: 'MATCH',
@@ -38,6 +40,21 @@ async function* scanIoredis(client: IoredisLike, match: string, count: number) {
   }
 }
 
+/** `EVALSHA`, then `EVAL` once when Redis does not have the script (after a restart or `SCRIPT FLUSH`). */
+async function runScript(
+  client: IoredisCommands,
+  script: CacheScript,
+  keys: readonly string[],
+  args: readonly (string | Buffer)[],
+): Promise<unknown> {
+  try {
+    return await client.evalsha(script.sha1, keys.length, ...keys, ...args);
+  } catch (error) {
+    if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
+    return client.eval(script.lua, keys.length, ...keys, ...args);
+  }
+}
+
 /**
  * Adapts an ioredis (v5/v6) `Redis` or `Cluster` to the cache's {@link CacheClient}.
  *
@@ -63,7 +80,68 @@ export function fromIoredis(client: IoredisLike): CacheClient {
     },
     incr: (key) => client.incr(key),
     unlink: (keys) => (keys.length === 0 ? Promise.resolve(0) : client.unlink(...keys)),
-    eval: (script, keys, args) => client.eval(script, keys.length, ...keys, ...args),
+    script: (script, keys, args) => runScript(client, script, keys, args),
     scan: (match, count) => scanIoredis(client, match, count),
+  };
+}
+
+/** The ioredis connection events {@link ioredisBus} follows on its subscriber connection. */
+interface IoredisSubscriber {
+  readonly status: string;
+  connect(): Promise<unknown>;
+  subscribe(channel: string): Promise<unknown>;
+  unsubscribe(channel: string): Promise<unknown>;
+  disconnect(): void;
+  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+  on(event: 'ready' | 'close' | 'reconnecting' | 'end', listener: () => void): unknown;
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  once(event: 'ready', listener: () => void): unknown;
+}
+
+/** What {@link ioredisBus} accepts: an ioredis `Redis` (v5/v6). */
+export interface IoredisBusLike {
+  publish(channel: string, message: string): Promise<unknown>;
+  /** A new connection with the same options: the subscriber connection. */
+  duplicate(): IoredisSubscriber;
+}
+
+/**
+ * The L1 invalidation bus over ioredis: publishes with `client`, subscribes on `client.duplicate()`.
+ * ioredis re-subscribes after a reconnection (`autoResubscribe`); the subscription is reported lost
+ * from `close` until the next `ready`.
+ *
+ * @example
+ * ```ts
+ * const cache = createCache({ client: fromIoredis(redis), bus: ioredisBus(redis), defaults: { l1: true } });
+ * ```
+ */
+export function ioredisBus(client: IoredisBusLike): CacheBus {
+  return {
+    publish: (channel, message) => client.publish(channel, message),
+    async subscribe(channel: string, handlers: BusHandlers): Promise<BusSubscription> {
+      const subscriber = client.duplicate();
+      let subscribed = false;
+      subscriber.on('error', () => undefined);
+      subscriber.on('close', () => handlers.state(false));
+      subscriber.on('ready', () => {
+        if (subscribed) handlers.state(true);
+      });
+      subscriber.on('message', (from, message) => {
+        if (from === channel) handlers.message(message);
+      });
+      if (subscriber.status === 'wait') await subscriber.connect();
+      else if (subscriber.status !== 'ready')
+        await new Promise<void>((resolve) => subscriber.once('ready', resolve));
+      await subscriber.subscribe(channel);
+      subscribed = true;
+      handlers.state(true);
+      return {
+        async close() {
+          subscribed = false;
+          await subscriber.unsubscribe(channel).catch(() => undefined);
+          subscriber.disconnect();
+        },
+      };
+    },
   };
 }

@@ -14,6 +14,7 @@ const PREFIX_FORBIDDEN = /[{}*?[\]\\]/;
  * <prefix>{<ns>}:g                  generation counter (no TTL)
  * <prefix>{<ns>}:v:<gen>:<key>      value envelope
  * <prefix>{<ns>}:l:<gen>:<key>      loader lock (getOrSet with lock)
+ * <prefix>{<ns>}:t:<tag>            tag version counter (no TTL; exists once the tag was invalidated)
  * ```
  */
 export interface NamespaceKeys {
@@ -21,7 +22,10 @@ export interface NamespaceKeys {
   value(generation: string, key: string): string;
   /** The part of {@link value}'s key before `key`, so a reader can build it once per generation. */
   valuePrefix(generation: string): string;
+  /** The part of every value key before the generation: the write scripts append `<gen>:<key>`. */
+  readonly valueRoot: string;
   lock(generation: string, key: string): string;
+  tag(tag: string): string;
   /** SCAN pattern matching every key of the namespace, generation counter included. */
   readonly pattern: string;
 }
@@ -52,7 +56,9 @@ export function namespaceKeys(prefix: string, namespace: string): NamespaceKeys 
     generation: `${base}g`,
     value: (generation, key) => `${base}v:${generation}:${key}`,
     valuePrefix: (generation) => `${base}v:${generation}:`,
+    valueRoot: `${base}v:`,
     lock: (generation, key) => `${base}l:${generation}:${key}`,
+    tag: (tag) => `${base}t:${tag}`,
     pattern: `${base}*`,
   };
 }

@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CacheClient } from './port';
-
-/**
- * Deletes the lock only if it still holds our token: a holder whose lock expired and was taken by
- * someone else cannot release the new owner's lock.
- */
-export const RELEASE_LOCK_SCRIPT =
-  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+import { RELEASE_LOCK_SCRIPT } from './scripts';
 
 /**
  * A single-key Redis lock: `SET key token NX PX ttl` to take it, a compare-and-delete Lua script to
@@ -49,7 +43,7 @@ export class RedisLock {
    * else now (nothing is deleted then). Rejects on Redis errors.
    */
   async release(): Promise<boolean> {
-    const released = Number(await this.client.eval(RELEASE_LOCK_SCRIPT, [this.key], [this.token])) === 1;
+    const released = Number(await this.client.script(RELEASE_LOCK_SCRIPT, [this.key], [this.token])) === 1;
     this.held = false;
     return released;
   }

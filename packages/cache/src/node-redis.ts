@@ -1,4 +1,5 @@
-import type { CacheClient, CacheSetOptions } from './port';
+import type { BusHandlers, BusSubscription, CacheBus, CacheClient, CacheSetOptions } from './port';
+import type { CacheScript } from './scripts';
 
 /** The node-redis commands the adapter calls, on a client whose blob strings map to `Buffer`. */
 interface NodeRedisCommands {
@@ -10,7 +11,8 @@ interface NodeRedisCommands {
   ): Promise<unknown>;
   incr(key: string): Promise<number | string>;
   unlink(keys: string[]): Promise<number | string>;
-  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  eval(script: string, options: { keys: string[]; arguments: (string | Buffer)[] }): Promise<unknown>;
+  evalSha(sha1: string, options: { keys: string[]; arguments: (string | Buffer)[] }): Promise<unknown>;
 }
 
 interface NodeRedisScanner {
@@ -33,6 +35,21 @@ export interface NodeRedisLike extends NodeRedisCommands {
   readonly masters?: readonly unknown[];
   // biome-ignore lint/suspicious/noExplicitAny: cluster node type is generic over the client's modules.
   nodeClient?(node: any): Promise<NodeRedisScanner>;
+}
+
+/** `EVALSHA`, then `EVAL` once when Redis does not have the script (after a restart or `SCRIPT FLUSH`). */
+async function runScript(
+  client: NodeRedisCommands,
+  script: CacheScript,
+  keys: string[],
+  args: (string | Buffer)[],
+): Promise<unknown> {
+  try {
+    return await client.evalSha(script.sha1, { keys, arguments: args });
+  } catch (error) {
+    if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
+    return client.eval(script.lua, { keys, arguments: args });
+  }
 }
 
 /**
@@ -105,7 +122,61 @@ export function fromNodeRedis(client: NodeRedisLike): CacheClient {
     },
     incr: async (key) => Number(await binary.incr(key)),
     unlink: async (keys) => (keys.length === 0 ? 0 : Number(await binary.unlink([...keys]))),
-    eval: (script, keys, args) => binary.eval(script, { keys: [...keys], arguments: [...args] }),
+    script: (script, keys, args) => runScript(binary, script, [...keys], [...args]),
     scan: (match, count) => scanNodeRedis(client, match, count),
+  };
+}
+
+/** The node-redis client events {@link nodeRedisBus} follows on its subscriber connection. */
+interface NodeRedisSubscriber {
+  connect(): Promise<unknown>;
+  subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+  unsubscribe(channel: string): Promise<unknown>;
+  destroy(): void;
+  on(event: 'ready' | 'end' | 'reconnecting', listener: () => void): unknown;
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+}
+
+/** What {@link nodeRedisBus} accepts: a standalone node-redis client (v5/v6). */
+export interface NodeRedisBusLike {
+  publish(channel: string, message: string): Promise<unknown>;
+  /** A new client with the same options: the subscriber connection. */
+  duplicate(): NodeRedisSubscriber;
+}
+
+/**
+ * The L1 invalidation bus over node-redis: publishes with `client`, subscribes on a duplicate of it
+ * (a connection in subscriber mode takes no other commands). node-redis re-subscribes by itself after
+ * a reconnection; the subscription is reported lost from `reconnecting` until the next `ready`.
+ *
+ * @example
+ * ```ts
+ * const cache = createCache({ client: fromNodeRedis(redis), bus: nodeRedisBus(redis), defaults: { l1: true } });
+ * ```
+ */
+export function nodeRedisBus(client: NodeRedisBusLike): CacheBus {
+  return {
+    publish: (channel, message) => client.publish(channel, message),
+    async subscribe(channel: string, handlers: BusHandlers): Promise<BusSubscription> {
+      const subscriber = client.duplicate();
+      let subscribed = false;
+      subscriber.on('error', () => undefined);
+      subscriber.on('reconnecting', () => handlers.state(false));
+      subscriber.on('end', () => handlers.state(false));
+      subscriber.on('ready', () => {
+        if (subscribed) handlers.state(true);
+      });
+      await subscriber.connect();
+      await subscriber.subscribe(channel, (message) => handlers.message(message));
+      subscribed = true;
+      handlers.state(true);
+      return {
+        async close() {
+          subscribed = false;
+          await subscriber.unsubscribe(channel).catch(() => undefined);
+          subscriber.destroy();
+        },
+      };
+    },
   };
 }

@@ -22,6 +22,42 @@ export interface LockOptions {
   readonly pollMs?: number;
 }
 
+/** The in-process tier in front of Redis. */
+export interface L1Options {
+  /** Most entries kept per namespace; the least recently used go first. @default 1000 */
+  readonly maxEntries?: number;
+  /**
+   * Longest an entry stays in L1, however long it is fresh: the bound on staleness should an
+   * invalidation message be lost. @default 60000
+   */
+  readonly maxAgeMs?: number;
+  /**
+   * `true`: each hit returns its own copy, deserialised from the stored bytes (mutating it cannot
+   * change what the next caller gets). `false`: every hit returns the same object (faster; do not
+   * mutate it). @default true
+   */
+  readonly copy?: boolean;
+  /**
+   * Allow L1 without a bus (`CacheOptions.bus`). Other instances' writes then reach this instance's
+   * L1 only when its entries age out (`maxAgeMs`). @default false (L1 needs a bus)
+   */
+  readonly withoutBus?: boolean;
+}
+
+/** Per-call deadlines of a `getOrSet` loader. */
+export interface LoaderTimeouts {
+  /**
+   * With a stale value within grace, return it once the loader has run this long; the loader goes
+   * on in the background and stores its value when done. @default undefined (wait for the loader)
+   */
+  readonly softMs?: number;
+  /**
+   * Abort the loader (its `signal`) after this long; `getOrSet` then returns a stale value within
+   * grace, or rejects with `CacheLoaderTimeoutError`. @default undefined (no deadline)
+   */
+  readonly hardMs?: number;
+}
+
 /**
  * Behaviour of one namespace. Set defaults for all in `CacheOptions.defaults` and override per name
  * in `CacheOptions.namespaces`.
@@ -48,6 +84,22 @@ export interface NamespaceOptions {
    * `invalidate()` is visible at once). At most 60000. @default 0 (every read checks the generation)
    */
   readonly generationCacheMs?: number;
+  /**
+   * How long a loader's "no value" (it returned `undefined`) is cached, so a missing row is not
+   * looked up on every call; `0` turns negative caching off (the loader then runs on every call for
+   * that key). @default ttlMs
+   */
+  readonly negativeTtlMs?: number;
+  /**
+   * Refresh-ahead: once this fraction of a value's fresh TTL has passed, a `getOrSet` hit still
+   * returns it but starts one background refresh, so hot keys never expire under load. 0 < x < 1;
+   * `0` = off. @default 0
+   */
+  readonly refreshAhead?: number;
+  /** Deadlines of `getOrSet` loaders; per-call options override them. @default {} */
+  readonly loaderTimeouts?: LoaderTimeouts;
+  /** An in-process tier in front of Redis, kept coherent across instances by the bus. @default false */
+  readonly l1?: L1Options | boolean;
 }
 
 /** {@link NamespaceOptions} with every default filled in. */
@@ -60,6 +112,10 @@ export interface ResolvedNamespaceOptions {
   readonly compression: Required<Omit<CompressionOptions, 'level'>> & { readonly level: number | undefined };
   readonly lock: Required<LockOptions> | undefined;
   readonly generationCacheMs: number;
+  readonly negativeTtlMs: number;
+  readonly refreshAhead: number;
+  readonly loaderTimeouts: { readonly softMs: number | undefined; readonly hardMs: number | undefined };
+  readonly l1: Required<L1Options> | undefined;
 }
 
 function check(option: string, value: number, min: number, max: number): number {
@@ -87,8 +143,13 @@ export function resolveNamespaceOptions(
   if (!isCodecAvailable(codec))
     throw new CacheConfigError(at('compression.codec'), `${codec} is not available in this runtime`);
   const lock = o.lock === true ? {} : o.lock || undefined;
+  const l1 = o.l1 === true ? {} : o.l1 || undefined;
+  const ttlMs = check(at('ttlMs'), o.ttlMs ?? 300_000, 1, 365 * DAY_MS);
+  const optional = (option: string, value: number | undefined, min: number, max: number) =>
+    value === undefined ? undefined : check(at(option), value, min, max);
+  const refreshAhead = check(at('refreshAhead'), o.refreshAhead ?? 0, 0, 0.99);
   return {
-    ttlMs: check(at('ttlMs'), o.ttlMs ?? 300_000, 1, 365 * DAY_MS),
+    ttlMs,
     jitter: check(at('jitter'), o.jitter ?? 0.1, 0, 0.9),
     staleWhileRevalidateMs: check(
       at('staleWhileRevalidateMs'),
@@ -109,6 +170,18 @@ export function resolveNamespaceOptions(
       level: compression.level,
     },
     generationCacheMs: check(at('generationCacheMs'), o.generationCacheMs ?? 0, 0, 60_000),
+    negativeTtlMs: check(at('negativeTtlMs'), o.negativeTtlMs ?? ttlMs, 0, 365 * DAY_MS),
+    refreshAhead,
+    loaderTimeouts: {
+      softMs: optional('loaderTimeouts.softMs', o.loaderTimeouts?.softMs, 1, DAY_MS),
+      hardMs: optional('loaderTimeouts.hardMs', o.loaderTimeouts?.hardMs, 1, DAY_MS),
+    },
+    l1: l1 && {
+      maxEntries: check(at('l1.maxEntries'), l1.maxEntries ?? 1000, 1, 10_000_000),
+      maxAgeMs: check(at('l1.maxAgeMs'), l1.maxAgeMs ?? 60_000, 1, DAY_MS),
+      copy: l1.copy ?? true,
+      withoutBus: l1.withoutBus ?? false,
+    },
     lock: lock && {
       ttlMs: check(at('lock.ttlMs'), lock.ttlMs ?? 10_000, 1, DAY_MS),
       waitMs: check(at('lock.waitMs'), lock.waitMs ?? 5_000, 0, DAY_MS),

@@ -1,10 +1,12 @@
+import type { CacheScript } from './scripts';
+
 /**
- * The narrow client port the cache talks to. Two adapters implement it: {@link fromNodeRedis}
- * (the `redis` package) and {@link fromIoredis} (`ioredis`). Everything the cache does maps to these
- * six commands, which also keeps it usable with any other client: implement the interface.
+ * The narrow ports the cache talks to. Adapters implement them for node-redis ({@link fromNodeRedis},
+ * {@link nodeRedisBus}) and ioredis ({@link fromIoredis}, {@link ioredisBus}); {@link MemoryRedis}
+ * implements both in process for unit tests. Any other client works too: implement the interfaces.
  *
  * All keys one call touches share a namespace hash tag (`{ns}`), so multi-key calls (`mget`,
- * `unlink`, `eval`) are safe in Redis cluster mode.
+ * `unlink`, `script`) are safe in Redis cluster mode.
  */
 
 /** Options of {@link CacheClient.set}. */
@@ -37,11 +39,39 @@ export interface CacheClient {
   incr(key: string): Promise<number>;
   /** `UNLINK keys...`: how many keys were removed (memory is reclaimed in the background). */
   unlink(keys: readonly string[]): Promise<number>;
-  /** `EVAL script numkeys keys... args...`: the script's reply. */
-  eval(script: string, keys: readonly string[], args: readonly string[]): Promise<unknown>;
+  /** `EVALSHA sha1 numkeys keys... args...`, and `EVAL` when Redis answers `NOSCRIPT`: the script's reply. */
+  script(script: CacheScript, keys: readonly string[], args: readonly (string | Buffer)[]): Promise<unknown>;
   /**
    * `SCAN cursor MATCH match COUNT count` until the cursor comes back to 0, one batch of keys per
    * iteration. A cluster adapter scans every master.
    */
   scan(match: string, count: number): AsyncIterable<readonly string[]>;
+}
+
+/** What a {@link CacheBus} subscription reports. */
+export interface BusHandlers {
+  /** A message on the channel (from any instance, this one included). */
+  message(message: string): void;
+  /**
+   * The subscription is live (`true`) or lost (`false`: the connection dropped, messages may be
+   * missed). Called with `true` again once the adapter has re-subscribed.
+   */
+  state(connected: boolean): void;
+}
+
+/** A live subscription; `close` unsubscribes and releases the connection it opened. */
+export interface BusSubscription {
+  close(): Promise<void>;
+}
+
+/**
+ * Publish/subscribe for the L1 invalidation bus: Redis pub/sub on a dedicated subscriber connection.
+ * Delivery is at most once; the cache stops trusting L1 while {@link BusHandlers.state} says the
+ * subscription is lost, and empties it when it is back.
+ */
+export interface CacheBus {
+  /** `PUBLISH channel message`. */
+  publish(channel: string, message: string): Promise<unknown>;
+  /** `SUBSCRIBE channel` on a connection of its own; resolves once subscribed. */
+  subscribe(channel: string, handlers: BusHandlers): Promise<BusSubscription>;
 }

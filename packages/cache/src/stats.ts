@@ -3,8 +3,10 @@ import { type EmfDocument, emfDocument } from '@misybot-ha/metrics';
 /** Counters of one namespace since the last reset. */
 export interface CacheStatsSnapshot {
   readonly namespace: string;
-  /** Fresh values served. */
+  /** Fresh values served (from either tier; a cached "no value" counts too). */
   readonly hits: number;
+  /** Of {@link hits}, those served from the in-process tier (L1). */
+  readonly l1Hits: number;
   /** Lookups that found nothing usable (absent, expired, undecodable, or Redis unavailable). */
   readonly misses: number;
   /** Stale values served: within stale-while-revalidate, or within grace after a loader error. */
@@ -37,6 +39,7 @@ export class NamespaceStats {
   private static zero(): Record<Counter, number> {
     return {
       hits: 0,
+      l1Hits: 0,
       misses: 0,
       staleServes: 0,
       errors: 0,
@@ -74,7 +77,7 @@ export interface CacheEmfOptions {
 }
 
 /**
- * One EMF document per cache namespace (dimension `CacheNamespace`), metrics `Hits`, `Misses`,
+ * One EMF document per cache namespace (dimension `CacheNamespace`), metrics `Hits`, `L1Hits`, `Misses`,
  * `StaleServes`, `Errors`, `Loads`, `BytesIn`, `BytesOut`, `CompressionRatio`.
  *
  * @example
@@ -98,6 +101,7 @@ export function cacheStatsToEmf(
       timestamp,
       metrics: [
         { name: 'Hits', unit: 'Count', value: s.hits },
+        { name: 'L1Hits', unit: 'Count', value: s.l1Hits },
         { name: 'Misses', unit: 'Count', value: s.misses },
         { name: 'StaleServes', unit: 'Count', value: s.staleServes },
         { name: 'Errors', unit: 'Count', value: s.errors },

@@ -1,28 +1,15 @@
-import { compress, decompress } from './compression';
-import {
-  decodeEnvelope,
-  ENVELOPE_HEADER_BYTES,
-  encodeEnvelope,
-  isPlainEnvelope,
-  isUnknownVersion,
-  plainEnvelopeSerializerId,
-  plainEnvelopeSoftExpiry,
-  writeEnvelopeHeader,
-} from './envelope';
+import { type Decoded, EntryCodec, type EntryToEncode, type StoredEntry } from './codec';
+import type { TagVersion } from './envelope';
 import { CacheDecodeError, CacheEncodeError, type CacheError, type CacheOperation } from './errors';
 import type { CallGuard, Guarded } from './guard';
 import type { NamespaceKeys } from './keys';
-import { jitteredTtl, type ResolvedNamespaceOptions } from './options';
+import type { ResolvedNamespaceOptions } from './options';
 import type { CacheClient } from './port';
-import { jsonSerializer, type Serializer } from './serializers';
+import { DELETE_SCRIPT, INVALIDATE_TAGS_SCRIPT, WRITE_SCRIPT } from './scripts';
+import type { Serializer } from './serializers';
 import type { NamespaceStats } from './stats';
 
-/** A decoded entry. */
-export interface StoredEntry {
-  readonly value: unknown;
-  /** Epoch ms after which the value is stale; `undefined` for entries without one (legacy JSON). */
-  readonly softExpiresAt: number | undefined;
-}
+export type { StoredEntry } from './codec';
 
 /** What a {@link NamespaceStore} is built from. */
 export interface StoreContext {
@@ -34,15 +21,25 @@ export interface StoreContext {
   readonly options: ResolvedNamespaceOptions;
   readonly serializers: ReadonlyMap<number, Serializer>;
   readonly now: () => number;
-  readonly random: () => number;
   readonly report: (error: CacheError) => void;
+}
+
+/** One entry to write: its key, what to store, and for how long Redis keeps it. */
+export interface WriteItem extends EntryToEncode {
+  readonly key: string;
+  readonly px: number;
 }
 
 const SCAN_COUNT = 500;
 
 /**
- * Reads and writes the entries of one namespace: generation-aware keys, the envelope, compression,
- * byte counters. Every method resolves (failures are reported and read as misses / `false`).
+ * Reads and writes the Redis tier of one namespace: generation-aware keys, tag versions, the entry
+ * codec and byte counters. Every method resolves (Redis failures are reported and read as misses /
+ * `false`) except that an unstorable value rejects a write with `CacheValueError`.
+ *
+ * Writes and deletes go through scripts that use the generation current in Redis, so they never land
+ * in a generation another instance has invalidated; reads fetch the generation with the value in one
+ * `MGET` and retry once when it moved.
  */
 export class NamespaceStore {
   /** The generation last seen in Redis; values live under it. */
@@ -52,11 +49,12 @@ export class NamespaceStore {
   private valuePrefixOf: string | undefined;
   /** When (ctx clock) Redis last confirmed {@link generation}; for `generationCacheMs`. */
   private generationSeenAt = Number.NEGATIVE_INFINITY;
-
   private readonly ctx: StoreContext;
+  private readonly codec: EntryCodec;
 
   constructor(ctx: StoreContext) {
     this.ctx = ctx;
+    this.codec = new EntryCodec(ctx.options, ctx.serializers);
   }
 
   private failed(error: CacheError): void {
@@ -70,15 +68,6 @@ export class NamespaceStore {
     return result;
   }
 
-  /** The generation to write under, fetched once if not known yet; `undefined` when Redis fails. */
-  async writeGeneration(): Promise<string | undefined> {
-    if (this.generation !== undefined) return this.generation;
-    const got = await this.call('read', () => this.ctx.client.mget([this.ctx.keys.generation]));
-    if (!got.ok) return undefined;
-    this.generation = got.value[0]?.toString('utf8') ?? '0';
-    return this.generation;
-  }
-
   private valueKey(generation: string, key: string): string {
     if (this.valuePrefixOf !== generation) {
       this.valuePrefix = this.ctx.keys.valuePrefix(generation);
@@ -87,87 +76,147 @@ export class NamespaceStore {
     return this.valuePrefix + key;
   }
 
-  /**
-   * The entry for `key`, or `undefined`. One round trip (`MGET generation value`) when the
-   * generation is unchanged; a second one right after an invalidation by another instance. With
-   * `generationCacheMs`, a generation confirmed that recently is trusted and only the value is read.
-   */
+  private seen(generation: string): void {
+    this.generation = generation;
+    this.generationSeenAt = this.ctx.now();
+  }
+
+  /** The generation writes assume; the scripts correct it when another instance moved it. */
+  private get assumed(): string {
+    return this.generation ?? '0';
+  }
+
+  /** The entry for `key`, or `undefined`; see {@link readMany}. */
   async read(key: string): Promise<StoredEntry | undefined> {
-    const { client, keys, guard, namespace, options } = this.ctx;
+    return (await this.readMany([key]))[0];
+  }
+
+  /**
+   * The entries for `keys` (`undefined` where absent, undecodable or invalidated by a tag). One
+   * round trip (`MGET generation values...`) when the generation is unchanged, a second one right
+   * after an invalidation by another instance, and one more when entries carry tags. With
+   * `generationCacheMs`, a generation confirmed that recently is trusted and only the values are read.
+   */
+  async readMany(keys: readonly string[]): Promise<(StoredEntry | undefined)[]> {
+    const { client, guard, namespace, options } = this.ctx;
     const trusted = this.generation;
     if (trusted !== undefined && options.generationCacheMs > 0) {
       if (this.ctx.now() - this.generationSeenAt < options.generationCacheMs) {
-        const valueKey = this.valueKey(trusted, key);
-        const got = await guard.run(namespace, 'read', () => client.mget([valueKey]));
-        if (!got.ok) {
-          this.failed(got.error);
-          return undefined;
-        }
-        return this.decoded(got.value[0] ?? null);
+        const valueKeys = keys.map((key) => this.valueKey(trusted, key));
+        const got = await guard.run(namespace, 'read', () => client.mget(valueKeys));
+        if (!got.ok) return this.readFailed(got.error, keys.length);
+        return this.decodedAll(got.value, 0);
       }
     }
     for (let attempt = 0; attempt < 2; attempt++) {
-      const assumed = this.generation ?? '0';
-      const valueKey = this.valueKey(assumed, key);
-      const got = await guard.run(namespace, 'read', () => client.mget([keys.generation, valueKey]));
-      if (!got.ok) {
-        this.failed(got.error);
-        return undefined;
-      }
+      const assumed = this.assumed;
+      const mgetKeys = [this.ctx.keys.generation];
+      for (const key of keys) mgetKeys.push(this.valueKey(assumed, key));
+      const got = await guard.run(namespace, 'read', () => client.mget(mgetKeys));
+      if (!got.ok) return this.readFailed(got.error, keys.length);
       const seen = got.value[0];
       const actual = seen ? seen.toString('utf8') : '0';
-      this.generation = actual;
-      this.generationSeenAt = this.ctx.now();
-      if (actual !== assumed) continue;
-      return this.decoded(got.value[1] ?? null);
+      this.seen(actual);
+      if (actual === assumed) return this.decodedAll(got.value, 1);
     }
-    return undefined;
+    return keys.map(() => undefined);
   }
 
-  private decoded(bytes: Buffer | null): StoredEntry | undefined | Promise<StoredEntry | undefined> {
-    return bytes ? this.decode(bytes) : undefined;
+  private readFailed(error: CacheError, count: number): undefined[] {
+    this.failed(error);
+    return new Array<undefined>(count).fill(undefined);
   }
 
-  /** Synchronous unless the payload is compressed (the common small-value path stays sync). */
-  private decode(bytes: Buffer): StoredEntry | undefined | Promise<StoredEntry | undefined> {
-    this.ctx.stats.add('bytesIn', bytes.length);
-    try {
-      if (isPlainEnvelope(bytes)) {
-        // The common case, without an intermediate Envelope object or payload view.
-        const id = plainEnvelopeSerializerId(bytes);
-        const softExpiresAt = plainEnvelopeSoftExpiry(bytes);
-        if (id === jsonSerializer.id) {
-          return { value: JSON.parse(bytes.toString('utf8', ENVELOPE_HEADER_BYTES)), softExpiresAt };
-        }
-        const serializer = this.serializer(id);
-        return { value: serializer.deserialize(bytes.subarray(ENVELOPE_HEADER_BYTES)), softExpiresAt };
+  private async decodedAll(
+    replies: readonly (Buffer | null)[],
+    from: number,
+  ): Promise<(StoredEntry | undefined)[]> {
+    const out: (StoredEntry | undefined)[] = [];
+    let tagged = false;
+    for (let i = from; i < replies.length; i++) {
+      const bytes = replies[i];
+      if (!bytes) {
+        out.push(undefined);
+        continue;
       }
-      const envelope = decodeEnvelope(bytes);
-      if (isUnknownVersion(envelope)) return undefined;
-      const serializer = this.serializer(envelope.serializerId);
-      const { softExpiresAt } = envelope;
-      if (envelope.codec === 'none')
-        return { value: serializer.deserialize(envelope.payload), softExpiresAt };
-      return decompress(envelope.codec, envelope.payload).then(
-        (payload) => ({ value: serializer.deserialize(payload), softExpiresAt }),
-        (cause: unknown) => this.undecodable(cause),
-      );
-    } catch (cause) {
-      return this.undecodable(cause);
+      this.ctx.stats.add('bytesIn', bytes.length);
+      const decoded = this.codec.decode(bytes);
+      const entry = this.settle(decoded instanceof Promise ? await decoded : decoded);
+      if (entry && entry.tags.length > 0) tagged = true;
+      out.push(entry);
     }
+    return tagged ? this.withoutInvalidatedTags(out) : out;
   }
 
-  /** @throws Error when no serialiser is registered under `id`. */
-  private serializer(id: number): Serializer {
-    const serializer = this.ctx.serializers.get(id);
-    if (!serializer) throw new Error(`no serialiser registered with id ${id}`);
-    return serializer;
-  }
-
-  private undecodable(cause: unknown): undefined {
+  private settle(decoded: Decoded): StoredEntry | undefined {
+    if (decoded === undefined || !('undecodable' in decoded)) return decoded;
+    const cause = decoded.undecodable;
     const message = `undecodable entry: ${(cause as Error)?.message ?? cause}`;
     this.failed(new CacheDecodeError(message, this.ctx.namespace, 'read', { cause }));
     return undefined;
+  }
+
+  /** Drops entries whose tags were invalidated after they were written. */
+  private async withoutInvalidatedTags(
+    entries: (StoredEntry | undefined)[],
+  ): Promise<(StoredEntry | undefined)[]> {
+    const tags = [...new Set(entries.flatMap((e) => e?.tags.map((t) => t.tag) ?? []))];
+    const versions = await this.tagVersions(tags);
+    if (!versions) return entries.map(() => undefined);
+    return entries.map((entry) =>
+      entry?.tags.every((t) => versions.get(t.tag) === t.version) === false ? undefined : entry,
+    );
+  }
+
+  /** The current version of each tag (`'0'` for a tag never invalidated); `undefined` when Redis fails. */
+  async tagVersions(tags: readonly string[]): Promise<Map<string, string> | undefined> {
+    if (tags.length === 0) return new Map();
+    const got = await this.call('read', () =>
+      this.ctx.client.mget(tags.map((tag) => this.ctx.keys.tag(tag))),
+    );
+    if (!got.ok) return undefined;
+    return new Map(tags.map((tag, i) => [tag, got.value[i]?.toString('utf8') ?? '0']));
+  }
+
+  /** Tag versions in envelope form. */
+  async snapshotTags(tags: readonly string[]): Promise<TagVersion[] | undefined> {
+    const versions = await this.tagVersions(tags);
+    return versions && tags.map((tag) => ({ tag, version: versions.get(tag) ?? '0' }));
+  }
+
+  /**
+   * Stores `items` in one script call under the generation current in Redis. `false` when nothing
+   * was stored (Redis failed, compression failed).
+   * @throws CacheValueError when a value cannot be stored faithfully (before anything is written).
+   */
+  async write(items: readonly WriteItem[]): Promise<{ readonly ok: boolean; readonly bytes: Buffer[] }> {
+    const encoded = [];
+    for (const item of items) {
+      const result = this.codec.encode(item);
+      encoded.push(
+        result instanceof Promise ? await result.catch((cause: unknown) => this.unencodable(cause)) : result,
+      );
+    }
+    const assumed = this.assumed;
+    const keys = [this.ctx.keys.generation];
+    const args: (string | Buffer)[] = [assumed, this.ctx.keys.valueRoot];
+    const bytes: Buffer[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const e = encoded[i];
+      if (e === undefined) return { ok: false, bytes: [] };
+      const item = items[i]!;
+      keys.push(this.valueKey(assumed, item.key));
+      args.push(item.key, e.bytes, String(Math.max(1, Math.round(item.px))));
+      bytes.push(e.bytes);
+    }
+    const written = await this.call('write', () => this.ctx.client.script(WRITE_SCRIPT, keys, args));
+    if (!written.ok) return { ok: false, bytes: [] };
+    this.seen(String(written.value));
+    for (let i = 0; i < items.length; i++) {
+      this.ctx.stats.add('bytesOut', bytes[i]!.length);
+      this.ctx.stats.add('uncompressedBytesOut', encoded[i]!.uncompressedBytes);
+    }
+    return { ok: true, bytes };
   }
 
   private unencodable(cause: unknown): undefined {
@@ -176,92 +225,41 @@ export class NamespaceStore {
     return undefined;
   }
 
-  /** Synchronous unless the value reaches the compression threshold. */
-  private encode(value: unknown, softExpiresAt: number): Buffer | undefined | Promise<Buffer | undefined> {
-    const { serializer, compression } = this.ctx.options;
-    try {
-      const plainUpTo = compression.codec === 'none' ? Number.POSITIVE_INFINITY : compression.thresholdBytes;
-      if (serializer === jsonSerializer) {
-        // JSON text goes straight into the envelope: no intermediate Buffer, no copy.
-        const text = JSON.stringify(value);
-        if (text === undefined) throw new TypeError(`JSON cannot represent a value of type ${typeof value}`);
-        const length = Buffer.byteLength(text, 'utf8');
-        if (length < plainUpTo) {
-          this.ctx.stats.add('uncompressedBytesOut', length);
-          const out = Buffer.allocUnsafe(ENVELOPE_HEADER_BYTES + length);
-          writeEnvelopeHeader(out, 'none', serializer.id, softExpiresAt);
-          out.write(text, ENVELOPE_HEADER_BYTES, length, 'utf8');
-          return out;
-        }
-        return this.compressed(Buffer.from(text, 'utf8'), softExpiresAt);
-      }
-      const raw = serializer.serialize(value);
-      if (raw.length < plainUpTo) {
-        this.ctx.stats.add('uncompressedBytesOut', raw.length);
-        return encodeEnvelope({ codec: 'none', serializerId: serializer.id, softExpiresAt, payload: raw });
-      }
-      return this.compressed(raw, softExpiresAt);
-    } catch (cause) {
-      return this.unencodable(cause);
-    }
-  }
-
-  /** Compresses `raw` (at or above the threshold); kept uncompressed when that is not smaller. */
-  private compressed(raw: Buffer, softExpiresAt: number): Promise<Buffer | undefined> {
-    const { serializer, compression } = this.ctx.options;
-    const id = serializer.id;
-    this.ctx.stats.add('uncompressedBytesOut', raw.length);
-    return compress(compression.codec, raw, compression.level).then(
-      (packed) =>
-        packed.length < raw.length
-          ? encodeEnvelope({ codec: compression.codec, serializerId: id, softExpiresAt, payload: packed })
-          : encodeEnvelope({ codec: 'none', serializerId: id, softExpiresAt, payload: raw }),
-      (cause: unknown) => this.unencodable(cause),
-    );
-  }
-
-  /** Stores `value` for (jittered) `ttlMs`, kept in Redis through the stale and grace windows. */
-  async write(key: string, value: unknown, ttlMs: number = this.ctx.options.ttlMs): Promise<boolean> {
-    const { options, now, random, client, guard, namespace } = this.ctx;
-    const freshMs = jitteredTtl(ttlMs, options.jitter, random);
-    const encoded = this.encode(value, now() + freshMs);
-    const bytes = encoded instanceof Promise ? await encoded : encoded;
-    if (!bytes) return false;
-    const generation = this.generation ?? (await this.writeGeneration());
-    if (generation === undefined) return false;
-    const px = freshMs + Math.max(options.staleWhileRevalidateMs, options.graceMs);
-    const valueKey = this.valueKey(generation, key);
-    const set = await guard.run(namespace, 'write', () => client.set(valueKey, bytes, { px }));
-    if (!set.ok) {
-      this.failed(set.error);
-      return false;
-    }
-    this.ctx.stats.add('bytesOut', bytes.length);
-    return true;
-  }
-
-  /** Removes `key` in the current generation; `true` when something was removed. */
-  async delete(key: string): Promise<boolean> {
-    const generation = await this.writeGeneration();
-    if (generation === undefined) return false;
-    const removed = await this.call('delete', () =>
-      this.ctx.client.unlink([this.ctx.keys.value(generation, key)]),
-    );
-    return removed.ok && removed.value > 0;
+  /** Removes `keys` in the generation current in Redis; how many were removed, `undefined` when Redis failed. */
+  async delete(keys: readonly string[]): Promise<number | undefined> {
+    const assumed = this.assumed;
+    const scriptKeys = [this.ctx.keys.generation, ...keys.map((key) => this.valueKey(assumed, key))];
+    const args = [assumed, this.ctx.keys.valueRoot, ...keys];
+    const removed = await this.call('delete', () => this.ctx.client.script(DELETE_SCRIPT, scriptKeys, args));
+    if (!removed.ok) return undefined;
+    const [generation, count] = removed.value as [unknown, unknown];
+    this.seen(String(generation));
+    return Number(count);
   }
 
   /** Bumps the generation (O(1)); old entries become unreachable and expire on their own. */
   async invalidate(): Promise<boolean> {
     const bumped = await this.call('invalidate', () => this.ctx.client.incr(this.ctx.keys.generation));
-    if (bumped.ok) {
-      this.generation = String(bumped.value);
-      this.generationSeenAt = this.ctx.now();
-    }
+    if (bumped.ok) this.seen(String(bumped.value));
     return bumped.ok;
   }
 
-  /** SCAN + UNLINK of every key of the namespace; `complete` is `false` when Redis failed midway. */
+  /** Bumps each tag's version: entries written with an older one read as misses from now on. */
+  async invalidateTags(tags: readonly string[]): Promise<boolean> {
+    const keys = tags.map((tag) => this.ctx.keys.tag(tag));
+    const bumped = await this.call('invalidate', () =>
+      this.ctx.client.script(INVALIDATE_TAGS_SCRIPT, keys, []),
+    );
+    return bumped.ok;
+  }
+
+  /**
+   * Invalidates the namespace, then SCAN + UNLINK of its keys except the generation counter, so
+   * writes racing the clear land in the new generation instead of reviving old entries.
+   * `complete` is `false` when Redis failed midway.
+   */
   async clear(): Promise<{ removed: number; complete: boolean }> {
+    if (!(await this.invalidate())) return { removed: 0, complete: false };
     const iterator = this.ctx.client.scan(this.ctx.keys.pattern, SCAN_COUNT)[Symbol.asyncIterator]();
     let removed = 0;
     for (;;) {
@@ -271,18 +269,17 @@ export class NamespaceStore {
         return { removed, complete: false };
       }
       if (step.value.done) break;
-      const batch = step.value.value;
+      const batch = step.value.value.filter((key) => key !== this.ctx.keys.generation);
+      if (batch.length === 0) continue;
       const unlinked = await this.call('clear', () => this.ctx.client.unlink(batch));
       if (!unlinked.ok) return { removed, complete: false };
       removed += unlinked.value;
     }
-    this.generation = undefined;
-    this.generationSeenAt = Number.NEGATIVE_INFINITY;
     return { removed, complete: true };
   }
 
-  /** The lock key for `key` in `generation`. */
-  lockKey(generation: string, key: string): string {
-    return this.ctx.keys.lock(generation, key);
+  /** The lock key for `key` under the generation last seen. */
+  lockKey(key: string): string {
+    return this.ctx.keys.lock(this.assumed, key);
   }
 }

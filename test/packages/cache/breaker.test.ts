@@ -6,7 +6,7 @@ import {
   CacheUnavailableError,
 } from '../../../packages/cache/src/errors';
 import { CallGuard } from '../../../packages/cache/src/guard';
-import { manualClock } from './memory-client';
+import { manualClock } from './clock';
 
 describe('CircuitBreaker', () => {
   it('opens after the threshold, lets one trial through when half-open, closes on its success', () => {

@@ -4,15 +4,16 @@ import {
   type CacheError,
   cacheStatsToEmf,
   createCache,
+  MemoryRedis,
   msgpackSerializer,
   type Serializer,
 } from '@misybot-ha/cache';
 import { decodeEnvelope } from '../../../packages/cache/src/envelope';
-import { MemoryClient, manualClock } from './memory-client';
+import { manualClock } from './clock';
 
 function setup(options: Partial<Parameters<typeof createCache>[0]> = {}) {
   const clock = manualClock();
-  const client = new MemoryClient(clock.now);
+  const client = new MemoryRedis({ now: clock.now });
   const errors: CacheError[] = [];
   const cache = createCache({
     client,
@@ -24,7 +25,7 @@ function setup(options: Partial<Parameters<typeof createCache>[0]> = {}) {
   return { clock, client, cache, errors };
 }
 
-function storedEntry(client: MemoryClient, suffix: string) {
+function storedEntry(client: MemoryRedis, suffix: string) {
   const key = [...client.data.keys()].find((k) => k.endsWith(suffix));
   if (!key) throw new Error(`no stored key ends with ${suffix}`);
   return { key, bytes: client.data.get(key)!.value };
@@ -94,7 +95,7 @@ describe('createCache: namespaces', () => {
     );
     expect(() => createCache({ client, defaults: { jitter: 2 } }).namespace('x')).toThrow(/jitter/);
     const clash: Serializer = { ...msgpackSerializer, name: 'clash' };
-    expect(() => createCache({ client, serializers: [clash] })).toThrow(/reuses id 2/);
+    expect(() => createCache({ client, serializers: [clash] })).toThrow(/reuses id 3/);
     try {
       createCache({ client, timeoutMs: 0 });
     } catch (error) {
@@ -171,10 +172,19 @@ describe('createCache: values, compression, TTL', () => {
     expect(client.data.get(key)!.expiresAt).toBe(clock.now() + 900 + 5000);
   });
 
-  it('does not store what the serialiser rejects, and says so', async () => {
-    const { cache, errors } = setup();
-    expect(await cache.namespace('n').set('k', undefined)).toBe(false);
-    expect(errors[0]).toMatchObject({ name: 'CacheEncodeError', namespace: 'n', operation: 'write' });
+  it('rejects a value the serialiser cannot store faithfully, and stores nothing', async () => {
+    const { cache, client, errors } = setup();
+    const ns = cache.namespace('n');
+    await expect(ns.set('k', undefined)).rejects.toMatchObject({ name: 'CacheValueError', path: '$' });
+    await expect(ns.set('k', { seen: new Date() })).rejects.toMatchObject({ path: '$.seen' });
+    await expect(
+      ns.setMany([
+        { key: 'a', value: 1 },
+        { key: 'b', value: new Map() },
+      ]),
+    ).rejects.toThrow(/Map/);
+    expect(client.data.size).toBe(0);
+    expect(errors).toEqual([]);
   });
 
   it('counts stats per namespace and exports them as EMF', async () => {

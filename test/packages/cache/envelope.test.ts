@@ -14,6 +14,8 @@ import {
 } from '../../../packages/cache/src/envelope';
 
 const codecs: CodecName[] = (['none', 'gzip', 'deflate', 'brotli', 'zstd'] as const).filter(isCodecAvailable);
+/** What a version-1 (or 0) envelope decodes to besides its own fields. */
+const plain = { refreshAt: undefined, negative: false, tags: [] };
 
 describe('envelope', () => {
   it('round-trips header fields and payload', () => {
@@ -26,7 +28,7 @@ describe('envelope', () => {
         (codec, serializerId, softExpiresAt, bytes) => {
           const payload = Buffer.from(bytes);
           const decoded = decodeEnvelope(encodeEnvelope({ codec, serializerId, softExpiresAt, payload }));
-          expect(decoded).toEqual({ version: 1, codec, serializerId, softExpiresAt, payload });
+          expect(decoded).toEqual({ ...plain, version: 1, codec, serializerId, softExpiresAt, payload });
         },
       ),
     );
@@ -36,6 +38,7 @@ describe('envelope', () => {
     // version 1, gzip, json, flags 0, soft expiry 2023-11-14T22:13:20Z, payload "hi"
     const stored = Buffer.from('01010100018bcfe568006869', 'hex');
     expect(decodeEnvelope(stored)).toEqual({
+      ...plain,
       version: 1,
       codec: 'gzip',
       serializerId: 1,
@@ -59,6 +62,7 @@ describe('envelope', () => {
         const text = Buffer.from(JSON.stringify(value));
         const decoded = decodeEnvelope(text);
         expect(decoded).toEqual({
+          ...plain,
           version: 0,
           codec: 'none',
           serializerId: 1,
@@ -69,10 +73,55 @@ describe('envelope', () => {
     );
   });
 
+  it('round-trips version 2: tags, a refresh-ahead point, negative entries', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...codecs),
+        fc.option(fc.integer({ min: 1, max: 2 ** 48 - 1 }), { nil: undefined }),
+        fc.array(
+          fc.record({
+            tag: fc.string({ minLength: 1, maxLength: 60 }),
+            version: fc.bigInt({ min: 0n }).map(String),
+          }),
+          { maxLength: 5 },
+        ),
+        fc.boolean(),
+        fc.uint8Array({ maxLength: 100 }),
+        (codec, refreshAt, tags, negative, bytes) => {
+          const payload = negative ? Buffer.alloc(0) : Buffer.from(bytes);
+          const entry = { codec, serializerId: 3, softExpiresAt: 5, refreshAt, negative, tags, payload };
+          const extended = negative || refreshAt !== undefined || tags.length > 0;
+          expect(decodeEnvelope(encodeEnvelope(entry))).toEqual({ ...entry, version: extended ? 2 : 1 });
+        },
+      ),
+    );
+  });
+
+  it('keeps the documented version-2 layout', () => {
+    const encoded = encodeEnvelope({
+      codec: 'none',
+      serializerId: 1,
+      softExpiresAt: 1,
+      refreshAt: 2,
+      tags: [{ tag: 'u:1', version: '7' }],
+      payload: Buffer.from('1'),
+    });
+    // version 2, none, json, flags 0, soft 1, refresh 2, 1 tag: "u:1" at version "7", payload "1"
+    expect(encoded.toString('hex')).toBe('0200010000000000000100000000000201' + '03753a3101' + '37' + '31');
+    const negative = encodeEnvelope({
+      codec: 'none',
+      serializerId: 1,
+      softExpiresAt: 1,
+      negative: true,
+      payload: Buffer.from('x'),
+    });
+    expect(negative.toString('hex')).toBe('0200010100000000000100000000000000');
+  });
+
   it('reports versions from a newer release as unknown instead of failing', () => {
-    const decoded = decodeEnvelope(Buffer.from([2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]));
+    const decoded = decodeEnvelope(Buffer.from([3, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]));
     expect(isUnknownVersion(decoded)).toBe(true);
-    expect(decoded.version).toBe(2);
+    expect(decoded.version).toBe(3);
   });
 
   it('rejects empty, truncated and foreign bytes', () => {
@@ -80,6 +129,9 @@ describe('envelope', () => {
     expect(() => decodeEnvelope(Buffer.from([1, 0, 1]))).toThrow(/truncated/);
     expect(() => decodeEnvelope(Buffer.from([1, 9, 1, 0, 0, 0, 0, 0, 0, 0]))).toThrow(/unknown codec id 9/);
     expect(() => decodeEnvelope(Buffer.from([0xff, 0x00]))).toThrow(/neither/);
+    expect(() => decodeEnvelope(Buffer.from('0200010000000000000100000000000002', 'hex'))).toThrow(
+      /truncated tag list/,
+    );
   });
 
   it('rejects soft expiries outside the 48-bit range', () => {

@@ -1,9 +1,9 @@
-import { type CacheError, createCache } from '@misybot-ha/cache';
-import { MemoryClient, manualClock } from './memory-client';
+import { type CacheError, createCache, MemoryRedis } from '@misybot-ha/cache';
+import { manualClock } from './clock';
 
 function setup(defaults: Parameters<typeof createCache>[0]['defaults'] = {}) {
   const clock = manualClock();
-  const client = new MemoryClient(clock.now);
+  const client = new MemoryRedis({ now: clock.now });
   const errors: CacheError[] = [];
   const cache = createCache({
     client,

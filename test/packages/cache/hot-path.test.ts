@@ -1,10 +1,16 @@
-import { CacheConfigError, createCache, fromNodeRedis, type NodeRedisLike } from '@misybot-ha/cache';
+import {
+  CacheConfigError,
+  createCache,
+  fromNodeRedis,
+  MemoryRedis,
+  type NodeRedisLike,
+} from '@misybot-ha/cache';
 import { decodeEnvelope } from '../../../packages/cache/src/envelope';
-import { MemoryClient, manualClock } from './memory-client';
+import { manualClock } from './clock';
 
 function twoInstances(generationCacheMs: number) {
   const clock = manualClock();
-  const client = new MemoryClient(clock.now);
+  const client = new MemoryRedis({ now: clock.now });
   const reader = createCache({ client, now: clock.now, random: () => 0 }).namespace('users', {
     generationCacheMs,
   });
@@ -62,7 +68,7 @@ describe('generationCacheMs (opt-in)', () => {
 describe('small-value fast paths', () => {
   it('measures the compression threshold in UTF-8 bytes, not characters, and round-trips non-ASCII', async () => {
     const clock = manualClock();
-    const client = new MemoryClient(clock.now);
+    const client = new MemoryRedis({ now: clock.now });
     const ns = createCache({ client, now: clock.now }).namespace('t', {
       compression: { thresholdBytes: 40 },
     });
