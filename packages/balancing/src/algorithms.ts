@@ -8,16 +8,19 @@ export const ALB_ALGORITHMS = ['round_robin', 'least_outstanding_requests', 'wei
 export type AlbAlgorithm = (typeof ALB_ALGORITHMS)[number];
 
 /**
- * Selection algorithms. The first three are the ALB's names ({@link ALB_ALGORITHMS}):
+ * Selection algorithms; every one honours the endpoints' weights. The first three are the ALB's
+ * names ({@link ALB_ALGORITHMS}):
  *
- * - `round_robin`: each available endpoint in turn;
- * - `least_outstanding_requests`: fewest requests in flight, ties in turn;
+ * - `round_robin`: each available endpoint in turn, `weight` times per cycle, interleaved (nginx's
+ *   smooth weighted round robin; with equal weights, plain round robin);
+ * - `least_outstanding_requests`: fewest requests in flight per unit of weight,
+ *   `(in flight + 1) / weight`, ties in turn (with equal weights: fewest in flight);
  * - `weighted_random`: random in proportion to the weights (the ALB's algorithm of that name;
  *   its anomaly mitigation corresponds to the passive health checks here);
- * - `smooth_weighted_round_robin`: nginx's smooth weighted round-robin: exact proportions over
- *   every cycle of `sum(weights)` picks, heavy endpoints interleaved rather than in bursts;
+ * - `smooth_weighted_round_robin`: the same algorithm as `round_robin`, by nginx's name;
  * - `p2c_ewma`: power of two choices: two random endpoints, the one with the lower
- *   peak-EWMA latency × (in flight + 1) wins.
+ *   peak-EWMA latency × (in flight + 1) / weight wins (before any latency sample, the lower
+ *   (in flight + 1) / weight).
  */
 export type SelectorAlgorithm = AlbAlgorithm | 'smooth_weighted_round_robin' | 'p2c_ewma';
 
@@ -55,15 +58,14 @@ export function createPicker(algorithm: SelectorAlgorithm, random: () => number)
     last = c.index;
     return c;
   };
+  const load = (c: Candidate) => (c.outstanding + 1) / c.weight;
   switch (algorithm) {
-    case 'round_robin':
-      return (candidates) => remember(after(candidates, last));
     case 'least_outstanding_requests':
       return (candidates) => {
-        const fewest = Math.min(...candidates.map((c) => c.outstanding));
+        const lowest = Math.min(...candidates.map(load));
         return remember(
           after(
-            candidates.filter((c) => c.outstanding === fewest),
+            candidates.filter((c) => load(c) === lowest),
             last,
           ),
         );
@@ -78,6 +80,7 @@ export function createPicker(algorithm: SelectorAlgorithm, random: () => number)
         }
         return candidates[candidates.length - 1]!;
       };
+    case 'round_robin':
     case 'smooth_weighted_round_robin':
       return (candidates) => {
         let total = 0;
@@ -96,7 +99,8 @@ export function createPicker(algorithm: SelectorAlgorithm, random: () => number)
         const i = Math.floor(random() * candidates.length);
         let j = Math.floor(random() * (candidates.length - 1));
         if (j >= i) j += 1;
-        const cost = (c: Candidate) => c.ewmaMs * (c.outstanding + 1);
+        // The latency floor keeps weights and in-flight counts deciding before the first samples.
+        const cost = (c: Candidate) => Math.max(c.ewmaMs, 1e-3) * load(c);
         const a = candidates[i]!;
         const b = candidates[j]!;
         return cost(b) < cost(a) ? b : a;

@@ -34,3 +34,15 @@ export class NoHealthyEndpointError extends ErrorWithCause {
     this.endpointCount = endpointCount;
   }
 }
+
+/** `markHealthy` / `markUnhealthy` named an id the selector does not have. */
+export class UnknownEndpointError extends ErrorWithCause {
+  override readonly name = 'UnknownEndpointError';
+  /** The id asked for. */
+  readonly id: string;
+
+  constructor(id: string, known: readonly string[]) {
+    super(`"${id}" is not an endpoint of this selector (endpoints: ${known.join(', ') || 'none'})`);
+    this.id = id;
+  }
+}

@@ -1,5 +1,8 @@
-/** Passive health of one endpoint, as the selector tracks it. */
-export type HealthState = 'healthy' | 'ejected' | 'probing';
+/**
+ * Health of one endpoint, as the selector tracks it: passive (`ejected` after failures, `probing`
+ * once the ejection is over) or set by the caller (`down`, by `markUnhealthy`, until `markHealthy`).
+ */
+export type HealthState = 'healthy' | 'ejected' | 'probing' | 'down';
 
 /** Options of passive health checking. */
 export interface HealthOptions {
@@ -22,6 +25,7 @@ export class PassiveHealth {
   private ejections = 0;
   private ejectedUntil = 0;
   private trialStartedAt: number | undefined;
+  private markedDown = false;
   private readonly threshold: number;
   private readonly baseMs: number;
   private readonly maxMs: number;
@@ -34,8 +38,24 @@ export class PassiveHealth {
 
   /** The state at `now`. */
   state(now: number): HealthState {
+    if (this.markedDown) return 'down';
     if (this.ejections === 0) return 'healthy';
     return now >= this.ejectedUntil ? 'probing' : 'ejected';
+  }
+
+  /** Out of rotation until {@link markHealthy}, whatever requests report (an active check failed). */
+  markDown(): void {
+    this.markedDown = true;
+    this.trialStartedAt = undefined;
+  }
+
+  /** Back in rotation at once, passive history forgotten (an active check passed). */
+  markHealthy(): void {
+    this.markedDown = false;
+    this.failures = 0;
+    this.ejections = 0;
+    this.ejectedUntil = 0;
+    this.trialStartedAt = undefined;
   }
 
   /** Whether a trial request may be sent now (ejection over, no trial under way). */
@@ -56,7 +76,8 @@ export class PassiveHealth {
 
   /** A request succeeded; ignored while ejected (a late reply from before the ejection). */
   onSuccess(now: number): void {
-    if (this.state(now) === 'ejected') return;
+    const state = this.state(now);
+    if (state === 'ejected' || state === 'down') return;
     this.failures = 0;
     this.ejections = 0;
     this.ejectedUntil = 0;
@@ -66,7 +87,7 @@ export class PassiveHealth {
   /** A request failed; ignored while ejected, re-ejects (longer) once the ejection is over. */
   onFailure(now: number): void {
     const state = this.state(now);
-    if (state === 'ejected') return;
+    if (state === 'ejected' || state === 'down') return;
     this.failures += 1;
     if (state === 'probing' || this.failures >= this.threshold) {
       this.ejections += 1;

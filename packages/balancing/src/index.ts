@@ -28,7 +28,12 @@ export {
   type SelectorAlgorithm,
   seededRandom,
 } from './algorithms';
-export { BalancingConfigError, NoHealthyEndpointError } from './errors';
+export {
+  BalancingConfigError,
+  type ErrorCauseOptions,
+  NoHealthyEndpointError,
+  UnknownEndpointError,
+} from './errors';
 export { type HealthOptions, type HealthState, PassiveHealth } from './health';
 export {
   createSelector,

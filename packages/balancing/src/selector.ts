@@ -5,14 +5,14 @@ import {
   SELECTOR_ALGORITHMS,
   type SelectorAlgorithm,
 } from './algorithms';
-import { BalancingConfigError, NoHealthyEndpointError } from './errors';
+import { BalancingConfigError, NoHealthyEndpointError, UnknownEndpointError } from './errors';
 import { type HealthOptions, type HealthState, PassiveHealth } from './health';
 
 /** An endpoint to select: an id, an optional weight, and whatever else you need to reach it. */
 export interface Endpoint {
   /** Unique within the selector; state is kept per id across {@link Selector.setEndpoints}. */
   readonly id: string;
-  /** Relative weight for the weighted algorithms, > 0. @default 1 */
+  /** Relative weight, > 0; every algorithm honours it. @default 1 */
   readonly weight?: number;
 }
 
@@ -161,6 +161,34 @@ export class Selector<E extends Endpoint> {
       slot.ewmaMs = slot.ewmaMs * keep + latencyMs * (1 - keep);
     }
     slot.lastSampleAt = now;
+  }
+
+  private slot(id: string): Slot<E> {
+    const slot = this.slots.find((s) => s.endpoint.id === id);
+    if (!slot)
+      throw new UnknownEndpointError(
+        id,
+        this.slots.map((s) => s.endpoint.id),
+      );
+    return slot;
+  }
+
+  /**
+   * Takes `id` out of rotation until {@link markHealthy}, whatever its requests report: for an active
+   * health check, a deployment draining it, an operator. Like ejected endpoints, it is selected
+   * only in panic mode.
+   * @throws UnknownEndpointError for an id the selector does not have.
+   */
+  markUnhealthy(id: string): void {
+    this.slot(id).health.markDown();
+  }
+
+  /**
+   * Puts `id` back in rotation at once, ending a `markUnhealthy` or a passive ejection.
+   * @throws UnknownEndpointError for an id the selector does not have.
+   */
+  markHealthy(id: string): void {
+    this.slot(id).health.markHealthy();
   }
 
   /**

@@ -36,6 +36,7 @@ export {
   expressMiddleware,
   type FastifyLikeRequest,
   fastifyHooks,
+  type InstrumentOptions,
   instrumentHttpHandler,
   type RouteResolver,
 } from './middleware';

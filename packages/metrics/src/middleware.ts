@@ -20,10 +20,24 @@ function onResponseEnd(res: TrackedResponse, done: (failed: boolean) => void): v
   res.once('close', () => done(res.writableFinished !== true));
 }
 
+/** Options of {@link instrumentHttpHandler}. */
+export interface InstrumentOptions<Req> {
+  /**
+   * Receives what the handler threw or rejected with (the client got a 500). @default an error line
+   * with the stack on stderr, as an uncaught error would have printed
+   */
+  readonly onError?: (error: unknown, req: Req) => void;
+}
+
+function logHandlerError(error: unknown): void {
+  console.error('[@misybot-ha/metrics] request handler failed:', error);
+}
+
 /**
  * Wraps a plain `node:http` request listener. `node:http` has no router, so `routeOf` maps a request
  * to its template (never return the raw URL: every distinct value becomes a CloudWatch metric).
- * A handler that throws synchronously or rejects counts as an error and still gets a 500.
+ * A handler that throws synchronously or rejects counts as an error, gets a 500, and its error goes to
+ * `options.onError` (default: stderr), never silently away.
  *
  * @example
  * ```ts
@@ -36,7 +50,9 @@ export function instrumentHttpHandler<Req extends IncomingMessage, Res extends S
   metrics: EndpointMetrics,
   handler: (req: Req, res: Res) => unknown,
   routeOf: RouteResolver<Req>,
+  options: InstrumentOptions<Req> = {},
 ): (req: Req, res: Res) => void {
+  const onError = options.onError ?? logHandlerError;
   return (req, res) => {
     const start = performance.now();
     let threw = false;
@@ -52,14 +68,16 @@ export function instrumentHttpHandler<Req extends IncomingMessage, Res extends S
     try {
       const result = handler(req, res);
       if (result instanceof Promise) {
-        result.catch(() => {
+        result.catch((error: unknown) => {
           threw = true;
           failWith500(res);
+          onError(error, req);
         });
       }
-    } catch {
+    } catch (error) {
       threw = true;
       failWith500(res);
+      onError(error, req);
     }
   };
 }

@@ -6,8 +6,27 @@ export interface EndpointMetricsOptions {
   readonly service?: string;
   /** CloudWatch namespace. @default 'MisyBot/Endpoints' */
   readonly metricNamespace?: string;
-  /** Distinct route templates tracked; later ones are counted under `overflowRoute`. @default 100 */
+  /**
+   * Distinct route templates tracked per `routeWindowMs`; further ones are counted under
+   * `overflowRoute` until the window ends. @default 100
+   */
   readonly maxRoutes?: number;
+  /**
+   * How long the set of tracked routes lasts. At each new window it starts empty, so a route that
+   * overflowed gets its own metrics again instead of staying under `overflowRoute` for the life of
+   * the process; CloudWatch bills custom metrics per hour they are published. @default 3600000
+   */
+  readonly routeWindowMs?: number;
+  /**
+   * Told about each route counted under `overflowRoute`, once per route and window (up to
+   * 1000 routes a window). @default a warning on stderr, once per window
+   */
+  readonly onOverflow?: (route: string) => void;
+  /**
+   * Receives what a custom `sink` threw; the document is dropped (and counted in
+   * {@link EndpointMetrics.droppedDocuments}), never the process. @default an error line on stderr
+   */
+  readonly onSinkError?: (error: unknown, doc: EmfDocument) => void;
   /**
    * How often partial batches are written; `0` = only on {@link EndpointMetrics.flush}. A batch that
    * reaches {@link EMF_MAX_VALUES} requests is written at once regardless. @default 60000
@@ -15,7 +34,7 @@ export interface EndpointMetricsOptions {
   readonly flushIntervalMs?: number;
   /**
    * Receives each EMF document. Called from `record()` when a batch fills (so from the response's
-   * `close` listener) as well as on flush: it must not throw. @default one JSON line on stdout
+   * `close` listener) as well as on flush; what it throws goes to `onSinkError`. @default one JSON line on stdout
    */
   readonly sink?: (doc: EmfDocument) => void;
   /** Clock for document timestamps, epoch ms. @default Date.now */
@@ -64,7 +83,10 @@ export function quantizeLatency(ms: number): number {
  */
 export class EndpointMetrics {
   private readonly buckets = new Map<string, Bucket>();
-  private readonly routes = new Set<string>();
+  private routes = new Set<string>();
+  private overflowed = new Set<string>();
+  private windowStart: number;
+  private dropped = 0;
   private readonly timer: NodeJS.Timeout | undefined;
   private readonly o: Required<EndpointMetricsOptions>;
 
@@ -78,8 +100,15 @@ export class EndpointMetrics {
       now: Date.now,
       unmatchedRoute: '__unmatched__',
       overflowRoute: '__overflow__',
+      routeWindowMs: 3_600_000,
+      onOverflow: warnOncePerWindow(this),
+      onSinkError: (error) =>
+        console.error(`[@misybot-ha/metrics] sink failed, EMF document dropped: ${describe(error)}`),
       ...options,
     };
+    if (!(this.o.routeWindowMs > 0))
+      throw new RangeError(`routeWindowMs must be > 0, got ${this.o.routeWindowMs}`);
+    this.windowStart = this.o.now();
     if (this.o.flushIntervalMs > 0) {
       this.timer = setInterval(() => this.flush(), this.o.flushIntervalMs);
       this.timer.unref();
@@ -90,7 +119,19 @@ export class EndpointMetrics {
     if (route === undefined || route === '') return this.o.unmatchedRoute;
     const template = route.length > 200 ? route.slice(0, 200) : route;
     if (this.routes.has(template)) return template;
-    if (this.routes.size >= this.o.maxRoutes) return this.o.overflowRoute;
+    const now = this.o.now();
+    if (now - this.windowStart >= this.o.routeWindowMs) {
+      this.windowStart = now;
+      this.routes = new Set();
+      this.overflowed = new Set();
+    }
+    if (this.routes.size >= this.o.maxRoutes) {
+      if (this.overflowed.size < MAX_OVERFLOW_REPORTS && !this.overflowed.has(template)) {
+        this.overflowed.add(template);
+        this.o.onOverflow(template);
+      }
+      return this.o.overflowRoute;
+    }
     this.routes.add(template);
     return template;
   }
@@ -138,10 +179,15 @@ export class EndpointMetrics {
     bucket.latency = [];
     bucket.errors = 0;
     bucket.status = [0, 0, 0, 0, 0];
-    this.o.sink(doc);
+    try {
+      this.o.sink(doc);
+    } catch (error) {
+      this.dropped += 1;
+      this.o.onSinkError(error, doc);
+    }
   }
 
-  /** Writes a document for every (route, method) with a partial batch. Sink errors are not caught. */
+  /** Writes a document for every (route, method) with a partial batch. */
   flush(): void {
     for (const bucket of this.buckets.values()) this.emit(bucket);
     this.buckets.clear();
@@ -153,10 +199,45 @@ export class EndpointMetrics {
     this.flush();
   }
 
-  /** Distinct route templates seen (at most `maxRoutes`). */
+  /** Distinct route templates tracked in the current window (at most `maxRoutes`). */
   get routeCount(): number {
     return this.routes.size;
   }
+
+  /** Distinct routes counted under `overflowRoute` in the current window. */
+  get overflowCount(): number {
+    return this.overflowed.size;
+  }
+
+  /** Documents lost because the sink threw. */
+  get droppedDocuments(): number {
+    return this.dropped;
+  }
+
+  /** When the current route window started (epoch ms, on the `now` clock). */
+  get routeWindowStart(): number {
+    return this.windowStart;
+  }
+}
+
+/** Most overflowing routes reported per window: a scanner's random URLs must not flood the hook. */
+const MAX_OVERFLOW_REPORTS = 1000;
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** The default `onOverflow`: one warning per route window, naming the first route that did not fit. */
+function warnOncePerWindow(metrics: EndpointMetrics): (route: string) => void {
+  let warnedFor: number | undefined;
+  return (route) => {
+    if (warnedFor === metrics.routeWindowStart) return;
+    warnedFor = metrics.routeWindowStart;
+    console.warn(
+      `[@misybot-ha/metrics] ${metrics.routeCount} routes tracked (maxRoutes): "${route}" and later new ` +
+        'routes are counted under the overflow route until the route window ends',
+    );
+  };
 }
 
 /**

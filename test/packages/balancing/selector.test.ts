@@ -5,6 +5,7 @@ import {
   SELECTOR_ALGORITHMS,
   type SelectorAlgorithm,
   seededRandom,
+  UnknownEndpointError,
 } from '@misybot-ha/balancing';
 import fc from 'fast-check';
 
@@ -17,6 +18,35 @@ function counts(picks: string[]): Record<string, number> {
 }
 
 describe('algorithms', () => {
+  it.each([
+    'round_robin',
+    'least_outstanding_requests',
+    'weighted_random',
+    'smooth_weighted_round_robin',
+    'p2c_ewma',
+  ] as const)('%s sends traffic in proportion to the weights (3:1)', (algorithm) => {
+    const s = createSelector(
+      [
+        { id: 'big', weight: 3 },
+        { id: 'small', weight: 1 },
+      ],
+      { algorithm, random: seededRandom(5), now: () => 0 },
+    );
+    // Requests stay in flight in batches of 8, so the in-flight counts the least-loaded algorithms see
+    // are the ones the weights should shape.
+    const picks: string[] = [];
+    for (let batch = 0; batch < 500; batch++) {
+      const leases = Array.from({ length: 8 }, () => s.acquire());
+      for (const lease of leases) {
+        picks.push(lease.endpoint.id);
+        lease.success(5);
+      }
+    }
+    const share = picks.filter((id) => id === 'big').length / picks.length;
+    expect(share).toBeGreaterThan(0.7);
+    expect(share).toBeLessThan(0.8);
+  });
+
   it('round_robin visits every endpoint in turn', () => {
     const s = createSelector(ids(3));
     const picks = Array.from({ length: 7 }, () => {
@@ -64,14 +94,16 @@ describe('algorithms', () => {
           weights.forEach((w, i) => {
             expect(all[`e${i}`] ?? 0).toBe(n * w);
           });
-          const running = new Map<string, number>();
+          // One assertion per run: an expect() per pick made this property take minutes on a busy machine.
+          const running = new Array<number>(weights.length).fill(0);
+          let drift = 0;
           picks.forEach((id, k) => {
-            running.set(id, (running.get(id) ?? 0) + 1);
+            running[Number(id.slice(1))]! += 1;
             weights.forEach((w, i) => {
-              const expected = ((k + 1) * w) / total;
-              expect(Math.abs((running.get(`e${i}`) ?? 0) - expected)).toBeLessThan(weights.length);
+              drift = Math.max(drift, Math.abs(running[i]! - ((k + 1) * w) / total));
             });
           });
+          expect(drift).toBeLessThan(weights.length);
         },
       ),
     );
@@ -256,5 +288,44 @@ describe('configuration', () => {
     expect(s.snapshot()[0]!.ewmaMs).toBe(30);
     await expect(s.run(() => Promise.reject(new Error('down')))).rejects.toThrow('down');
     expect(s.snapshot()[0]!.health).toBe('ejected');
+  });
+});
+
+describe('health set by the caller', () => {
+  it('markUnhealthy takes an endpoint out of rotation until markHealthy, whatever its requests report', () => {
+    const s = createSelector(ids(2), { algorithm: 'round_robin' });
+    s.markUnhealthy('e1');
+    expect(s.snapshot().map((e) => e.health)).toEqual(['healthy', 'down']);
+    for (let i = 0; i < 10; i++) {
+      const lease = s.acquire();
+      expect(lease.endpoint.id).toBe('e0');
+      lease.success();
+    }
+    s.markHealthy('e1');
+    expect(new Set(Array.from({ length: 4 }, () => s.acquire().endpoint.id))).toEqual(new Set(['e0', 'e1']));
+  });
+
+  it('markHealthy ends a passive ejection at once', () => {
+    const s = createSelector(ids(2), { failureThreshold: 1, baseEjectionMs: 60_000, now: () => 0 });
+    const lease = s.acquire();
+    lease.failure();
+    expect(s.snapshot().find((e) => e.id === lease.endpoint.id)?.health).toBe('ejected');
+    s.markHealthy(lease.endpoint.id);
+    expect(s.snapshot().map((e) => e.health)).toEqual(['healthy', 'healthy']);
+  });
+
+  it('selects a marked-down endpoint only in panic mode, like an ejected one', () => {
+    const s = createSelector(ids(1), { panic: false });
+    s.markUnhealthy('e0');
+    expect(() => s.acquire()).toThrow(NoHealthyEndpointError);
+    const panicking = createSelector(ids(1));
+    panicking.markUnhealthy('e0');
+    expect(panicking.acquire().endpoint.id).toBe('e0');
+  });
+
+  it('names an unknown id with the ones it has', () => {
+    const s = createSelector(ids(2));
+    expect(() => s.markUnhealthy('zz')).toThrow(UnknownEndpointError);
+    expect(() => s.markHealthy('zz')).toThrow('"zz" is not an endpoint of this selector (endpoints: e0, e1)');
   });
 });

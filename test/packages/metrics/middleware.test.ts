@@ -88,10 +88,16 @@ describe('fastifyHooks', () => {
 });
 
 describe('instrumentHttpHandler', () => {
-  const call = (handler: (req: IncomingMessage, res: ServerResponse) => unknown) => {
+  const call = (
+    handler: (req: IncomingMessage, res: ServerResponse) => unknown,
+    onError?: (error: unknown) => void,
+  ) => {
     const { metrics, flushed } = setup();
-    const wrapped = instrumentHttpHandler(metrics, handler, (req) =>
-      req.url === '/health' ? '/health' : undefined,
+    const wrapped = instrumentHttpHandler(
+      metrics,
+      handler,
+      (req) => (req.url === '/health' ? '/health' : undefined),
+      onError ? { onError } : {},
     );
     const res = new FakeResponse();
     wrapped({ method: 'GET', url: '/health' } as IncomingMessage, res as unknown as ServerResponse);
@@ -103,20 +109,44 @@ describe('instrumentHttpHandler', () => {
     expect(flushed()).toEqual([{ route: '/health', method: 'GET', requests: 1, errors: 0 }]);
   });
 
-  it('turns a throwing handler into a 500 counted as an error', () => {
-    const { res, flushed } = call(() => {
-      throw new Error('bug');
-    });
+  it('turns a throwing handler into a 500 counted as an error, and hands the error to onError', () => {
+    const seen: unknown[] = [];
+    const bug = new Error('bug');
+    const { res, flushed } = call(
+      () => {
+        throw bug;
+      },
+      (error) => seen.push(error),
+    );
     expect(res.statusCode).toBe(500);
     expect(flushed()).toEqual([{ route: '/health', method: 'GET', requests: 1, errors: 1 }]);
+    expect(seen).toEqual([bug]);
   });
 
-  it('turns a rejecting async handler into a 500 counted as an error', async () => {
-    const { res, flushed } = call(async () => {
-      throw new Error('bug');
-    });
+  it('turns a rejecting async handler into a 500 counted as an error, and hands the error to onError', async () => {
+    const seen: unknown[] = [];
+    const { res, flushed } = call(
+      async () => {
+        throw new Error('async bug');
+      },
+      (error) => seen.push(error),
+    );
     await new Promise((r) => setImmediate(r));
     expect(res.statusCode).toBe(500);
     expect(flushed()).toEqual([{ route: '/health', method: 'GET', requests: 1, errors: 1 }]);
+    expect(seen).toEqual([new Error('async bug')]);
+  });
+
+  it('logs a failed handler on stderr when no onError is given', () => {
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const bug = new Error('bug');
+      call(() => {
+        throw bug;
+      });
+      expect(error).toHaveBeenCalledWith('[@misybot-ha/metrics] request handler failed:', bug);
+    } finally {
+      error.mockRestore();
+    }
   });
 });

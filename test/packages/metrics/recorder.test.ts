@@ -162,7 +162,8 @@ describe('EndpointMetrics', () => {
   });
 
   it('bounds route dimensions: unmatched bucket, overflow bucket, unknown methods', () => {
-    const { metrics, docs } = recorder({ maxRoutes: 3 });
+    const overflowed: string[] = [];
+    const { metrics, docs } = recorder({ maxRoutes: 3, onOverflow: (route) => overflowed.push(route) });
     for (let i = 0; i < 10; i++)
       metrics.record({ route: `/r${i}`, method: 'GET', statusCode: 200, durationMs: 1 });
     metrics.record({ route: undefined, method: 'BREW', statusCode: 404, durationMs: 1 });
@@ -175,6 +176,68 @@ describe('EndpointMetrics', () => {
       'GET __overflow__ 7',
       'OTHER __unmatched__ 1',
     ]);
+    expect(overflowed).toEqual(['/r3', '/r4', '/r5', '/r6', '/r7', '/r8', '/r9']);
+    expect(metrics.overflowCount).toBe(7);
+  });
+
+  it('says when routes overflow, once per window by default, and gives them their own metrics in the next window', () => {
+    let now = 0;
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const { metrics, docs } = recorder({ maxRoutes: 1, routeWindowMs: 60_000, now: () => now });
+      for (const route of ['/early', '/late', '/later'])
+        metrics.record({ route, method: 'GET', statusCode: 200, durationMs: 1 });
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0]![0]).toMatch(/1 routes tracked \(maxRoutes\): "\/late"/);
+      now = 60_000;
+      metrics.record({ route: '/late', method: 'GET', statusCode: 200, durationMs: 1 });
+      metrics.record({ route: '/later', method: 'GET', statusCode: 200, durationMs: 1 });
+      metrics.flush();
+      expect(docs.map((d) => `${d.Route} ${d.Requests}`).sort()).toEqual([
+        '/early 1',
+        '/late 1',
+        '__overflow__ 3',
+      ]);
+      expect(warn).toHaveBeenCalledTimes(2);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('survives a sink that throws: the document is dropped, counted and reported', () => {
+    const failures: string[] = [];
+    const metrics = createEndpointMetrics({
+      flushIntervalMs: 0,
+      sink: () => {
+        throw new Error('disk full');
+      },
+      onSinkError: (error, doc) => failures.push(`${(error as Error).message} ${doc.Route}`),
+    });
+    for (let i = 0; i < EMF_MAX_VALUES; i++)
+      metrics.record({ route: '/a', method: 'GET', statusCode: 200, durationMs: 1 });
+    metrics.record({ route: '/b', method: 'GET', statusCode: 200, durationMs: 1 });
+    expect(() => metrics.flush()).not.toThrow();
+    expect(failures).toEqual(['disk full /a', 'disk full /b']);
+    expect(metrics.droppedDocuments).toBe(2);
+  });
+
+  it('reports a throwing sink on stderr by default', () => {
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const metrics = createEndpointMetrics({
+        flushIntervalMs: 0,
+        sink: () => {
+          throw new TypeError('bad');
+        },
+      });
+      metrics.record({ route: '/a', method: 'GET', statusCode: 200, durationMs: 1 });
+      metrics.close();
+      expect(error).toHaveBeenCalledWith(
+        '[@misybot-ha/metrics] sink failed, EMF document dropped: TypeError: bad',
+      );
+    } finally {
+      error.mockRestore();
+    }
   });
 
   it('quantises latency to two significant digits, within 5%', () => {
