@@ -1,8 +1,11 @@
 import {
+  type CacheBus,
   type CacheClient,
   fromIoredis,
   fromNodeRedis,
+  ioredisBus,
   ioredisOptions,
+  nodeRedisBus,
   nodeRedisOptions,
 } from '@misybot-ha/cache';
 import Redis from 'ioredis';
@@ -15,6 +18,10 @@ export const ADAPTERS: readonly AdapterName[] = ['node-redis', 'ioredis'];
 /** A connected client behind the port, plus raw byte access and shutdown. */
 export interface TestClient {
   readonly client: CacheClient;
+  /** The invalidation bus over the same client (its subscriber is a duplicate connection). */
+  readonly bus: CacheBus;
+  /** Sends a raw command (`SCRIPT FLUSH`, `PUBSUB NUMSUB`...). */
+  command(args: string[]): Promise<unknown>;
   getRaw(key: string): Promise<Buffer | null>;
   setRaw(key: string, value: Buffer | string): Promise<void>;
   countKeys(pattern: string): Promise<number>;
@@ -35,6 +42,8 @@ export async function connect(adapter: AdapterName, url: string): Promise<TestCl
     const raw = fromNodeRedis(redis);
     return {
       client: raw,
+      bus: nodeRedisBus(redis),
+      command: (args) => redis.sendCommand(args),
       getRaw: async (key) => (await raw.mget([key]))[0] ?? null,
       setRaw: async (key, value) => void (await redis.set(key, value)),
       countKeys: async (pattern) => {
@@ -53,6 +62,8 @@ export async function connect(adapter: AdapterName, url: string): Promise<TestCl
   const raw = fromIoredis(redis);
   return {
     client: raw,
+    bus: ioredisBus(redis),
+    command: ([name, ...args]) => redis.call(name!, ...args),
     getRaw: (key) => redis.getBuffer(key),
     setRaw: async (key, value) => void (await redis.set(key, value)),
     countKeys: async (pattern) => {
