@@ -66,6 +66,10 @@ export class LoaderRuns {
     this.deps = deps;
   }
 
+  private isFresh(found: Found): boolean {
+    return found.softExpiresAt === undefined || this.deps.now() < found.softExpiresAt;
+  }
+
   private emitStale(key: string): void {
     this.deps.stats.add('staleServes');
     if (this.deps.events.has('stale')) this.deps.events.emit('stale', { namespace: this.deps.name, key });
@@ -137,6 +141,13 @@ export class LoaderRuns {
       }
       if (acquired.value) {
         try {
+          // Double-checked: the previous holder may have stored the value and released the lock
+          // between this instance's last look and its acquiring the lock. (A background refresh
+          // reloads a value that is still fresh on purpose: refresh-ahead.)
+          if (!background) {
+            const stored = await tiers.readRedis(key);
+            if (stored && this.isFresh(stored)) return stored.value as T;
+          }
           return await this.run(key, loader, options, stale);
         } finally {
           const released = await guard.run(name, 'lock', () => lock.release());
@@ -150,8 +161,7 @@ export class LoaderRuns {
       if (poll >= polls) return this.run(key, loader, options, stale);
       await sleep(lockOptions.pollMs);
       const entry = await tiers.readRedis(key);
-      if (entry && (entry.softExpiresAt === undefined || this.deps.now() < entry.softExpiresAt))
-        return entry.value as T;
+      if (entry && this.isFresh(entry)) return entry.value as T;
     }
   }
 

@@ -199,3 +199,39 @@ describe('lifecycle events', () => {
     emitWarning.mockRestore();
   });
 });
+
+describe('refresh-ahead with the cross-instance lock', () => {
+  it('still reloads the fresh value under the lock', async () => {
+    const { ns, clock, cache } = setup({ ttlMs: 1000, refreshAhead: 0.5, lock: { pollMs: 2 } });
+    const loads: string[] = [];
+    cache.on('load', (e) => loads.push(e.key));
+    await ns.getOrSet('k', () => 'v1');
+    clock.advance(600);
+    expect(await ns.getOrSet('k', () => 'v2')).toBe('v1');
+    await later(10);
+    expect(loads).toEqual(['k', 'k']);
+    expect(await ns.get('k')).toBe('v2');
+  });
+});
+
+describe('the cross-instance lock', () => {
+  it('does not load again when another instance stored the value just before this one took the lock', async () => {
+    /** Runs `before` once, just ahead of the next SET NX (the lock acquisition). */
+    class Racing extends MemoryRedis {
+      before: (() => Promise<unknown>) | undefined;
+      override async set(key: string, value: Buffer | string, options: { px: number; nx?: boolean }) {
+        const before = this.before;
+        this.before = undefined;
+        if (options.nx && before) await before();
+        return super.set(key, value, options);
+      }
+    }
+    const redis = new Racing();
+    const make = () => createCache({ client: redis, defaults: { lock: { pollMs: 2 } } }).namespace('n');
+    const [a, b] = [make(), make()];
+    redis.before = () => b.set('k', 'stored by b');
+    const loader = jest.fn(async () => 'loaded by a');
+    expect(await a.getOrSet('k', loader)).toBe('stored by b');
+    expect(loader).not.toHaveBeenCalled();
+  });
+});
