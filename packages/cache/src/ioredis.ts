@@ -1,5 +1,6 @@
 import type { BusHandlers, BusSubscription, CacheBus, CacheClient, CacheSetOptions } from './port';
 import type { CacheScript } from './scripts';
+import { followSubscription } from './subscription';
 
 /** The ioredis commands the adapter calls. */
 interface IoredisCommands {
@@ -118,30 +119,28 @@ export interface IoredisBusLike {
 export function ioredisBus(client: IoredisBusLike): CacheBus {
   return {
     publish: (channel, message) => client.publish(channel, message),
-    async subscribe(channel: string, handlers: BusHandlers): Promise<BusSubscription> {
+    subscribe(channel: string, handlers: BusHandlers): Promise<BusSubscription> {
       const subscriber = client.duplicate();
-      let subscribed = false;
-      subscriber.on('error', () => undefined);
-      subscriber.on('close', () => handlers.state(false));
-      subscriber.on('ready', () => {
-        if (subscribed) handlers.state(true);
-      });
       subscriber.on('message', (from, message) => {
         if (from === channel) handlers.message(message);
       });
-      if (subscriber.status === 'wait') await subscriber.connect();
-      else if (subscriber.status !== 'ready')
-        await new Promise<void>((resolve) => subscriber.once('ready', resolve));
-      await subscriber.subscribe(channel);
-      subscribed = true;
-      handlers.state(true);
-      return {
-        async close() {
-          subscribed = false;
-          await subscriber.unsubscribe(channel).catch(() => undefined);
-          subscriber.disconnect();
+      return followSubscription(
+        {
+          lostOn: ['close'],
+          on: (event, listener) => void subscriber.on(event as 'ready', listener),
+          open: async () => {
+            if (subscriber.status === 'wait') await subscriber.connect();
+            else if (subscriber.status !== 'ready')
+              await new Promise<void>((resolve) => subscriber.once('ready', resolve));
+            await subscriber.subscribe(channel);
+          },
+          close: async () => {
+            await subscriber.unsubscribe(channel).catch(() => undefined);
+            subscriber.disconnect();
+          },
         },
-      };
+        handlers,
+      );
     },
   };
 }

@@ -1,16 +1,10 @@
-import type { Serializer } from './serializers';
+import type { StoredEntry } from './codec';
 
-/** One entry of the in-process tier. */
-export interface L1Entry {
-  /** The value itself (shared by every hit), unless {@link bytes} holds it. */
-  readonly value: unknown;
-  /** The serialised value, deserialised on every hit so callers get their own copy. */
-  readonly bytes: Buffer | undefined;
-  readonly serializer: Serializer;
-  readonly softExpiresAt: number | undefined;
-  readonly refreshAt: number | undefined;
-  /** A cached "no value". */
-  readonly negative: boolean;
+/**
+ * One entry of the in-process tier: what Redis returned, with the value itself (shared by every hit)
+ * or only its serialised bytes (deserialised on every hit, so callers get their own copy).
+ */
+export interface L1Entry extends Omit<StoredEntry, 'tags'> {
   readonly tags: readonly string[];
   /** Epoch ms after which L1 must not serve it: Redis' own expiry, or L1's `maxAgeMs`, whichever is first. */
   readonly expiresAt: number;

@@ -1,5 +1,6 @@
 import type { BusHandlers, BusSubscription, CacheBus, CacheClient, CacheSetOptions } from './port';
 import type { CacheScript } from './scripts';
+import { followSubscription } from './subscription';
 
 /** The node-redis commands the adapter calls, on a client whose blob strings map to `Buffer`. */
 interface NodeRedisCommands {
@@ -157,26 +158,23 @@ export interface NodeRedisBusLike {
 export function nodeRedisBus(client: NodeRedisBusLike): CacheBus {
   return {
     publish: (channel, message) => client.publish(channel, message),
-    async subscribe(channel: string, handlers: BusHandlers): Promise<BusSubscription> {
+    subscribe(channel: string, handlers: BusHandlers): Promise<BusSubscription> {
       const subscriber = client.duplicate();
-      let subscribed = false;
-      subscriber.on('error', () => undefined);
-      subscriber.on('reconnecting', () => handlers.state(false));
-      subscriber.on('end', () => handlers.state(false));
-      subscriber.on('ready', () => {
-        if (subscribed) handlers.state(true);
-      });
-      await subscriber.connect();
-      await subscriber.subscribe(channel, (message) => handlers.message(message));
-      subscribed = true;
-      handlers.state(true);
-      return {
-        async close() {
-          subscribed = false;
-          await subscriber.unsubscribe(channel).catch(() => undefined);
-          subscriber.destroy();
+      return followSubscription(
+        {
+          lostOn: ['reconnecting', 'end'],
+          on: (event, listener) => void subscriber.on(event as 'ready', listener),
+          open: async () => {
+            await subscriber.connect();
+            await subscriber.subscribe(channel, (message) => handlers.message(message));
+          },
+          close: async () => {
+            await subscriber.unsubscribe(channel).catch(() => undefined);
+            subscriber.destroy();
+          },
         },
-      };
+        handlers,
+      );
     },
   };
 }
