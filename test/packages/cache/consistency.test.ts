@@ -64,34 +64,38 @@ describe('writes after another instance invalidated', () => {
   it.each([
     ['Redis only', false],
     ['with L1 and the bus', true],
-  ])('never lose a write, whichever instance invalidates (property, %s)', async (_, l1) => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(command, { maxLength: 40 }), async (commands) => {
-        const { namespaces } = instances(3, l1);
-        const model = new Map<string, number>();
-        for (const c of commands) {
-          const ns = namespaces[c.at]!;
-          if (c.op === 'set') {
-            expect(await ns.set(c.key, c.value)).toBe(true);
-            model.set(c.key, c.value);
-          } else if (c.op === 'setMany') {
-            expect(await ns.setMany(c.keys.map((k) => ({ key: k, value: c.value })))).toBe(true);
-            for (const k of c.keys) model.set(k, c.value);
-          } else if (c.op === 'delete') {
-            expect(await ns.delete(c.key)).toBe(model.delete(c.key));
-          } else if (c.op === 'get') {
-            expect(await ns.get(c.key)).toBe(model.get(c.key));
-          } else {
-            expect(c.op === 'clear' ? (await ns.clear()).complete : await ns.invalidate()).toBe(true);
-            model.clear();
+  ])(
+    'never lose a write, whichever instance invalidates (property, %s)',
+    async (_, l1) => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(command, { maxLength: 40 }), async (commands) => {
+          const { namespaces } = instances(3, l1);
+          const model = new Map<string, number>();
+          for (const c of commands) {
+            const ns = namespaces[c.at]!;
+            if (c.op === 'set') {
+              expect(await ns.set(c.key, c.value)).toBe(true);
+              model.set(c.key, c.value);
+            } else if (c.op === 'setMany') {
+              expect(await ns.setMany(c.keys.map((k) => ({ key: k, value: c.value })))).toBe(true);
+              for (const k of c.keys) model.set(k, c.value);
+            } else if (c.op === 'delete') {
+              expect(await ns.delete(c.key)).toBe(model.delete(c.key));
+            } else if (c.op === 'get') {
+              expect(await ns.get(c.key)).toBe(model.get(c.key));
+            } else {
+              expect(c.op === 'clear' ? (await ns.clear()).complete : await ns.invalidate()).toBe(true);
+              model.clear();
+            }
+            await delivered();
           }
-          await delivered();
-        }
-        for (const ns of namespaces) {
-          for (const k of ['a', 'b', 'c']) expect(await ns.get(k)).toBe(model.get(k));
-        }
-      }),
-      { numRuns: 150 },
-    );
-  });
+          for (const ns of namespaces) {
+            for (const k of ['a', 'b', 'c']) expect(await ns.get(k)).toBe(model.get(k));
+          }
+        }),
+        { numRuns: 150 },
+      );
+    },
+    120_000,
+  );
 });

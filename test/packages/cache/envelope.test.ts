@@ -154,7 +154,7 @@ describe('compression codecs', () => {
       ),
       { numRuns: 50 },
     );
-  });
+  }, 60_000);
 
   it('refuses zstd where the runtime lacks it', async () => {
     if (isCodecAvailable('zstd')) {

@@ -3,6 +3,9 @@ import fc from 'fast-check';
 import { sharedRedisUrl, uniqueTestName } from '../../harness/env';
 import { ADAPTERS, connect, type TestClient } from './clients';
 
+// jest takes testTimeout from the root config only, so the integration project's 30 s does not apply.
+jest.setTimeout(30_000);
+
 /** Polls `check` until it holds, at most `ms`. */
 async function eventually(check: () => Promise<boolean>, ms = 2000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -80,7 +83,7 @@ describe.each(ADAPTERS)('cache instances over %s sharing a real Redis', (adapter
       }),
       { numRuns: 40 },
     );
-  });
+  }, 180_000);
 
   it("drops another instance's writes, deletes, invalidations and tags from L1 over pub/sub", async () => {
     const [a, b] = [instance(clients[0]!, true), instance(clients[1]!, true)];

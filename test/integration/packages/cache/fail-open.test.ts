@@ -11,6 +11,9 @@ async function eventually(fn: () => Promise<boolean>, attempts = 200, pauseMs = 
   return false;
 }
 
+// jest takes testTimeout from the root config only, so the integration project's 30 s does not apply.
+jest.setTimeout(30_000);
+
 describe.each(ADAPTERS)('fail-open over %s with Redis stopped and restarted', (adapter) => {
   let server: RedisServer;
   let redis: TestClient;
@@ -56,7 +59,13 @@ describe.each(ADAPTERS)('fail-open over %s with Redis stopped and restarted', (a
     );
     expect(recovered).toBe(true);
     expect(cache.breakerState).toBe('closed');
-    expect(await ns.getOrSet('fresh', async () => 'from-loader')).toBe('from-loader');
-    expect(await ns.get('fresh')).toBe('from-loader');
+    // A 150 ms timeout on a loaded machine can still time out one of the calls right after the
+    // restart (the scripts are reloaded with EVAL then): what must hold is that it comes back.
+    const stores = await eventually(
+      async () =>
+        (await ns.getOrSet('fresh', async () => 'from-loader')) === 'from-loader' &&
+        (await ns.get('fresh')) === 'from-loader',
+    );
+    expect(stores).toBe(true);
   });
 });
