@@ -8,9 +8,6 @@ import {
 import { sharedRedisUrl, uniqueTestName } from '../../harness/env';
 import { ADAPTERS, connect, type TestClient } from './clients';
 
-// jest takes testTimeout from the root config only, so the integration project's 30 s does not apply.
-jest.setTimeout(30_000);
-
 describe.each(ADAPTERS)('cache over %s against real Redis', (adapter) => {
   let redis: TestClient;
   let other: TestClient;

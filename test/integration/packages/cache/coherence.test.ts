@@ -3,9 +3,6 @@ import fc from 'fast-check';
 import { sharedRedisUrl, uniqueTestName } from '../../harness/env';
 import { ADAPTERS, connect, type TestClient } from './clients';
 
-// jest takes testTimeout from the root config only, so the integration project's 30 s does not apply.
-jest.setTimeout(30_000);
-
 /** Polls `check` until it holds, at most `ms`. */
 async function eventually(check: () => Promise<boolean>, ms = 2000): Promise<void> {
   const deadline = Date.now() + ms;

@@ -11,9 +11,6 @@ async function eventually(fn: () => Promise<boolean>, attempts = 200, pauseMs = 
   return false;
 }
 
-// jest takes testTimeout from the root config only, so the integration project's 30 s does not apply.
-jest.setTimeout(30_000);
-
 describe.each(ADAPTERS)('fail-open over %s with Redis stopped and restarted', (adapter) => {
   let server: RedisServer;
   let redis: TestClient;
