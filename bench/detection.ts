@@ -16,10 +16,10 @@
  *   npx tsx bench/detection.ts [--trials 5000] [--seed 11]
  */
 import { parseArgs } from 'node:util';
+import { seededRandom } from '@misybot-ha/balancing';
 import { parseHealthCheckConfig } from '../functions/core/health/health-config';
 import { firstTickAfter, invocationTimeoutMs, planRounds } from '../functions/core/health/rounds';
 import { advanceCheckState, type CheckState, type StatePolicy } from '../functions/core/health/state-machine';
-import { seededRandom } from '../functions/libraries/balancing/algorithms';
 
 const { values } = parseArgs({
   options: { trials: { type: 'string', default: '5000' }, seed: { type: 'string', default: '11' } },

@@ -11,6 +11,7 @@
  *   npx tsx bench/flapping.ts [--days 10]
  */
 import { parseArgs } from 'node:util';
+import { seededRandom } from '@misybot-ha/balancing';
 import { resolveFailoverSettings } from '../functions/core/failover/settings';
 import {
   alternatingEveryProbe,
@@ -18,7 +19,6 @@ import {
   randomFlap,
   simulateCadence,
 } from '../functions/core/failover/simulation/cadence';
-import { seededRandom } from '../functions/libraries/balancing/algorithms';
 
 const { values } = parseArgs({ options: { days: { type: 'string', default: '10' } } });
 const days = Number(values.days);

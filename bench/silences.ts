@@ -14,12 +14,12 @@
  *   npx tsx bench/silences.ts [--random 1000] [--ids 200]
  */
 import { parseArgs } from 'node:util';
+import { seededRandom } from '@misybot-ha/balancing';
 import {
   labelPatternProblem,
   MAX_PATTERN_PROGRAM,
   matchesLabelPattern,
 } from '../functions/core/alerting/label-pattern';
-import { seededRandom } from '../functions/libraries/balancing/algorithms';
 
 const { values } = parseArgs({
   options: { random: { type: 'string', default: '1000' }, ids: { type: 'string', default: '200' } },

@@ -1,8 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { CacheClient } from '@misybot-ha/cache';
+import { fromNodeRedis, nodeRedisOptions } from '@misybot-ha/cache';
 import { createClient } from 'redis';
-import { nodeRedisOptions } from '../../libraries/cache/connection';
-import { fromNodeRedis } from '../../libraries/cache/node-redis';
-import type { CacheClient } from '../../libraries/cache/port';
 import { readEnv } from '../../shared/env';
 
 /** The variables the AdminApi construct sets on the cache worker. */

@@ -1,3 +1,4 @@
+import { ALB_ALGORITHMS } from '@misybot-ha/balancing';
 import { z } from 'zod';
 import {
   type FleetAppSettings,
@@ -123,11 +124,8 @@ export const fleetSchema = z.strictObject({
   update: fleetUpdateSchema.prefault({}),
 });
 
-export const loadBalancingAlgorithm = z.enum([
-  'round_robin',
-  'least_outstanding_requests',
-  'weighted_random',
-]);
+/** The ALB's algorithms, named as `@misybot-ha/balancing` names them for its client-side selector. */
+export const loadBalancingAlgorithm = z.enum(ALB_ALGORITHMS);
 export type LoadBalancingAlgorithm = z.infer<typeof loadBalancingAlgorithm>;
 
 export const healthCheckSchema = z.strictObject({
@@ -400,7 +398,7 @@ export const platformConfigObject = z.strictObject({
   controlPlane: controlPlaneSchema.prefault({}),
   /** The WAFv2 web ACL in front of the ALB (and the admin API). */
   waf: wafSchema.prefault({}),
-  /** Per-route latency and error-rate alarms on what `misybot-ha/metrics` records. */
+  /** Per-route latency and error-rate alarms on what `@misybot-ha/metrics` records. */
   endpoints: endpointsSchema.prefault({}),
 });
 

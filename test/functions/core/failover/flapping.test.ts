@@ -1,3 +1,4 @@
+import { seededRandom } from '@misybot-ha/balancing';
 import { resolveFailoverSettings } from '../../../../functions/core/failover/settings';
 import {
   alternatingEveryProbe,
@@ -5,7 +6,6 @@ import {
   randomFlap,
   simulateCadence,
 } from '../../../../functions/core/failover/simulation/cadence';
-import { seededRandom } from '../../../../functions/libraries/balancing/algorithms';
 
 // Production settings (the platform defaults) with automatic failback, the riskier of the two.
 const settings = resolveFailoverSettings({ autoFailback: true });
