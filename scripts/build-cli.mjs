@@ -39,7 +39,7 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  minify: process.env.CLI_MINIFY !== "0",
+  minify: true,
   sourcemap: 'linked',
   banner: { js: commonJsShim },
   logLevel: 'warning',
