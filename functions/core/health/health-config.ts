@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatConfigIssues } from '../../shared/config/platform-config';
 import { ConfigError } from '../../shared/errors';
 import { type CheckDefinition, checkSchema, componentId, type HealthCheck } from './check-schema';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cacheNamespaceSchema } from '../../core/admin/schemas/common';
 import { createCache } from '../../libraries/cache/cache';
 import type { CacheClient } from '../../libraries/cache/port';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FailoverEvent } from '../../core/failover/service';
 import { formatConfigIssues } from '../../shared/config/platform-config';
 import { InputError } from '../../shared/errors';

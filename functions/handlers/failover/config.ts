@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Severity } from '../../core/alerting/notification';
 import { type FailoverCoreSettings, resolveFailoverSettings } from '../../core/failover/settings';
 import type { Component } from '../../core/failover/types';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ComponentNotConfiguredError } from '../../adapters/aws/failover/aws-failover-actions';
 import type { FailoverEvent } from '../../core/failover/service';
 import type { Component } from '../../core/failover/types';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { endpointsSchema } from './endpoints';
 import { alarmsSchema, alertingSchema } from './monitoring';
 import { int } from './primitives';
