@@ -311,6 +311,18 @@ export const controlPlaneSchema = z.strictObject({
   logRetentionDays: int(1, 3653).default(30),
   /** Default Lambda memory in MiB. @default 512 */
   memoryMiB: int(128, 10240).default(512),
+  /**
+   * Source maps for the control functions' stack traces: each function gets a layer with its map
+   * and runs with `--enable-source-maps` (slower cold starts); the code packages stay the same.
+   * @default false
+   */
+  sourceMaps: z.boolean().default(false),
+  /**
+   * `active`: Lambda's X-Ray active tracing, one segment per invocation. `detailed`: also the
+   * X-Ray SDK in the bundles, a subsegment per AWS call (slower cold starts). `off`: no tracing.
+   * @default 'active'
+   */
+  tracing: z.enum(['off', 'active', 'detailed']).default('active'),
 });
 
 const name = z
