@@ -27,7 +27,7 @@ import { DynamoDbIncidentStore } from '../../adapters/aws/incident-store';
 import { DynamoDbScalingStateStore } from '../../adapters/aws/scaling/scaling-state-store';
 import type { AuditEntry } from '../../core/admin/ports';
 import { type AdminDeps, adminSettingsSchema } from '../../core/admin/settings';
-import { formatConfigIssues } from '../../shared/config/platform-config';
+import { formatConfigIssues } from '../../shared/config/issues';
 import { readEnv } from '../../shared/env';
 import { ConfigError } from '../../shared/errors';
 

@@ -1,6 +1,6 @@
 import * as z from 'zod';
+import { loadBalancingAlgorithm } from '../../../shared/config/load-balancing';
 import { isRegexSource } from '../../../shared/config/primitives';
-import { loadBalancingAlgorithm } from '../../../shared/config/schema';
 import { policySetSchema } from '../../scaling/policy-schema';
 import { reasonSchema } from './common';
 
