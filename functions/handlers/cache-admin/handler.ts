@@ -1,6 +1,6 @@
 import type { CacheClient } from '@misybot-ha/cache';
 import { createCache } from '@misybot-ha/cache';
-import { z } from 'zod';
+import * as z from 'zod';
 import { cacheNamespaceSchema } from '../../core/admin/schemas/common';
 import { InputError } from '../../shared/errors';
 

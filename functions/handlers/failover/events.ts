@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ComponentNotConfiguredError } from '../../core/failover/ports';
 import type { FailoverEvent } from '../../core/failover/service';
 import type { FailoverTrigger } from '../../core/failover/triggers';

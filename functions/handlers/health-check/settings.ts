@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Severity } from '../../core/alerting/notification';
 import { type HealthCheckConfig, parseHealthCheckConfig } from '../../core/health/health-config';
 import { readEnv } from '../../shared/env';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { int } from './primitives';
 
 const ms = z.number().gt(0, 'must be > 0 and ≤ 3600000 ms').max(3_600_000, 'must be > 0 and ≤ 3600000 ms');

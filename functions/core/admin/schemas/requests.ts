@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { loadBalancingAlgorithm } from '../../../shared/config/schema';
+import * as z from 'zod';
+import { loadBalancingAlgorithm } from '../../../shared/config/load-balancing';
 import { labelPatternProblem } from '../../alerting/label-pattern';
 import { MAX_SILENCE_MS } from '../../alerting/silences';
 import { policySetSchema } from '../../scaling/policy-schema';
