@@ -39,6 +39,7 @@ describe('the control functions of the default platform', () => {
       'admin-api',
       'alert-formatter',
       'cache-admin',
+      'database-roles',
       'failover',
       'health-check',
       'scaling',
