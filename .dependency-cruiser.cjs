@@ -115,6 +115,16 @@ module.exports = {
       to: { path: [adapters, handlers, libraries, shared, entryPoints], pathNot: pureShared },
     },
     {
+      name: 'platform-constructs-know-no-control-plane',
+      severity: 'error',
+      comment:
+        'lib/platform is the edge and data tier the control plane watches and acts on: its constructs take ' +
+        'what they need (a topic, a security group) as props and import nothing of lib/control-plane or ' +
+        'lib/observability. Compose the two in lib/platform-stack.ts.',
+      from: { path: '^lib/platform/' },
+      to: { path: '^lib/(control-plane|observability)/' },
+    },
+    {
       name: 'cdk-app-loads-no-runtime-package',
       severity: 'error',
       comment:

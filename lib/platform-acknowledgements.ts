@@ -1,6 +1,6 @@
 import { type Stack, Validations } from 'aws-cdk-lib';
-import { INSTANCE_CHANNEL_ACTIONS } from './fleet-user-data';
 import { renderForNag } from './nag-ids';
+import { INSTANCE_CHANNEL_ACTIONS } from './platform/fleet-user-data';
 
 /**
  * Actions the platform grants on `"*"`: none has resource-level permissions in IAM, so `"*"` is

@@ -59,6 +59,9 @@ const anAdapter = moduleIn('functions/adapters');
 const aHandler = moduleIn('functions/handlers');
 const aLibrary = moduleIn(libraryRoots[0] ?? 'functions/libraries');
 const aConstruct = moduleIn('lib');
+const aPlatformConstruct = moduleIn('lib/platform');
+const aControlPlaneConstruct = moduleIn('lib/control-plane');
+const anObservabilityConstruct = moduleIn('lib/observability');
 const anEntryPoint = moduleIn('bin');
 const powertools = { file: 'functions/shared/powertools.ts' };
 const env = { file: 'functions/shared/env.ts' };
@@ -169,6 +172,16 @@ const cdkCases: Case[] = [
   // A construct that imported a handler would drag the Lambda's runtime into `cdk synth`.
   { from: 'lib', to: aHandler, rule: 'cdk-app-loads-no-runtime-package' },
   { from: 'lib', to: loadFile, rule: 'only-bin-reads-the-config-file' },
+  ...[aControlPlaneConstruct, anObservabilityConstruct].map((to) => ({
+    from: 'lib/platform',
+    to,
+    rule: 'platform-constructs-know-no-control-plane',
+  })),
+  ...[aPlatformConstruct, anObservabilityConstruct].map((to) => ({
+    from: 'lib/control-plane',
+    to,
+    rule: null,
+  })),
   ...[configSchema, errors, aCore, aConstruct, 'aws-cdk-lib', 'node:path'].map((to) => ({
     from: 'lib',
     to,

@@ -43,7 +43,7 @@ const slug = (heading: string) =>
 describe('references', () => {
   it('finds the files it checks', () => {
     expect(files).toEqual(
-      expect.arrayContaining(['README.md', 'docs/architecture.md', 'lib/state-table.ts']),
+      expect.arrayContaining(['README.md', 'docs/architecture.md', 'lib/control-plane/state-table.ts']),
     );
   });
 

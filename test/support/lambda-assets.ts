@@ -5,7 +5,7 @@ import { App } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import cdkJson from '../../cdk.json';
 import type { PlatformConfig } from '../../functions/shared/config';
-import { ControlFunction } from '../../lib/control-function';
+import { ControlFunction } from '../../lib/control-plane/control-function';
 import { PlatformStack } from '../../lib/platform-stack';
 
 /** A control function as `cdk synth` leaves it: the construct, its template properties and its assets. */

@@ -2,7 +2,7 @@ import type { ComponentStatus } from './rollup';
 
 /**
  * The health check's CloudWatch metric names and values, shared by the function that emits them
- * (EMF, namespace `MisyBot/HA`) and the alarms in `lib/health-alarms.ts` that read them.
+ * (EMF, namespace `MisyBot/HA`) and the alarms in `lib/observability/health-alarms.ts` that read them.
  */
 
 /** Metric names. `Check` and `Component` are the dimensions of the per-check and per-component ones. */

@@ -3,7 +3,7 @@ import { type QueryAnalysisSettings, queryAnalysisSchema } from '../../shared/co
 import { readEnv } from '../../shared/env';
 import { ConfigError } from '../../shared/errors';
 
-/** The environment variables the slow-query function is deployed with (lib/slow-query-control.ts). */
+/** The environment variables the slow-query function is deployed with (lib/control-plane/slow-query-control.ts). */
 export const SLOW_QUERIES_ENV = [
   'STATE_TABLE',
   'INFO_TOPIC_ARN',

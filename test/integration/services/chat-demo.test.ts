@@ -6,7 +6,7 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Client } from 'pg';
 import { applyRolesMigration } from '../../../functions/adapters/postgres/roles-migration';
 import { parsePlatformConfig } from '../../../functions/shared/config';
-import { AppArtifact } from '../../../lib/app-artifact';
+import { AppArtifact } from '../../../lib/platform/app-artifact';
 import { testApp } from '../../support/cdk';
 import { sharedPostgresUrl, uniqueTestName } from '../harness/env';
 import { type RedisServer, startRedis } from '../harness/services';

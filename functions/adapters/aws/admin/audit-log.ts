@@ -5,7 +5,7 @@ import type { AuditEntry, AuditLog, AuditOutcome } from '../../../core/admin/por
 const RETENTION_SECONDS = 366 * 86_400;
 
 /**
- * The audit trail in the state table (see `lib/state-table.ts`): one item per change,
+ * The audit trail in the state table (see `lib/control-plane/state-table.ts`): one item per change,
  * `pk = AUDIT#<yyyy-mm-dd>`, `sk = <iso time>#<request id>`, projected into `gsi1` (`AUDIT` /
  * `<iso time>`) for "latest changes". The item is written with `result: pending` before the
  * change and completed after, so a change whose function died mid-way still has a record.

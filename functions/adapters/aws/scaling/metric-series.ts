@@ -5,7 +5,7 @@ import { type MetricQuery, type MetricSeriesResult, readMetricSeries } from '../
 
 /**
  * Where the fleet's metrics live. `memory` must match the CloudWatch agent's configuration in
- * `lib/fleet.ts` (`FLEET_AGENT_METRICS`): its `append_dimensions` give every per-instance series
+ * `lib/platform/fleet.ts` (`FLEET_AGENT_METRICS`): its `append_dimensions` give every per-instance series
  * exactly `AutoScalingGroupName` and `InstanceId` (with `append_dimensions` set the agent adds no
  * `host` dimension), and GetMetricData matches dimension sets exactly.
  */

@@ -11,7 +11,7 @@ import type { PastRecommendation } from '../../../core/scaling/types';
 import { compact } from '../dynamodb-items';
 
 /**
- * The scaling function's items in the state table (see `lib/state-table.ts`):
+ * The scaling function's items in the state table (see `lib/control-plane/state-table.ts`):
  *
  * | Item            | `pk`               | `sk`                          | TTL     |
  * | --------------- | ------------------ | ----------------------------- | ------- |

@@ -5,7 +5,7 @@ import {
   FLEET_METRICS,
 } from '../../../../../functions/adapters/aws/scaling/metric-series';
 import type { Instance } from '../../../../../functions/core/scaling/types';
-import { FLEET_AGENT_METRICS } from '../../../../../lib/fleet';
+import { FLEET_AGENT_METRICS } from '../../../../../lib/platform/fleet';
 import { throttled } from '../aws-fixtures';
 
 const client = new CloudWatchClient({ region: 'eu-west-1', maxAttempts: 1 });
@@ -37,8 +37,8 @@ const result = (id: string, values: number[], extra: Partial<MetricDataResult> =
 beforeEach(() => cw.reset());
 
 describe('CloudWatchMetricSource', () => {
-  it('reads memory where the CloudWatch agent of lib/fleet.ts publishes it', () => {
-    // The agent appends AutoScalingGroupName and InstanceId (test/lib/fleet.test.ts pins that).
+  it('reads memory where the CloudWatch agent of lib/platform/fleet.ts publishes it', () => {
+    // The agent appends AutoScalingGroupName and InstanceId (test/lib/platform/fleet.test.ts pins that).
     expect(FLEET_METRICS.memory).toEqual({
       namespace: FLEET_AGENT_METRICS.namespace,
       metricName: FLEET_AGENT_METRICS.memoryUsedPercent,

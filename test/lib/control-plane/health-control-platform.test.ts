@@ -1,0 +1,63 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { parseHealthCheckConfig } from '../../../functions/core/health/health-config';
+import type { PlatformConfig } from '../../../functions/shared/config';
+import { loadPlatformConfig } from '../../../functions/shared/config/load-file';
+import { PlatformStack } from '../../../lib/platform-stack';
+import { testApp } from '../../support/cdk';
+import { deployTime } from '../../support/deploy-time';
+import { awsSolutionsFindings } from '../../support/nag';
+
+/** The platform stack, which wires HealthControl to its own resources. */
+function platformWithHealth(config: PlatformConfig, app = testApp()) {
+  const stack = new PlatformStack(app, 'Platform', { config });
+  return { app, stack, health: stack.health };
+}
+
+describe('HealthControl on the platform stack', () => {
+  const config = loadPlatformConfig();
+
+  test('synthesises with the default configuration and no unacknowledged cdk-nag finding', () => {
+    const { app } = platformWithHealth(config);
+    expect(awsSolutionsFindings(app)).toEqual([]);
+  });
+
+  test('HEALTH_CHECKS, once CloudFormation resolves the target groups and the cache, passes the schema', () => {
+    const { stack, health } = platformWithHealth(config);
+    const resources = Template.fromStack(stack).toJSON().Resources as Record<
+      string,
+      { Type: string; Properties: { Environment?: { Variables: Record<string, unknown> } } }
+    >;
+    // What each Ref resolves to for these resource types.
+    const refs = Object.fromEntries(
+      Object.entries(resources).flatMap(([id, resource]): [string, string][] => {
+        if (resource.Type === 'AWS::ElasticLoadBalancingV2::TargetGroup')
+          return [
+            [
+              id,
+              `arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/${id.slice(0, 20)}/0123456789abcdef`,
+            ],
+          ];
+        if (resource.Type === 'AWS::ElastiCache::ReplicationGroup') return [[id, 'misybot-cache']];
+        // The cluster identifier is generated (and lower-cased) by RDS.
+        if (resource.Type === 'AWS::RDS::DBCluster') return [[id, 'misybot-ha-databasecluster-1a2b3c4d5e6f']];
+        if (resource.Type === 'AWS::Lambda::Function') return [[id, `misybot-ha-${id.slice(0, 40)}`]];
+        return [];
+      }),
+    );
+    const fn = resources[stack.getLogicalId(health.healthFunction.node.defaultChild as CfnFunction)]!;
+    const parsed = parseHealthCheckConfig(
+      JSON.parse(deployTime(fn.Properties.Environment!.Variables.HEALTH_CHECKS, refs)),
+    );
+    expect(parsed.checks.map((check) => check.id)).toEqual([
+      'api-endpoint',
+      ...stack.edge.targetGroups.map((_g, i) => (i === 0 ? 'fleet-targets' : `fleet-targets-${i + 1}`)),
+      'database-cluster',
+      'cache-replication-group',
+      'control-scaling-errors',
+      'control-failover-errors',
+      'control-slow-queries-errors',
+    ]);
+    expect(parsed.checks[0]).toMatchObject({ kind: 'http', url: `${stack.edge.endpointUrl}/health` });
+  });
+});
