@@ -112,7 +112,12 @@ describe('index advisor on a real PostgreSQL 15 with hypopg', () => {
     );
     expect(code).toBe(0);
     const body = JSON.parse(out.join(''));
-    expect(Object.keys(body)).toEqual(['recommendations', 'unusedIndexes', 'duplicateIndexes']);
+    expect(Object.keys(body)).toEqual([
+      'recommendations',
+      'unusedIndexes',
+      'duplicateIndexes',
+      'notConsidered',
+    ]);
     expect(body.recommendations).toHaveLength(2);
     for (const r of body.recommendations) {
       expect(Object.keys(r)).toEqual([
@@ -123,6 +128,7 @@ describe('index advisor on a real PostgreSQL 15 with hypopg', () => {
         'costBefore',
         'costAfter',
         'estimatedSavingsMs',
+        'requires',
       ]);
     }
     expect(await indexNames()).toEqual(before);
