@@ -1,6 +1,7 @@
 /**
- * Writes the four synthetic load traces under bench/traces/. Deterministic: a seeded PRNG, so
- * re-running it reproduces the committed files byte for byte.
+ * Writes the synthetic load traces under bench/traces/. Deterministic: each family draws from its
+ * own seeded PRNG, so re-running it reproduces the committed files byte for byte, and a family
+ * generated with another seed is another instance of the same shape.
  *
  *   npx tsx bench/generate-traces.ts
  */
@@ -99,6 +100,83 @@ function noisyPlateau(): Row[] {
   });
 }
 
+/** A chat platform's day: a low base with a gentle daily swell, hit by short bursts at random. */
+function burstyChat(seed: number): Row[] {
+  const random = seededRandom(seed);
+  const bursts: Array<{ at: number; length: number; factor: number }> = [];
+  // About one burst every 50 minutes, 5–15 minutes long, at 1.5–4× the base.
+  for (let at = 0; at < MINUTES; ) {
+    at += Math.ceil(-50 * Math.log(1 - random()));
+    bursts.push({ at, length: 5 + Math.floor(random() * 11), factor: 1.5 + 2.5 * random() });
+  }
+  return Array.from({ length: MINUTES }, (_, minute) => {
+    const hour = minute / 60;
+    const base = 220 + 110 * Math.max(0, Math.sin(((hour - 7) / 16) * Math.PI));
+    let factor = 1;
+    for (const burst of bursts) {
+      const since = minute - burst.at;
+      if (since < 0 || since >= burst.length + 2) continue;
+      // One minute up, the plateau, two minutes down: chat rooms fill and empty quickly.
+      const shape = since === 0 ? 0.6 : since < burst.length ? 1 : (burst.length + 2 - since) / 3;
+      factor = Math.max(factor, 1 + (burst.factor - 1) * shape);
+    }
+    return { load: Math.max(0, base * factor * (1 + 0.03 * gaussian(random))) };
+  });
+}
+
+/**
+ * An upstream outage, then the retry surge: the load drops to about 10 % for 20–60 minutes while a
+ * dependency is down, then comes back at about twice the normal load for ten minutes as clients
+ * retry, fading to normal. Three outages a day on a business-day curve.
+ */
+function outageRetrySurge(seed: number): Row[] {
+  const random = seededRandom(seed);
+  const outages = [6, 12, 18].map((hour) => ({
+    at: Math.round((hour + 3 * random()) * 60),
+    length: 20 + Math.floor(random() * 41),
+    surge: 1.8 + 0.5 * random(),
+  }));
+  return Array.from({ length: MINUTES }, (_, minute) => {
+    const hour = minute / 60;
+    const normal = 250 + 650 * Math.max(0, Math.sin(((hour - 6) / 17) * Math.PI)) ** 1.3;
+    let factor = 1;
+    for (const outage of outages) {
+      const since = minute - outage.at;
+      if (since >= 0 && since < outage.length) factor = 0.08 + 0.04 * random();
+      const after = since - outage.length;
+      if (after >= 0 && after < 14)
+        factor = after < 10 ? outage.surge : 1 + (outage.surge - 1) * ((14 - after) / 4);
+    }
+    return { load: Math.max(0, normal * factor * (1 + 0.03 * gaussian(random))) };
+  });
+}
+
+/** Launch-day growth: from 150 to 1500 rps over the day, with noise and a few wobbles. */
+function steadyGrowth(): Row[] {
+  const random = seededRandom(7);
+  return Array.from({ length: MINUTES }, (_, minute) => {
+    const trend = 150 + 1350 * (minute / MINUTES) ** 1.2;
+    const wobble = 1 + 0.06 * Math.sin(minute / 37);
+    return { load: Math.max(0, trend * wobble * (1 + 0.04 * gaussian(random))) };
+  });
+}
+
+/** Step changes: traffic moved onto the fleet and off it again (a region failover, a launch). */
+function stepChange(): Row[] {
+  const random = seededRandom(8);
+  const steps = [
+    { from: 0, load: 300 },
+    { from: 8 * 60, load: 900 },
+    { from: 13 * 60, load: 1400 },
+    { from: 18 * 60, load: 500 },
+    { from: 22 * 60, load: 300 },
+  ];
+  return Array.from({ length: MINUTES }, (_, minute) => {
+    const level = [...steps].reverse().find((step) => minute >= step.from)!.load;
+    return { load: Math.max(0, level * (1 + 0.03 * gaussian(random))) };
+  });
+}
+
 write('diurnal', 'a business day with a lunch peak and an evening bump', diurnal(), 'iso');
 write('flash-crowd', 'a steady load hit by two sudden crowds that fade within the hour', flashCrowd(), 'iso');
 write('sawtooth', 'a 90-minute ramp from 250 to 1200 rps that drops back at once', sawtooth(), 'offset');
@@ -106,5 +184,36 @@ write(
   'noisy-plateau',
   'a high plateau with ±12 % minute-to-minute noise and rare bursts',
   noisyPlateau(),
+  'iso',
+);
+write(
+  'bursty-chat-a',
+  'a low base with 5–15 minute bursts at 1.5–4× it, at random (seed 11)',
+  burstyChat(11),
+  'iso',
+);
+write(
+  'bursty-chat-b',
+  'a low base with 5–15 minute bursts at 1.5–4× it, at random (seed 12)',
+  burstyChat(12),
+  'iso',
+);
+write(
+  'outage-retry-a',
+  'three upstream outages (load at ~10 % for 20–60 min), each followed by a ~2× retry surge (seed 21)',
+  outageRetrySurge(21),
+  'iso',
+);
+write(
+  'outage-retry-b',
+  'three upstream outages (load at ~10 % for 20–60 min), each followed by a ~2× retry surge (seed 22)',
+  outageRetrySurge(22),
+  'iso',
+);
+write('steady-growth', 'launch-day growth from 150 to 1500 rps', steadyGrowth(), 'iso');
+write(
+  'step-change',
+  'load moved onto the fleet in steps (300 → 900 → 1400 → 500 → 300 rps)',
+  stepChange(),
   'iso',
 );
