@@ -1,4 +1,5 @@
 import { summarise } from './explain';
+import { leadReading } from './leading';
 import { applyLimits, boundsLimit, DECISION_LIMITS, directionOf } from './limits';
 import { isWarmingUp, readMetric } from './metrics';
 import { effectiveBounds, scheduledRecommendations } from './scheduled';
@@ -76,8 +77,18 @@ export function decide(input: DecideInput): ScalingDecision {
   const readings = new Map<string, MetricReading>(
     names.map((name) => [name, readMetric(name, input.metrics, group, policy, now)]),
   );
+  const tracked = policy.targetTracking.map((p) => {
+    const reading = readings.get(p.metric)!;
+    if (!p.leading || reading.status !== 'ok') return reading;
+    const settings = {
+      windowSeconds: policy.metrics.windowSeconds,
+      warmupSeconds: policy.warmupSeconds,
+      calibrationSeconds: p.leading.calibrationSeconds,
+    };
+    return leadReading(reading, input.metrics, p.leading, group, settings, now);
+  });
   const recommendations: PolicyRecommendation[] = [
-    ...policy.targetTracking.map((p) => recommendTargetTracking(p, readings.get(p.metric)!, current)),
+    ...policy.targetTracking.map((p, i) => recommendTargetTracking(p, tracked[i]!, current)),
     ...policy.step.map((p) => recommendStep(p, readings.get(p.metric)!, current)),
     ...scheduledRecommendations(policy, now),
   ];
@@ -99,7 +110,7 @@ export function decide(input: DecideInput): ScalingDecision {
     current,
     bounds,
     instances,
-    metrics: [...readings.values()],
+    metrics: [...readings.values(), ...tracked.filter((r) => r.status === 'ok' && r.lead !== undefined)],
     policies: recommendations,
     winner: combined.winner,
     limits,

@@ -30,4 +30,29 @@ describe('stabilisation limit', () => {
       stabilisationLimit.apply(5, contextOf({ current: 10, policy, recentRecommendations: [ago(60, 5)] })),
     ).toBeUndefined();
   });
+
+  it('lets a large drop use its shorter window, and keeps the full window for a small one', () => {
+    const fast = policyOf({
+      behaviour: {
+        scaleIn: {
+          stabilizationWindowSeconds: 600,
+          largeDrop: { percent: 50, stabilizationWindowSeconds: 120 },
+        },
+      },
+    });
+    const history = [ago(400, 20), ago(60, 5)];
+    expect(
+      stabilisationLimit.apply(4, contextOf({ current: 20, policy: fast, recentRecommendations: history })),
+    ).toEqual({
+      to: 5,
+      detail: 'highest recommendation in the last 120s is 5',
+    });
+    const small = [ago(400, 20), ago(60, 16)];
+    expect(
+      stabilisationLimit.apply(15, contextOf({ current: 20, policy: fast, recentRecommendations: small })),
+    ).toEqual({
+      to: 20,
+      detail: 'highest recommendation in the last 600s is 20',
+    });
+  });
 });
