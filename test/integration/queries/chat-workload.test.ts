@@ -1,12 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { queriesAdviseCommand } from '../../../bin/commands/queries-advise';
 import { HypopgPlanner } from '../../../functions/adapters/postgres/hypopg-planner';
 import { createSqlParser } from '../../../functions/adapters/postgres/sql-parser';
 import { PostgresStatisticsReader } from '../../../functions/adapters/postgres/statistics-reader';
 import { adviseDatabase, type DatabaseAdvice } from '../../../functions/core/queries/advisor/advise-database';
 import { type PostgresServer, startPostgres } from '../harness/services';
+import { ADVICE_JSON_KEYS, adviseJson } from './advise-cli';
 import { CHAT_SCHEMA, MISSING, TRAPS } from './chat-workload';
 
 jest.setTimeout(240_000);
@@ -102,28 +102,14 @@ describe('index advisor on a chat workload (PostgreSQL 15, hypopg)', () => {
   });
 
   it("with the server log's literals finds the LIKE 'prefix%' index, still skips the '%infix%' search, and says so in JSON", async () => {
-    const out: string[] = [];
-    const code = await queriesAdviseCommand.run(
-      {
-        values: {
-          'database-url': pg.url,
-          'min-calls': String(RUNS),
-          'min-mean-ms': '0',
-          log: await csvLog(),
-          json: true,
-        },
-        positionals: [],
-      },
-      { stdout: (text) => out.push(text), stderr: () => undefined },
-    );
+    const { code, body } = await adviseJson({
+      'database-url': pg.url,
+      'min-calls': String(RUNS),
+      'min-mean-ms': '0',
+      log: await csvLog(),
+    });
     expect(code).toBe(0);
-    const body = JSON.parse(out.join(''));
-    expect(Object.keys(body)).toEqual([
-      'recommendations',
-      'unusedIndexes',
-      'duplicateIndexes',
-      'notConsidered',
-    ]);
+    expect(Object.keys(body)).toEqual(ADVICE_JSON_KEYS);
     const sql = new Set(body.recommendations.map((r: { sql: string }) => r.sql));
     expect(sql).toEqual(new Set(MISSING.map((q) => q.index)));
     // The advisor's own first run left its catalogue and hypopg statements in pg_stat_statements too.

@@ -1,3 +1,4 @@
+import type { DirectionBehaviour, PolicySet } from '../policy-schema';
 import type { Bounds } from '../scheduled';
 import type { DecideInput, Direction, Limit } from '../types';
 
@@ -25,6 +26,11 @@ export interface LimitChange {
 export interface LimitRule {
   readonly kind: Limit['kind'];
   apply(target: number, context: LimitContext): LimitChange | undefined;
+}
+
+/** The behaviour (cooldown, windows, rates, steps) of a scaling direction. */
+export function behaviourFor(direction: 'out' | 'in', policy: PolicySet): DirectionBehaviour {
+  return direction === 'out' ? policy.behaviour.scaleOut : policy.behaviour.scaleIn;
 }
 
 /** Where `to` lies from `from`. */

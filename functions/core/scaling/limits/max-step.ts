@@ -1,4 +1,4 @@
-import { directionOf, type LimitRule } from './limit-rule';
+import { behaviourFor, directionOf, type LimitRule } from './limit-rule';
 
 /** At most `maxStep` instances added or removed by one decision, per direction. */
 export const maxStepLimit: LimitRule = {
@@ -6,8 +6,7 @@ export const maxStepLimit: LimitRule = {
   apply(target, { input, current }) {
     const direction = directionOf(current, target);
     if (direction === 'none') return undefined;
-    const behaviour = direction === 'out' ? input.policy.behaviour.scaleOut : input.policy.behaviour.scaleIn;
-    const step = behaviour.maxStep;
+    const step = behaviourFor(direction, input.policy).maxStep;
     if (step === undefined || Math.abs(target - current) <= step) return undefined;
     return {
       to: direction === 'out' ? current + step : current - step,

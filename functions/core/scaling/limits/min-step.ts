@@ -1,4 +1,4 @@
-import { directionOf, type LimitRule } from './limit-rule';
+import { behaviourFor, directionOf, type LimitRule } from './limit-rule';
 
 /**
  * A change smaller than `minStepPercent` of the capacity waits: a scale-in that is still settling
@@ -10,8 +10,7 @@ export const minStepLimit: LimitRule = {
   apply(target, { input, current }) {
     const direction = directionOf(current, target);
     if (direction === 'none') return undefined;
-    const behaviour = direction === 'out' ? input.policy.behaviour.scaleOut : input.policy.behaviour.scaleIn;
-    const percent = behaviour.minStepPercent;
+    const percent = behaviourFor(direction, input.policy).minStepPercent;
     if (percent === undefined || current === 0) return undefined;
     const change = (Math.abs(target - current) / current) * 100;
     if (change + 1e-9 >= percent) return undefined;

@@ -1,5 +1,5 @@
 import { stabilise } from '../behaviour';
-import { directionOf, type LimitContext, type LimitRule } from './limit-rule';
+import { behaviourFor, directionOf, type LimitContext, type LimitRule } from './limit-rule';
 
 /**
  * A large drop's own, shorter scale-in window, when the policy has one and the short window
@@ -36,11 +36,7 @@ export const stabilisationLimit: LimitRule = {
     const large = direction === 'in' ? largeDrop(target, context) : undefined;
     const to = large?.to ?? stabilise(target, current, input.recentRecommendations, behaviour, input.now);
     if (to === target) return undefined;
-    const window =
-      large?.window ??
-      (direction === 'out'
-        ? behaviour.scaleOut.stabilizationWindowSeconds
-        : behaviour.scaleIn.stabilizationWindowSeconds);
+    const window = large?.window ?? behaviourFor(direction, input.policy).stabilizationWindowSeconds;
     const which = direction === 'out' ? 'lowest' : 'highest';
     return { to, detail: `${which} recommendation in the last ${window}s is ${to}` };
   },

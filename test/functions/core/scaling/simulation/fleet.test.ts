@@ -1,15 +1,9 @@
 import { Fleet, type FleetSettings } from '../../../../../functions/core/scaling/simulation/fleet';
+import { DEFAULT_FLEET } from '../../../../../functions/core/scaling/simulation/simulate';
 
 const T0 = Date.parse('2024-03-04T00:00:00Z');
 const settings = (overrides: Partial<FleetSettings> = {}): FleetSettings => ({
-  capacityPerInstance: 100,
-  bootSeconds: 180,
-  metricPeriodSeconds: 60,
-  metricDelaySeconds: 120,
-  requestsDelaySeconds: 60,
-  warmPoolSize: 0,
-  warmStartSeconds: 90,
-  memoryPerInstanceGiB: 2,
+  ...DEFAULT_FLEET,
   minCapacity: 1,
   maxCapacity: 20,
   ...overrides,
