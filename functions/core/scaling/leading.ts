@@ -28,7 +28,7 @@ function calibrate(
   group: GroupState,
   warmupSeconds: number,
   since: number,
-): { perUnit: number; at: number } | undefined {
+): number | undefined {
   const launched = new Map(group.instances.map((instance) => [instance.id, instance]));
   const sums = new Map<number, { sum: number; count: number }>();
   for (const [id, points] of Object.entries(tracked.byInstance ?? {})) {
@@ -46,7 +46,7 @@ function calibrate(
     const { sum, count } = sums.get(at)!;
     const load = perTarget.get(at);
     const mean = sum / count;
-    if (load !== undefined && load > 0 && mean < SATURATED) return { perUnit: mean / load, at };
+    if (load !== undefined && load > 0 && mean < SATURATED) return mean / load;
   }
   return undefined;
 }
@@ -84,14 +84,14 @@ export function leadReading(
   if (!tracked || !counts || reading.newest === undefined || reading.loadCarriers === 0) return reading;
   const latest = latestIn(counts, now - settings.windowSeconds * 1000, now);
   if (latest === undefined || latest.timestamp <= reading.newest) return reading;
-  const calibration = calibrate(
+  const perUnit = calibrate(
     tracked,
     perTarget,
     group,
     settings.warmupSeconds,
     now - settings.calibrationSeconds * 1000,
   );
-  if (calibration === undefined) return reading;
+  if (perUnit === undefined) return reading;
   let load = latest.value;
   let how = `${lead.load} ${round(latest.value)} over ${reading.loadCarriers} in service`;
   const previous = counts
@@ -110,7 +110,7 @@ export function leadReading(
     load *= ahead;
     how += `, rising ×${round(latest.value / previous)}: one more period ahead (×${round(ahead)})`;
   }
-  const value = (calibration.perUnit * load) / reading.loadCarriers;
+  const value = (perUnit * load) / reading.loadCarriers;
   return {
     ...reading,
     value,

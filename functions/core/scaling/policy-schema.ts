@@ -133,8 +133,8 @@ export const targetTrackingSchema = z.strictObject({
   /** This policy only ever adds capacity and takes no part in scale-in decisions. @default false */
   disableScaleIn: z.boolean().default(false),
   /**
-   * Read the metric ahead of its own delay with a faster load-per-target metric (see
-   * `leadReading`); left out, the metric is read as published.
+   * Read the metric ahead of its own delay with the load balancer's request counts, which are
+   * published a minute sooner (see `leadReading`); left out, the metric is read as published.
    */
   leading: leadingSignalSchema.optional(),
 });

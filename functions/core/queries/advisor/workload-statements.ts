@@ -55,6 +55,16 @@ function unboundPattern(tree: ParseTree): boolean {
   );
 }
 
+function readsUserTable(tree: ParseTree): boolean {
+  return nodesOfType(tree.stmts, 'RangeVar').some((range) => {
+    const schema = typeof range.schemaname === 'string' ? range.schemaname : undefined;
+    const name = typeof range.relname === 'string' ? range.relname : '';
+    return schema === undefined
+      ? !name.startsWith('pg_')
+      : schema !== 'pg_catalog' && schema !== 'information_schema';
+  });
+}
+
 function sampleText(query: AdvisableQuery, parser: SqlParser): string | undefined {
   if (query.sample === undefined) return undefined;
   try {
@@ -70,7 +80,8 @@ function sampleText(query: AdvisableQuery, parser: SqlParser): string | undefine
  * Sorts the workload into queries to cost and queries left out with their reason: text the
  * parser rejects, INSERT and MERGE (only SELECT, UPDATE and DELETE read through an index), and
  * statements with no filter, join or order on a plain column. Utility statements (transaction
- * control, SET, EXPLAIN, PREPARE) are no queries and are dropped without a word.
+ * control, SET, EXPLAIN, PREPARE) and statements that read no table but the system catalogs are
+ * no workload and are dropped without a word.
  */
 export function prepareQueries(
   queries: readonly AdvisableQuery[],
@@ -102,6 +113,9 @@ export function prepareQueries(
       }
       continue;
     }
+    // A statement that reads no table, or only the system catalogs (the advisor's own hypopg calls
+    // among them), is nobody's workload.
+    if (!readsUserTable(tree)) continue;
     const uses = extractTableUses(tree, catalog);
     if (uses.length === 0) {
       skip(

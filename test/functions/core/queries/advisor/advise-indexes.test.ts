@@ -47,6 +47,9 @@ describe('adviseIndexes', () => {
         query('4', 'BEGIN'),
         query('5', 'INSERT INTO t (a) VALUES ($1)'),
         query('6', 'SELECT count(*) FROM t'),
+        // No table, or only the catalogs: nobody's workload, dropped without a word.
+        query('7', 'SELECT hypopg_reset()'),
+        query('8', 'SELECT * FROM pg_catalog.pg_extension WHERE extname = $1'),
       ],
       [],
       { parser, planner: fakePlanner(calls) },
