@@ -1,6 +1,6 @@
 import { withLock } from '../coordination';
 import { decide } from './decide';
-import { type PolicySet, parsePolicySet } from './policy-schema';
+import { metricNames, metricReadSeconds, type PolicySet, parsePolicySet } from './policy-schema';
 import type { DecisionRecord, ScalingAction, ScalingDeps, ScalingTrigger, SkippedRead } from './ports';
 import type { GroupState, MetricSeries, ScalingDecision } from './types';
 
@@ -190,7 +190,7 @@ async function readMetrics(
   now: number,
   skipped: SkippedRead[],
 ): Promise<readonly MetricSeries[]> {
-  const wanted = [...new Set([...policy.targetTracking, ...policy.step].map((p) => p.metric))];
+  const wanted = metricNames(policy);
   const names = wanted.filter((name) => deps.metrics.supports(name));
   for (const name of wanted.filter((n) => !names.includes(n))) {
     skipped.push({ source: name, reason: 'no metric source is configured for this name' });
@@ -200,7 +200,7 @@ async function readMetrics(
     const read = await deps.metrics.read({
       names,
       instances: group.instances.filter((i) => i.lifecycleState === 'InService'),
-      start: now - policy.metrics.windowSeconds * 1000,
+      start: now - metricReadSeconds(policy) * 1000,
       end: now,
     });
     skipped.push(...read.skipped);
@@ -266,10 +266,14 @@ export function lookbackSeconds(policy: PolicySet): number {
   );
 }
 
-/** Seconds of recommendation history the stabilisation windows need. */
+/** Seconds of recommendation history the stabilisation windows and the baseline hold need. */
 export function stabilisationSeconds(policy: PolicySet): number {
   const { scaleOut, scaleIn } = policy.behaviour;
-  return Math.max(scaleOut.stabilizationWindowSeconds, scaleIn.stabilizationWindowSeconds);
+  return Math.max(
+    scaleOut.stabilizationWindowSeconds,
+    scaleIn.stabilizationWindowSeconds,
+    scaleIn.baselineHold?.windowSeconds ?? 0,
+  );
 }
 
 /** `message (ErrorName)` for SDK errors, so throttling and timeouts are recognisable in reports. */

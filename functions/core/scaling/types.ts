@@ -102,6 +102,10 @@ export type MetricReading =
       /** In-service instances that carry the load the value describes. */
       readonly loadCarriers: number;
       readonly datapoints: number;
+      /** The period start of the newest datapoint the value used. */
+      readonly newest?: number;
+      /** How a leading metric moved the value ahead of its own delay, when it did. */
+      readonly lead?: string;
     }
   | {
       readonly name: string;
@@ -128,6 +132,8 @@ export interface Limit {
     | 'missing-data'
     | 'disagreement'
     | 'stabilisation'
+    | 'baseline-hold'
+    | 'min-step'
     | 'cooldown'
     | 'rate-limit'
     | 'max-step'

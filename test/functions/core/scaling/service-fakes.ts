@@ -76,7 +76,7 @@ export class FakeMetrics implements MetricSource {
   constructor(public values: Record<string, number>) {}
 
   supports(name: string): boolean {
-    return name === 'cpu' || name === 'memory';
+    return ['cpu', 'memory', 'requestCount', 'requestsPerTarget'].includes(name);
   }
 
   async read(request: MetricRequest): Promise<MetricRead> {

@@ -53,8 +53,14 @@ describe('runScaling', () => {
     await runScaling(deps, request(), NOW);
     // Default policy: scale-in cooldown 300 s and rate period 300 s are the longest.
     expect(group.reads).toEqual([NOW - 300_000]);
+    // The CPU policy's leading signal reads the request counts, 30 minutes back for its calibration.
     expect(metrics.requests).toEqual([
-      { names: ['cpu', 'memory'], instances: groupOf(4).instances, start: NOW - 300_000, end: NOW },
+      {
+        names: ['cpu', 'memory', 'requestCount', 'requestsPerTarget'],
+        instances: groupOf(4).instances,
+        start: NOW - 1_800_000,
+        end: NOW,
+      },
     ]);
   });
 
@@ -96,6 +102,8 @@ describe('runScaling', () => {
     const skipped = [
       { source: 'cpu', reason: 'metrics read failed: Rate exceeded (ThrottlingException)' },
       { source: 'memory', reason: 'metrics read failed: Rate exceeded (ThrottlingException)' },
+      { source: 'requestCount', reason: 'metrics read failed: Rate exceeded (ThrottlingException)' },
+      { source: 'requestsPerTarget', reason: 'metrics read failed: Rate exceeded (ThrottlingException)' },
     ];
     expect(outcome).toMatchObject({ skipped });
     expect(state.decisions[0]).toMatchObject({ action: 'none', skipped });

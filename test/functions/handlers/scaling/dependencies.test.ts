@@ -67,7 +67,14 @@ beforeEach(() => {
     Timestamps: [new Date(Date.parse('2024-03-04T11:59:00Z'))],
   });
   cw.on(GetMetricDataCommand).resolves({
-    MetricDataResults: [point('cpu_0', 90), point('cpu_1', 90), point('mem_0', 50), point('mem_1', 50)],
+    MetricDataResults: [
+      point('cpu_0', 90),
+      point('cpu_1', 90),
+      point('mem_0', 50),
+      point('mem_1', 50),
+      point('rpt', 3240),
+      point('req', 6480),
+    ],
   });
   ddb.on(PutCommand).resolves({});
   ddb.on(DeleteCommand).resolves({});
@@ -86,7 +93,7 @@ describe('createScalingDeps', () => {
     );
     expect(outcome).toMatchObject({ status: 'decided', action: 'scaled' });
     expect(asg.commandCalls(SetDesiredCapacityCommand).map((c) => c.args[0].input)).toEqual([
-      { AutoScalingGroupName: 'misybot-fleet', DesiredCapacity: 4, HonorCooldown: false },
+      { AutoScalingGroupName: 'misybot-fleet', DesiredCapacity: 3, HonorCooldown: false },
     ]);
     const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item!);
     expect(puts.map((item) => `${item.pk}|${String(item.sk).split('#')[0]}`)).toEqual([

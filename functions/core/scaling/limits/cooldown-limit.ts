@@ -1,0 +1,18 @@
+import { activeCooldown } from '../cooldown';
+import { directionOf, type LimitRule } from './limit-rule';
+
+/** No change in a direction while that direction's cooldown runs: hold the current capacity. */
+export const cooldownLimit: LimitRule = {
+  kind: 'cooldown',
+  apply(target, { input, current }) {
+    const direction = directionOf(current, target);
+    if (direction === 'none') return undefined;
+    const cooldown = activeCooldown(direction, input.activities, input.policy.behaviour, input.now);
+    if (cooldown === null) return undefined;
+    const since = new Date(cooldown.since).toISOString();
+    return {
+      to: current,
+      detail: `scale-${direction} cooldown: ${cooldown.remainingSeconds}s left after the activity at ${since}`,
+    };
+  },
+};
