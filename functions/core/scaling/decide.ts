@@ -126,7 +126,8 @@ export function decide(input: DecideInput): ScalingDecision {
 
   const wanted = directionOf(current, target);
   if (wanted !== 'none') {
-    const cooldown = activeCooldown(wanted, input.activities, policy.behaviour, now);
+    const history = [...input.activities, ...(input.recordedActions ?? [])];
+    const cooldown = activeCooldown(wanted, history, policy.behaviour, now);
     if (cooldown !== null) {
       limits.push({
         kind: 'cooldown',

@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbEventLedger, DynamoDbLock } from '../../../functions/adapters/aws/dynamodb-coordination';
+import { DynamoDbLock } from '../../../functions/adapters/aws/dynamodb-coordination';
+import { PowertoolsIdempotency } from '../../../functions/adapters/aws/powertools-idempotency';
 import { DynamoDbScalingStateStore } from '../../../functions/adapters/aws/scaling/scaling-state-store';
 import { decide } from '../../../functions/core/scaling/decide';
 import { defaultPolicyInput } from '../../../functions/core/scaling/default-policy';
@@ -9,6 +10,7 @@ import type { ScalingDecision } from '../../../functions/core/scaling/types';
 import {
   defaultPolicy,
   FakeGroup,
+  FakeHolds,
   FakeMetrics,
   FakeNotifier,
   GROUP,
@@ -115,8 +117,12 @@ describe('DynamoDbScalingStateStore against a DynamoDB-compatible server', () =>
       time: NOW - 300_000,
       recommendation: decisionAt(NOW - 300_000, 90).recommendation,
     });
+    const scaledOut = decisionAt(NOW - 300_000, 90);
+    expect(history.actions).toEqual([
+      { startTime: NOW - 300_000, fromCapacity: scaledOut.current, toCapacity: scaledOut.desired },
+    ]);
     expect(history.saturationWarnedAt).toBe(NOW);
-    expect(await store.loadHistory(nextGroup(), NOW - 600_000)).toEqual({ recommendations: [] });
+    expect(await store.loadHistory(nextGroup(), NOW - 600_000)).toEqual({ recommendations: [], actions: [] });
   });
 
   it('follows LastEvaluatedKey through a long history', async () => {
@@ -180,7 +186,7 @@ describe('DynamoDbScalingStateStore against a DynamoDB-compatible server', () =>
     });
   });
 
-  it('runs the service on the real lock, ledger and store: a duplicate never scales twice, the override applies', async () => {
+  it('runs the service on the real lock, event records and store: a duplicate never scales twice, the override applies', async () => {
     const name = nextGroup();
     const store = new DynamoDbScalingStateStore(db.client, db.tableName);
     await db.client.send(
@@ -195,8 +201,14 @@ describe('DynamoDbScalingStateStore against a DynamoDB-compatible server', () =>
       metrics: new FakeMetrics({ cpu: 90, memory: 50 }),
       state: store,
       notifier: new FakeNotifier(),
-      lock: new DynamoDbLock(db.client, db.tableName),
-      ledger: new DynamoDbEventLedger(db.client, db.tableName),
+      holds: new FakeHolds(),
+      run: {
+        idempotency: new PowertoolsIdempotency(db.raw, db.tableName, { scope: 'scaling' }),
+        lock: new DynamoDbLock(db.client, db.tableName),
+        clock: () => NOW,
+        sleep: async () => {},
+        random: () => 0.5,
+      },
       settings: { groupName: name, defaultPolicy, dryRun: false },
     };
     const request = {
@@ -204,12 +216,14 @@ describe('DynamoDbScalingStateStore against a DynamoDB-compatible server', () =>
       runId: 'r-1',
       trigger: 'schedule' as const,
       reason: 'schedule',
+      // Powertools compares the in-progress record with the wall clock.
+      deadline: Date.now() + 60_000,
     };
     const [first, second] = await Promise.all([
-      runScaling(deps, request, NOW),
-      runScaling(deps, { ...request, runId: 'r-2' }, NOW),
+      runScaling(deps, request),
+      runScaling(deps, { ...request, runId: 'r-2' }),
     ]);
-    expect([first.status, second.status].sort()).toEqual(['decided', 'duplicate']);
+    expect([first.outcome.status, second.outcome.status].sort()).toEqual(['decided', 'skipped']);
     expect(fleet.sets).toEqual([6]);
     const history = await store.loadHistory(name, NOW - 600_000);
     expect(history.recommendations).toHaveLength(1);

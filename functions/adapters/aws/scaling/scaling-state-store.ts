@@ -7,7 +7,7 @@ import type {
   ScalingStateStore,
   StoredPolicy,
 } from '../../../core/scaling/ports';
-import type { PastRecommendation } from '../../../core/scaling/types';
+import type { PastRecommendation, ScalingActivity } from '../../../core/scaling/types';
 import { compact } from '../dynamodb-items';
 
 /**
@@ -20,8 +20,9 @@ import { compact } from '../dynamodb-items';
  * | failed run      | `SCALING#<group>`  | `FAILURE#<isoTime>#<event>`   | 30 days |
  * | policy override | `SCALING#<group>`  | `POLICY`                      | –       |
  *
- * Decisions carry `time` and `recommendation`, so the recommendation history the stabilisation
- * windows need is a key-range query over the decisions, not a second copy. Decisions and failures
+ * Decisions carry `time`, `recommendation` and the capacity change, so the recommendation history
+ * the stabilisation windows need, and the engine's own actions the cooldowns fall back on, are a
+ * key-range query over the decisions, not a second copy. Decisions and failures
  * are projected into `gsi1` (`SCALING` / `SCALING_FAILURE`) for the admin API's "latest across
  * groups". The override's `policy` attribute is the policy document as an operator wrote it.
  */
@@ -51,27 +52,36 @@ export class DynamoDbScalingStateStore implements ScalingStateStore {
 
   async loadHistory(group: string, since: number): Promise<ScalingHistory> {
     const recommendations: PastRecommendation[] = [];
+    const actions: ScalingActivity[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const output = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeNames: { '#time': 'time' },
+          ExpressionAttributeNames: { '#time': 'time', '#action': 'action', '#current': 'current' },
           ExpressionAttributeValues: {
             ':pk': pk(group),
             ':from': `DECISION#${iso(since)}`,
             // '~' sorts after every character of an ISO time and an event key.
             ':to': 'DECISION#~',
           },
-          ProjectionExpression: '#time, recommendation',
+          ProjectionExpression: '#time, recommendation, #action, #current, desired',
           ConsistentRead: true,
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
       for (const item of output.Items ?? []) {
-        if (typeof item.time === 'number' && typeof item.recommendation === 'number' && item.time > since) {
+        if (typeof item.time !== 'number' || item.time <= since) continue;
+        if (typeof item.recommendation === 'number') {
           recommendations.push({ time: item.time, recommendation: item.recommendation });
+        }
+        if (
+          item.action === 'scaled' &&
+          typeof item.current === 'number' &&
+          typeof item.desired === 'number'
+        ) {
+          actions.push({ startTime: item.time, fromCapacity: item.current, toCapacity: item.desired });
         }
       }
       start = output.LastEvaluatedKey;
@@ -85,7 +95,11 @@ export class DynamoDbScalingStateStore implements ScalingStateStore {
       }),
     );
     const warnedAt = latest?.saturationWarnedAt;
-    return { recommendations, ...(typeof warnedAt === 'number' ? { saturationWarnedAt: warnedAt } : {}) };
+    return {
+      recommendations,
+      actions,
+      ...(typeof warnedAt === 'number' ? { saturationWarnedAt: warnedAt } : {}),
+    };
   }
 
   async recordDecision(group: string, record: DecisionRecord): Promise<void> {

@@ -1,6 +1,7 @@
 import { defaultPolicyInput } from '../../../../functions/core/scaling/default-policy';
 import { parsePolicySet } from '../../../../functions/core/scaling/policy-schema';
 import type {
+  AlertHolds,
   DecisionRecord,
   FailureRecord,
   GroupSnapshot,
@@ -20,7 +21,8 @@ import type {
   ScalingActivity,
   ScalingDecision,
 } from '../../../../functions/core/scaling/types';
-import { InMemoryLedger, InMemoryLock } from '../failover/fakes';
+import type { Hold } from '../../../../functions/core/alerting/silences';
+import { manualClock, memoryIdempotency, memoryLock } from '../../../support/memory-coordination';
 
 /** In-memory ports for the scaling service, each recording what it was asked. */
 
@@ -119,10 +121,19 @@ export class MemoryScalingState implements ScalingStateStore {
   async loadHistory(_group: string, since: number): Promise<ScalingHistory> {
     if (this.historyError) throw this.historyError;
     const latest = this.decisions.at(-1);
+    const recent = this.decisions.filter((d) => d.decision.time > since);
     return {
-      recommendations: this.decisions
-        .filter((d) => d.decision.time > since)
-        .map((d) => ({ time: d.decision.time, recommendation: d.decision.recommendation })),
+      recommendations: recent.map((d) => ({
+        time: d.decision.time,
+        recommendation: d.decision.recommendation,
+      })),
+      actions: recent
+        .filter((d) => d.action === 'scaled')
+        .map((d) => ({
+          startTime: d.decision.time,
+          fromCapacity: d.decision.current,
+          toCapacity: d.decision.desired,
+        })),
       ...(latest?.saturationWarnedAt === undefined ? {} : { saturationWarnedAt: latest.saturationWarnedAt }),
     };
   }
@@ -133,6 +144,7 @@ export class MemoryScalingState implements ScalingStateStore {
   }
 
   async recordFailure(_group: string, failure: FailureRecord): Promise<void> {
+    if (this.recordError) throw this.recordError;
     this.failures.push(failure);
   }
 }
@@ -153,7 +165,17 @@ export class FakeNotifier implements ScalingNotifier {
   }
 }
 
-/** The service's ports, all in memory; `settings` may be overridden. */
+export class FakeHolds implements AlertHolds {
+  readonly holds: Hold[] = [];
+  error?: Error;
+
+  async setHold(hold: Hold): Promise<void> {
+    if (this.error) throw this.error;
+    this.holds.push(hold);
+  }
+}
+
+/** The service's ports, all in memory, on a clock the test moves; `settings` may be overridden. */
 export function fakeDeps(
   options: { group?: GroupState; metrics?: Record<string, number>; dryRun?: boolean } = {},
 ) {
@@ -161,18 +183,20 @@ export function fakeDeps(
   const metrics = new FakeMetrics(options.metrics ?? { cpu: 60, memory: 50 });
   const state = new MemoryScalingState();
   const notifier = new FakeNotifier();
-  const lock = new InMemoryLock();
-  const ledger = new InMemoryLedger();
+  const holds = new FakeHolds();
+  const clock = manualClock(NOW);
+  const lock = memoryLock();
+  const idempotency = memoryIdempotency(clock.now);
   const deps: ScalingDeps = {
     group,
     metrics,
     state,
     notifier,
-    lock,
-    ledger,
+    holds,
+    run: { idempotency, lock, clock: clock.now, sleep: clock.sleep, random: () => 0.5 },
     settings: { groupName: GROUP, defaultPolicy, dryRun: options.dryRun ?? false },
   };
-  return { deps, group, metrics, state, notifier, lock, ledger };
+  return { deps, group, metrics, state, notifier, holds, clock, lock, idempotency };
 }
 
 export const throttled = () =>
