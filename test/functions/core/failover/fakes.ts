@@ -1,4 +1,4 @@
-import type { EventLedger, Lock } from '../../../../functions/core/coordination';
+import type { Lock } from '../../../../functions/core/coordination';
 import type {
   FailoverActions,
   FailoverAlert,
@@ -8,6 +8,9 @@ import type {
   ResourceAction,
 } from '../../../../functions/core/failover/ports';
 import { StateConflictError } from '../../../../functions/core/failover/ports';
+import type { GuardedRunDeps } from '../../../../functions/core/runs/guarded-run';
+import type { Idempotency } from '../../../../functions/core/runs/idempotency';
+import { memoryIdempotency } from '../../../support/memory-coordination';
 import type {
   ActionOutcome,
   Component,
@@ -61,15 +64,27 @@ export class InMemoryLock implements Lock {
   }
 }
 
-export class InMemoryLedger implements EventLedger {
-  readonly claimed = new Set<string>();
-
-  async claim(eventKey: string): Promise<boolean> {
-    if (this.claimed.has(eventKey)) return false;
-    this.claimed.add(eventKey);
-    return true;
-  }
+/**
+ * The coordination of a run on `clock`: event records in memory, `lock`, and one attempt on a
+ * busy lease (a wait would move the simulated clock under the engine).
+ */
+export function runDeps(
+  clock: { now: () => number; advance(ms: number): void },
+  lock: Lock = new InMemoryLock(),
+  events: Idempotency = memoryIdempotency(clock.now),
+): GuardedRunDeps {
+  return {
+    idempotency: events,
+    lock,
+    clock: clock.now,
+    sleep: async (ms) => clock.advance(ms),
+    random: () => 0.5,
+    busyRetry: { attempts: 1, baseDelayMs: 0 },
+  };
 }
+
+/** A deadline far enough after `now` that no event record lapses within a test. */
+export const deadlineAfter = (now: number) => now + 3_600_000;
 
 /** Actions answered by a script (by kind), advancing a simulated clock per call. */
 export class ScriptedActions implements FailoverActions {

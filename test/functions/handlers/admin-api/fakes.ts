@@ -16,6 +16,7 @@ import type { FailoverResult } from '../../../../functions/core/failover/service
 import { type FailoverState, type Incident, initialState } from '../../../../functions/core/failover/types';
 import type { CheckState } from '../../../../functions/core/health/state-machine';
 import type { Observability } from '../../../../functions/handlers/admin-api/app';
+import { aRunRecord } from '../../../support/run-record';
 
 export const NOW = Date.UTC(2026, 2, 1, 12, 0, 0);
 export const GROUP = 'misybot-fleet';
@@ -62,6 +63,7 @@ export function failoverPlan(overrides: Partial<FailoverResult> = {}): FailoverR
     checks: [{ guard: 'target-healthy', passed: true, detail: 'db-2 healthy' }],
     executed: [],
     notifications: [],
+    record: aRunRecord(),
     ...overrides,
   };
 }
