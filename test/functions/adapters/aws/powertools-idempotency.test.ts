@@ -27,7 +27,11 @@ let scopes = 0;
 describe.each<[string, () => Idempotency]>([
   [
     'Powertools on DynamoDB',
-    () => new PowertoolsIdempotency(db.raw, db.tableName, { scope: `test-${++scopes}`, validateFingerprint: true }),
+    () =>
+      new PowertoolsIdempotency(db.raw, db.tableName, {
+        scope: `test-${++scopes}`,
+        validateFingerprint: true,
+      }),
   ],
   ['the in-memory fake', () => memoryIdempotency(Date.now)],
 ])('idempotency contract: %s', (_name, make) => {
@@ -90,7 +94,10 @@ describe.each<[string, () => Idempotency]>([
 
 describe('PowertoolsIdempotency', () => {
   it('keeps records in the state table under the scope, with the TTL attribute the table expires', async () => {
-    const store = new PowertoolsIdempotency(db.raw, db.tableName, { scope: 'scaling', retentionSeconds: 600 });
+    const store = new PowertoolsIdempotency(db.raw, db.tableName, {
+      scope: 'scaling',
+      retentionSeconds: 600,
+    });
     const before = Math.floor(Date.now() / 1000);
     const deadline = Date.now() + 60_000;
     await store.once({ key: 'scaling:event-9', deadline }, async () => ({ status: 'acted' }));
@@ -140,7 +147,11 @@ describe('PowertoolsIdempotency', () => {
       const once = await store().once({ key: 'k', deadline: soon() }, async () => {
         throw failure;
       });
-      expect(once).toMatchObject({ kind: 'failed', error: failure, releaseError: { name: 'ThrottlingException' } });
+      expect(once).toMatchObject({
+        kind: 'failed',
+        error: failure,
+        releaseError: { name: 'ThrottlingException' },
+      });
     });
 
     it("keeps the work's value and reports the completion that failed", async () => {

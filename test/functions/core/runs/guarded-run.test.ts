@@ -37,7 +37,9 @@ function setup(fault?: FaultHook) {
 const failAt =
   (...sites: string[]): FaultHook =>
   (site) =>
-    sites.includes(site) ? Object.assign(new Error(`${site} throttled`), { name: 'ThrottlingException' }) : undefined;
+    sites.includes(site)
+      ? Object.assign(new Error(`${site} throttled`), { name: 'ThrottlingException' })
+      : undefined;
 
 describe('runGuarded', () => {
   it('runs the work once, completes the event and records what the work concluded', async () => {
