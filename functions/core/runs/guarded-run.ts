@@ -28,7 +28,8 @@ export interface GuardedRunRequest {
 /** The ports of a guarded run. */
 export interface GuardedRunDeps {
   readonly idempotency: Idempotency;
-  readonly lock: Lock;
+  /** Needed by runs that ask for a lease. @default none */
+  readonly lock?: Lock;
   readonly clock: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   /** Uniform in [0, 1): the jitter of busy retries. */
@@ -90,12 +91,7 @@ export async function runGuarded<T>(
         (error: unknown) => ({ kind: 'failed', error }) as const,
       )
     : await deps.idempotency.once({ key: request.eventKey, deadline: request.deadline }, body);
-  const end = (
-    status: RunStatus,
-    reason: string,
-    event: RunRecord['event'],
-    value?: T,
-  ): GuardedRun<T> => ({
+  const end = (status: RunStatus, reason: string, event: RunRecord['event'], value?: T): GuardedRun<T> => ({
     record: {
       fn: request.fn,
       eventKey: request.eventKey,
@@ -154,13 +150,15 @@ async function locked<T>(
   problems: RunProblem[],
 ): Promise<Concluded<T | undefined>> {
   const { name, leaseMs } = request.lock!;
+  if (deps.lock === undefined) throw new LeaseError(`no Lock port to take the lease ${name}`);
+  const lock = deps.lock;
   const now = deps.clock();
   const retry = deps.busyRetry ?? DEFAULT_BUSY_RETRY;
   let started = false;
   let outcome: Locked<Concluded<T>>;
   try {
     outcome = await withLock(
-      deps.lock,
+      lock,
       {
         name,
         owner: request.runId,
