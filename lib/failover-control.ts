@@ -181,11 +181,12 @@ export class FailoverControl extends Construct {
       }),
     );
     fn.addToRolePolicy(new PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
-    // Get (state), Put (state, lease, ledger, incident) and Delete (lease release): nothing else.
-    // Items only, on the table itself: the function never queries the indexes.
+    // Get (state, event records), Put (state, lease, event records, incident), Update (an event
+    // record completed) and Delete (lease and event record released): nothing else. Items only,
+    // on the table itself: the function never queries the indexes.
     fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         resources: [props.stateTable.tableArn],
       }),
     );

@@ -122,6 +122,7 @@ export class HealthControl extends Construct {
         logRetentionDays: props.logRetentionDays,
         environment: {
           ...topicEnv,
+          STATE_TABLE: props.stateTable.tableName,
           WEBHOOKS: stack.toJsonString(
             webhooks.map((hook, i) => ({
               severity: hook.severity,
@@ -132,11 +133,19 @@ export class HealthControl extends Construct {
         },
       });
       for (const secret of secrets) secret.grantRead(formatter);
+      // One event record per message and channel (Powertools Idempotency); items only.
+      formatter.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          resources: [props.stateTable.tableArn],
+        }),
+      );
+      props.stateTable.encryptionKey?.grantEncryptDecrypt(formatter);
       // Only topics with a chat channel: the others would invoke it for nothing.
       for (const severity of new Set(webhooks.map((hook) => hook.severity))) {
         props.topics.topic(severity).addSubscription(new LambdaSubscription(formatter));
       }
-      acknowledge(formatter, [XRAY]);
+      acknowledge(formatter, [XRAY, ...KMS]);
       this.formatterFunction = formatter;
     }
 
@@ -204,7 +213,8 @@ function validateTiming(
 
 /**
  * What the stores do (BatchGetItem, Query, conditional PutItem, TransactWriteItems of Puts, which
- * IAM authorises as PutItem): no Scan, no delete, no index. The key grant is CDK's encrypt/decrypt.
+ * IAM authorises as PutItem) and the event records (Powertools Idempotency: Get, conditional Put,
+ * Update to complete, Delete to release): no Scan, no index. The key grant is CDK's encrypt/decrypt.
  */
 function grantStateTable(fn: ControlFunction, table: ITable): void {
   fn.addToRolePolicy(
@@ -214,6 +224,8 @@ function grantStateTable(fn: ControlFunction, table: ITable): void {
         'dynamodb:GetItem',
         'dynamodb:Query',
         'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
         'dynamodb:ConditionCheckItem',
       ],
       resources: [table.tableArn],

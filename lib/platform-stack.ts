@@ -18,6 +18,7 @@ import { HealthControl } from './health-control';
 import { PlatformLoadBalancer } from './load-balancer';
 import { PlatformNetwork } from './network';
 import type { PlatformResourceNames } from './platform-metrics';
+import { RunAlarms } from './run-alarms';
 import { platformScalingPolicy, ScalingControl } from './scaling-control';
 import { SlowQueryControl } from './slow-query-control';
 import { StateTable } from './state-table';
@@ -50,6 +51,8 @@ export class PlatformStack extends Stack {
   readonly scaling: ScalingControl;
   readonly health: HealthControl;
   readonly failover: FailoverControl;
+  /** Leases not released and events parked after their retries, for every control function. */
+  readonly runAlarms: RunAlarms;
   readonly adminApi: AdminApi;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
@@ -223,6 +226,22 @@ export class PlatformStack extends Stack {
       logRetentionDays: config.controlPlane.logRetentionDays,
       memorySize: config.controlPlane.memoryMiB,
       throttle: { rateLimit: 10, burstLimit: 20 },
+    });
+
+    this.runAlarms = new RunAlarms(this, 'RunAlarms', {
+      topic: this.topics.warning,
+      functions: [
+        // The scaling construct alarms on its failure queue itself.
+        { serviceName: 'scaling', function: this.scaling.function, alarmOnParkedEvents: false },
+        { serviceName: 'failover', function: this.failover.function },
+        { serviceName: 'slow-queries', function: this.slowQueries.function },
+        { serviceName: 'health-check', function: this.health.healthFunction },
+        ...(this.health.formatterFunction
+          ? [{ serviceName: 'alert-formatter', function: this.health.formatterFunction }]
+          : []),
+        // Called synchronously: its failures reach the caller, so only its leases are watched.
+        { serviceName: 'admin-api', function: this.adminApi.function, alarmOnParkedEvents: false },
+      ],
     });
 
     new CfnOutput(this, 'EndpointUrl', { value: this.edge.endpointUrl });

@@ -84,9 +84,9 @@ export class ScalingControl extends Construct {
       timeout: Duration.seconds(60),
       memorySize: props.memorySize,
       logRetentionDays: props.logRetentionDays,
-      // A retry would carry the same event id and be refused by the ledger; the next scheduled
-      // run re-evaluates anyway. Failures go straight to the failure queue instead.
-      retryAttempts: 0,
+      // A failed run releases its event record, so Lambda's retry decides again on fresh data;
+      // after the retries the event rests in the failure queue, which is alarmed.
+      retryAttempts: 2,
       environment: {
         STATE_TABLE: props.stateTable.tableName,
         AUTO_SCALING_GROUP: props.autoScalingGroup.autoScalingGroupName,
@@ -178,11 +178,18 @@ export class ScalingControl extends Construct {
         resources: ['*'],
       }),
     );
-    // Get/Put/Query (decisions, policy, history, ledger) and Delete (lease release); items on the
-    // table only, never its indexes.
+    // Get/Put/Query (decisions, policy, history, lease, event records), Update (an event record
+    // completed) and Delete (lease and event record released); items on the table only, never its
+    // indexes.
     fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:Query',
+        ],
         resources: [props.stateTable.tableArn],
       }),
     );

@@ -104,8 +104,9 @@ export class SlowQueryControl extends Construct {
       bundledFiles: [LIBPG_QUERY_WASM],
       // One run at a time per account as well as per lock; a second schedule tick waits its turn.
       reservedConcurrentExecutions: 1,
-      // The run claims its event id first, so a retried event is a no-op: the next tick is the retry.
-      retryAttempts: 0,
+      // A failed or busy run releases its event record, so Lambda's retry analyses again; after
+      // the retries the event rests in the failure queue, which is alarmed.
+      retryAttempts: 2,
       environment: {
         STATE_TABLE: props.stateTable.tableName,
         INFO_TOPIC_ARN: props.infoTopic.topicArn,
