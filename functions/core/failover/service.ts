@@ -228,7 +228,6 @@ async function handleLocked(
   let final = progress.state;
   try {
     final = await saveOwn(deps.store, outcome.next, progress.state.version, operationId);
-    if (outcome.closedIncident) await deps.store.recordIncident(outcome.closedIncident, deps.clock());
   } catch (error) {
     await execute(run, final, [
       {
@@ -240,7 +239,21 @@ async function handleLocked(
     ]);
     throw new FailoverPersistenceError(component, operationId, { cause: error });
   }
-  const alerts = await execute(run, final, outcome.plan);
+  // The outcome is saved: a lost audit copy of the incident must not make the run repeat it.
+  const audit = outcome.closedIncident
+    ? await deps.store.recordIncident(outcome.closedIncident, deps.clock()).then(
+        () => [],
+        (error: unknown): FailoverAction[] => [
+          {
+            kind: 'notify',
+            severity: 'warning',
+            subject: `${component}: incident ${outcome.closedIncident!.id} not kept in the audit trail`,
+            message: `The outcome of ${operationId} is saved, but its incident could not be recorded: ${error instanceof Error ? error.message : String(error)}.`,
+          },
+        ],
+      )
+    : [];
+  const alerts = await execute(run, final, [...outcome.plan, ...audit]);
   return {
     ...summary,
     status: 'executed' as const,

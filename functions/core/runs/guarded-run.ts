@@ -69,6 +69,8 @@ class LeaseError extends Error {
  *   deadline at most), completed when it ends, released when it fails, so the retry runs it;
  * - busy is not done: a lease held by another run is waited for (a few attempts with jittered
  *   waits, within a quarter of the remaining time); still held, the event is released for retry;
+ *   an event another run holds in progress is retried too, until that run completes it or its
+ *   record lapses at that run's deadline;
  * - every run ends in a record, coordination failures included; a lease or record that could not
  *   be released or completed is a problem on the record, never a replacement for what the work did.
  * Never throws: an unexpected error is a `failed` record whose event is retried.
@@ -135,7 +137,12 @@ export async function runGuarded<T>(
         'done',
       );
     case 'in-progress':
-      return end('skipped', 'duplicate: another run is handling this event', 'done');
+      // Its holder may have died without releasing it: only a completed record is done.
+      return end(
+        'skipped',
+        'another run holds this event in progress: retried until it completes or lapses',
+        'retry',
+      );
     case 'mismatch':
       return end('failed', 'the event key was already used for a different request', 'done');
     case 'unclaimed':

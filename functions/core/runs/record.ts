@@ -34,9 +34,9 @@ export interface RunRecord {
   /** Why, in words. */
   readonly reason: string;
   /**
-   * `done`: the event is handled (or owned by another run); `retry`: its record was released and
-   * the invocation fails, so the platform delivers it again and, after its retries, parks it in
-   * the function's failure queue, which is alarmed.
+   * `done`: the event is handled; `retry`: its work is not done here (failed, or another run holds
+   * the lease or the event), the invocation fails, so the platform delivers it again and, after its
+   * retries, parks it in the function's failure queue, which is alarmed.
    */
   readonly event: 'done' | 'retry';
   readonly problems: readonly RunProblem[];

@@ -1,8 +1,8 @@
 import { ComponentNotConfiguredError } from '../../adapters/aws/failover/aws-failover-actions';
 import { type FailoverDeps, type FailoverResult, handleFailoverEvent } from '../../core/failover/service';
 import { describeAction, describeRecords } from '../../core/failover/timeline';
-import { describeError, type RunRecord } from '../../core/runs/record';
 import type { Component } from '../../core/failover/types';
+import { describeError, type RunRecord } from '../../core/runs/record';
 import { InputError } from '../../shared/errors';
 import { type RunRecordMetrics, rejectedRun, writeRunRecord } from '../../shared/run-records';
 import type { FailoverFunctionConfig } from './config';

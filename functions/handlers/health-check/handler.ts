@@ -44,7 +44,7 @@ export class HealthRunError extends Error {
  * ends in a run record.
  */
 export function createHealthHandler(deps: HealthHandlerDeps) {
-  const { settings, logger, metrics } = deps;
+  const { logger, metrics } = deps;
   return async (event: ScheduledEvent, context: Context): Promise<HealthInvocationSummary> => {
     if (typeof event?.id !== 'string' || event.id === '') {
       const error = new InputError('the event has no id: the health check runs from an EventBridge schedule');

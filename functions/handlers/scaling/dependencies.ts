@@ -41,7 +41,9 @@ export function createScalingClients(): ScalingClients {
   return {
     autoScaling: tracer.captureAWSv3Client(new AutoScalingClient({ maxAttempts: 4 })),
     cloudwatch: tracer.captureAWSv3Client(new CloudWatchClient({ maxAttempts: 3 })),
-    dynamodb: DynamoDBDocumentClient.from(dynamodbClient, { marshallOptions: { removeUndefinedValues: true } }),
+    dynamodb: DynamoDBDocumentClient.from(dynamodbClient, {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
     dynamodbClient,
     sns: tracer.captureAWSv3Client(new SNSClient({ maxAttempts: 4 })),
   };

@@ -46,14 +46,18 @@ export function createScalingHandler(deps: ScalingHandlerDeps) {
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       const retried = !direct;
-      writeRunRecord(deps.log, deps.metrics, rejectedRun('scaling', runId, error.message, deps.now(), retried));
+      writeRunRecord(
+        deps.log,
+        deps.metrics,
+        rejectedRun('scaling', runId, error.message, deps.now(), retried),
+      );
       if (retried) throw error;
       return { ok: false, error: error.name, message: error.message };
     }
     const deadline = deps.now() + context.getRemainingTimeInMillis();
     const { outcome, record } = await deps.run({ ...parsed, runId, deadline });
-    recordScalingMetrics(deps.metrics, deps.groupName, outcome);
     writeRunRecord(deps.log, deps.metrics, record, details(parsed, outcome));
+    recordScalingMetrics(deps.metrics, deps.groupName, outcome);
     if (direct) {
       const failure = failureOf(outcome);
       if (failure !== undefined) return { ok: false, error: 'ScalingRunError', message: failure };

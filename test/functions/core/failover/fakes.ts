@@ -8,9 +8,6 @@ import type {
   ResourceAction,
 } from '../../../../functions/core/failover/ports';
 import { StateConflictError } from '../../../../functions/core/failover/ports';
-import type { GuardedRunDeps } from '../../../../functions/core/runs/guarded-run';
-import type { Idempotency } from '../../../../functions/core/runs/idempotency';
-import { memoryIdempotency } from '../../../support/memory-coordination';
 import type {
   ActionOutcome,
   Component,
@@ -18,6 +15,9 @@ import type {
   HealthSnapshot,
   Incident,
 } from '../../../../functions/core/failover/types';
+import type { GuardedRunDeps } from '../../../../functions/core/runs/guarded-run';
+import type { Idempotency } from '../../../../functions/core/runs/idempotency';
+import { memoryIdempotency } from '../../../support/memory-coordination';
 
 /** A state store with the same conditional-write rule as the DynamoDB one. */
 export class InMemoryStore implements FailoverStateStore {

@@ -6,9 +6,9 @@ import {
 } from '../../../../functions/core/failover/service';
 import type { FailoverCoreSettings } from '../../../../functions/core/failover/settings';
 import type { SwitchRecord } from '../../../../functions/core/failover/types';
-import { type FailoverMode, FakeAurora } from './fake-aurora';
 import type { Idempotency } from '../../../../functions/core/runs/idempotency';
 import { memoryIdempotency } from '../../../support/memory-coordination';
+import { type FailoverMode, FakeAurora } from './fake-aurora';
 import {
   deadlineAfter,
   InMemoryLock,

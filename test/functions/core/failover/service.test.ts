@@ -1,10 +1,10 @@
 import { StateConflictError } from '../../../../functions/core/failover/ports';
-import { memoryIdempotency } from '../../../support/memory-coordination';
 import {
   type FailoverDeps,
   type FailoverEvent,
   handleFailoverEvent,
 } from '../../../../functions/core/failover/service';
+import { memoryIdempotency } from '../../../support/memory-coordination';
 import {
   deadlineAfter,
   FixedObserver,

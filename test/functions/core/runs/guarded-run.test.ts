@@ -178,11 +178,16 @@ describe('runGuarded', () => {
     expect(run.record.problems.map((p) => p.kind)).toEqual(['event-completion']);
   });
 
-  it('answers an event another run holds in progress as a duplicate', async () => {
-    const { deps, idempotency } = setup();
+  it('retries an event another run holds in progress instead of acknowledging it', async () => {
+    const { deps, idempotency, clock } = setup();
     idempotency.records.set('scaling:event-1', { status: 'in-progress', deadline: 50_000 });
-    const run = await runGuarded(deps, request, async () => acted);
-    expect(run.record).toMatchObject({ status: 'skipped', event: 'done' });
+    const work = jest.fn(async () => acted);
+    const held = await runGuarded(deps, request, work);
+    expect(held.record).toMatchObject({ status: 'skipped', event: 'retry' });
+    expect(work).not.toHaveBeenCalled();
+    // Its holder died without releasing it: once the record lapses, the retry runs the event.
+    clock.set(50_001);
+    expect((await runGuarded(deps, request, work)).record).toMatchObject({ status: 'acted', event: 'done' });
   });
 
   it('runs repeatable work (a dry run) without an event record', async () => {

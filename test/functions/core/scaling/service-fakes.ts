@@ -1,3 +1,4 @@
+import type { Hold } from '../../../../functions/core/alerting/silences';
 import { defaultPolicyInput } from '../../../../functions/core/scaling/default-policy';
 import { parsePolicySet } from '../../../../functions/core/scaling/policy-schema';
 import type {
@@ -21,7 +22,6 @@ import type {
   ScalingActivity,
   ScalingDecision,
 } from '../../../../functions/core/scaling/types';
-import type { Hold } from '../../../../functions/core/alerting/silences';
 import { manualClock, memoryIdempotency, memoryLock } from '../../../support/memory-coordination';
 
 /** In-memory ports for the scaling service, each recording what it was asked. */

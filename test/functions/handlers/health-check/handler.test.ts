@@ -2,8 +2,8 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { parseHealthCheckConfig } from '../../../../functions/core/health/health-config';
 import type { Probe, ProbeStatus } from '../../../../functions/core/health/probe';
 import { createHealthHandler, HealthRunError } from '../../../../functions/handlers/health-check/handler';
-import { memoryIdempotency } from '../../../support/memory-coordination';
 import type { HealthSettings } from '../../../../functions/handlers/health-check/settings';
+import { memoryIdempotency } from '../../../support/memory-coordination';
 import {
   ManualClock,
   MemoryCheckStates,
