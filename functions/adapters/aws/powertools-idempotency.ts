@@ -65,7 +65,11 @@ export class PowertoolsIdempotency implements Idempotency {
     this.config.registerLambdaContext({
       getRemainingTimeInMillis: () => Math.max(1, request.deadline - Date.now()),
     } as Context);
-    let step: { kind: 'working' } | { kind: 'returned'; value: T } | { kind: 'threw'; error: unknown } | undefined;
+    let step:
+      | { kind: 'working' }
+      | { kind: 'returned'; value: T }
+      | { kind: 'threw'; error: unknown }
+      | undefined;
     try {
       const value = await this.run({ key: request.key, fingerprint: request.fingerprint ?? '' }, async () => {
         step = { kind: 'working' };

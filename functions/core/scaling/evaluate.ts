@@ -140,7 +140,10 @@ async function readPolicy(
     return { policy: parsePolicySet(stored.document, 'the stored policy override'), source: 'override' };
   } catch (error) {
     // A broken override must not stop scaling; the deployed default is known to be valid.
-    skipped.push({ source: 'policy-override', reason: `${describeError(error)}; using the deployed default` });
+    skipped.push({
+      source: 'policy-override',
+      reason: `${describeError(error)}; using the deployed default`,
+    });
     return { policy: deps.settings.defaultPolicy, source: 'default' };
   }
 }

@@ -115,7 +115,12 @@ function conclude(outcome: EvaluatedOutcome): Concluded<ScalingOutcome> {
       const { decision } = outcome;
       const change = `${decision.current} → ${decision.desired}`;
       if (outcome.action === 'failed')
-        return { status: 'failed', reason: `decided ${change}: ${outcome.actionError}`, retry: true, value: outcome };
+        return {
+          status: 'failed',
+          reason: `decided ${change}: ${outcome.actionError}`,
+          retry: true,
+          value: outcome,
+        };
       const status = outcome.action === 'scaled' ? 'acted' : 'decided';
       return { status, reason: decision.explanation.summary, retry: false, value: outcome };
     }
