@@ -17,6 +17,7 @@ import {
   type ActionRecord,
   type Component,
   type FailoverAction,
+  type FailoverState,
   type HealthSnapshot,
   initialState,
   type Phase,
@@ -229,6 +230,10 @@ async function handleLocked(
   try {
     final = await saveOwn(deps.store, outcome.next, progress.state.version, operationId);
   } catch (error) {
+    // A write that timed out may have landed: if so the outcome is saved, and failing the run
+    // would have its retry repeat an operation that already ran.
+    const landed = await outcomeLanded(deps.store, component, progress.state.version, operationId);
+    if (landed !== undefined) return finish(landed);
     await execute(run, final, [
       {
         kind: 'notify',
@@ -239,28 +244,45 @@ async function handleLocked(
     ]);
     throw new FailoverPersistenceError(component, operationId, { cause: error });
   }
-  // The outcome is saved: a lost audit copy of the incident must not make the run repeat it.
-  const audit = outcome.closedIncident
-    ? await deps.store.recordIncident(outcome.closedIncident, deps.clock()).then(
-        () => [],
-        (error: unknown): FailoverAction[] => [
-          {
-            kind: 'notify',
-            severity: 'warning',
-            subject: `${component}: incident ${outcome.closedIncident!.id} not kept in the audit trail`,
-            message: `The outcome of ${operationId} is saved, but its incident could not be recorded: ${error instanceof Error ? error.message : String(error)}.`,
-          },
-        ],
-      )
-    : [];
-  const alerts = await execute(run, final, [...outcome.plan, ...audit]);
-  return {
-    ...summary,
-    status: 'executed' as const,
-    verdict: outcome.verdict,
-    reason: `${decision.reason}: ${outcome.reason}`,
-    phase: final.phase,
-    executed: progress.executed,
-    notifications: [...progress.notifications, ...alerts.notifications],
-  };
+  return finish(final);
+
+  async function finish(final: FailoverState): Promise<Handled> {
+    // The outcome is saved: a lost audit copy of the incident must not make the run repeat it.
+    const audit = outcome.closedIncident
+      ? await deps.store.recordIncident(outcome.closedIncident, deps.clock()).then(
+          () => [],
+          (error: unknown): FailoverAction[] => [
+            {
+              kind: 'notify',
+              severity: 'warning',
+              subject: `${component}: incident ${outcome.closedIncident!.id} not kept in the audit trail`,
+              message: `The outcome of ${operationId} is saved, but its incident could not be recorded: ${error instanceof Error ? error.message : String(error)}.`,
+            },
+          ],
+        )
+      : [];
+    const alerts = await execute(run, final, [...outcome.plan, ...audit]);
+    return {
+      ...summary,
+      status: 'executed' as const,
+      verdict: outcome.verdict,
+      reason: `${decision.reason}: ${outcome.reason}`,
+      phase: final.phase,
+      executed: progress.executed,
+      notifications: [...progress.notifications, ...alerts.notifications],
+    };
+  }
+}
+
+/** The stored state when it is past `version` and no longer runs `operationId`: the outcome landed. */
+async function outcomeLanded(
+  store: FailoverStateStore,
+  component: Component,
+  version: number,
+  operationId: string,
+): Promise<FailoverState | undefined> {
+  const current = await store.load(component).catch(() => undefined);
+  if (current === undefined || current.version <= version || current.operation?.id === operationId)
+    return undefined;
+  return current;
 }

@@ -241,6 +241,30 @@ describe('handleFailoverEvent', () => {
     expect(w.notifier.sent.at(-1)?.subject).toContain('not saved');
   });
 
+  it('takes an outcome save that timed out but landed as saved: the run is done and its retry repeats nothing', async () => {
+    const w = world();
+    const save = w.store.save.bind(w.store);
+    let saves = 0;
+    w.store.save = async (state, version) => {
+      const saved = await save(state, version);
+      // The decision, two steps of progress, then the outcome: its answer is lost.
+      if (++saves === 4) throw Object.assign(new Error('socket timeout'), { name: 'TimeoutError' });
+      return saved;
+    };
+    const result = await handleFailoverEvent(w.deps, failoverCommand('c1'), settings, T0, deadlineAfter(T0));
+    expect(result).toMatchObject({ status: 'executed', verdict: 'completed', record: { event: 'done' } });
+    expect(w.notifier.sent.map((a) => a.subject)).not.toContainEqual(expect.stringContaining('not saved'));
+    const again = await handleFailoverEvent(
+      w.deps,
+      failoverCommand('c1'),
+      settings,
+      T0 + 60_000,
+      deadlineAfter(T0),
+    );
+    expect(again.status).toBe('duplicate');
+    expect(w.actions.calls.filter((c) => c.action.kind === 'aurora-failover')).toHaveLength(1);
+  });
+
   it('treats an adapter that throws as a failed step that may have been accepted', async () => {
     const w = world();
     w.actions.script.set('aurora-failover', () => {

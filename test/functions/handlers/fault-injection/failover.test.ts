@@ -8,10 +8,13 @@ import { manualClock } from '../../../support/memory-coordination';
 import { cacheHealth, dbHealth, dnsHealth, T0 } from '../../core/failover/fixtures';
 import { alarmChanged, command, ENV, healthChanged, scheduled } from '../failover/support';
 import {
+  concluded,
   countDelivery,
   deliver,
   emptyTally,
+  expectDoneOrParked,
   type FaultPlan,
+  failing,
   faultError,
   faultPlans,
   faultyIdempotency,
@@ -214,8 +217,21 @@ describe('failover handler under injected faults', () => {
               .map((r) => r.eventKey),
           ),
         );
+        // An operation whose verdict failed is done too: the engine paged a person and saved it.
+        const paged = (key: string) =>
+          delivery.attempts.some((a) =>
+            a.records.some(
+              (r) =>
+                r.eventKey === key &&
+                r.event === 'done' &&
+                r.status === 'failed' &&
+                !/^(the run failed|could not)/.test(r.reason),
+            ),
+          );
         const done = keys.every(
-          (key) => w.idempotency.records.get(key)?.status === 'completed' || completedLate.has(key),
+          (key) =>
+            (w.idempotency.records.get(key)?.status === 'completed' || completedLate.has(key)) &&
+            (concluded(delivery.attempts, key) || paged(key)),
         );
         const before = { ...tally };
         countDelivery(tally, delivery, keys.length, done);
@@ -231,5 +247,30 @@ describe('failover handler under injected faults', () => {
     report('failover', tally);
     expect(tally).toMatchObject({ runs: RUNS, withoutRecord: 0, outOfBounds: 0, lost: 0 });
     expect(tally.parked + tally.done).toBe(RUNS);
+  }, 600_000);
+
+  it('loses no event whose work failed: done within the retries, parked (and alarmed) beyond them', async () => {
+    const work = ['state-load', 'state-save', 'observe', 'event-claim', 'acquire'] as const;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...work),
+        fc.integer({ min: 1, max: RETRIES + 2 }),
+        fc.constantFrom<Kind>('verdict', 'alarm', 'command'),
+        async (site, times, kind) => {
+          const w = world({
+            plan: failing(site, times),
+            kind,
+            writerDown: true,
+            primed: false,
+            heldForMs: 0,
+          });
+          const { event, keys } = eventOf(kind, w.config.configured);
+          const delivery = await deliver(() => w.invoke(event), w.log, w.clock.advance, RETRIES);
+          const done = keys.every((key) => w.idempotency.records.get(key)?.status === 'completed');
+          expectDoneOrParked(delivery, done, times, RETRIES);
+        },
+      ),
+      { numRuns: 300 },
+    );
   }, 600_000);
 });

@@ -229,3 +229,43 @@ export function report(name: string, tally: Tally): void {
 
 /** Generated runs per handler: the issue's floor. */
 export const RUNS = 5000;
+
+/** A plan where `site` fails its first `times` calls with a 5xx, and nothing else fails. */
+export const failing = (site: string, times: number): FaultPlan => ({ [site]: Array(times).fill('5xx') });
+
+/**
+ * The event-loss property for one delivery whose work failed `times` times in a row: within the
+ * retries the event ends done; beyond them it is parked (every invocation failed, so Lambda keeps
+ * it in the failure queue, whose alarm tells a person) and every attempt recorded why it is not done.
+ */
+export function expectDoneOrParked(
+  delivery: { attempts: Attempt[]; parked: boolean },
+  done: boolean,
+  times: number,
+  retries: number,
+): void {
+  if (times <= retries) {
+    expect({ parked: delivery.parked, done }).toEqual({ parked: false, done: true });
+    return;
+  }
+  expect(delivery.parked).toBe(true);
+  for (const attempt of delivery.attempts) {
+    expect(attempt.threw).toBe(true);
+    expect(attempt.records.length).toBeGreaterThan(0);
+    expect(attempt.records.some((r) => r.event === 'retry' && r.reason.length > 0)).toBe(true);
+  }
+}
+
+/**
+ * Whether the work of `eventKey` is done, from the records of its delivery rather than the event
+ * record alone: a run concluded it (acted or decided) and its event was done. A replay counts
+ * only because an earlier attempt concluded it; a run that failed is never done here.
+ */
+export function concluded(attempts: readonly Attempt[], eventKey: string): boolean {
+  return attempts.some((attempt) =>
+    attempt.records.some(
+      (r) =>
+        r.eventKey === eventKey && r.event === 'done' && (r.status === 'acted' || r.status === 'decided'),
+    ),
+  );
+}

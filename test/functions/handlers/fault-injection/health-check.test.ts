@@ -9,10 +9,13 @@ import { createHealthHandler } from '../../../../functions/handlers/health-check
 import { ManualClock, MemoryCheckStates, MemoryIncidents } from '../../core/health/memory-ports';
 import { MemoryComponentStatuses } from '../health-check/fakes';
 import {
+  concluded,
   countDelivery,
   deliver,
   emptyTally,
+  expectDoneOrParked,
   type FaultPlan,
+  failing,
   faultError,
   faultPlans,
   faultyIdempotency,
@@ -180,9 +183,10 @@ describe('health-check handler under injected faults', () => {
         const delivery = await deliver(w.invoke, w.log, (ms) => (w.clock.time += ms), RETRIES);
         await w.invoke().catch(() => undefined);
         const last = delivery.attempts.at(-1)!.records;
-        const done =
+        const recorded =
           w.events.records.get('health-check#evt-1')?.status === 'completed' ||
           last.some((r) => r.event === 'done' && r.problems.some((p) => p.kind === 'event-completion'));
+        const done = recorded && concluded(delivery.attempts, 'health-check#evt-1');
         const before = { ...tally };
         countDelivery(tally, delivery, 1, done);
         const repeatedRounds = [...w.rounds.values()].filter((n) => n > 1).length;
@@ -199,5 +203,23 @@ describe('health-check handler under injected faults', () => {
     report('health-check', tally);
     expect(tally).toMatchObject({ runs: RUNS, withoutRecord: 0, outOfBounds: 0, lost: 0 });
     expect(tally.parked + tally.done).toBe(RUNS);
+  }, 600_000);
+
+  it('loses no event whose work failed: without retries, a failed run is parked (and alarmed)', async () => {
+    const work = ['state-load', 'incident-load', 'rules', 'event-claim'] as const;
+    const up = Array<ProbeStatus>(6).fill('up');
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...work), fc.integer({ min: 1, max: 2 }), async (site, times) => {
+        const w = world({ plan: failing(site, times), api: up, db: up });
+        const delivery = await deliver(w.invoke, w.log, (ms) => (w.clock.time += ms), RETRIES);
+        expectDoneOrParked(
+          delivery,
+          w.events.records.get('health-check#evt-1')?.status === 'completed',
+          times,
+          RETRIES,
+        );
+      }),
+      { numRuns: 200 },
+    );
   }, 600_000);
 });

@@ -14,10 +14,13 @@ import type { ScalingActivity } from '../../../../functions/core/scaling/types';
 import { createScalingHandler } from '../../../../functions/handlers/scaling/handler';
 import { manualClock } from '../../../support/memory-coordination';
 import {
+  concluded,
   countDelivery,
   deliver,
   emptyTally,
+  expectDoneOrParked,
   type FaultPlan,
+  failing,
   faultPlans,
   faultyIdempotency,
   faultyLock,
@@ -224,9 +227,10 @@ describe('scaling handler under injected faults', () => {
         const w = world(scenario);
         const delivery = await deliver(w.invoke, w.log, w.clock.advance, RETRIES);
         const last = delivery.attempts.at(-1)!.records;
-        const done =
+        const recorded =
           w.idempotency.records.get('scaling:event-1')?.status === 'completed' ||
           last.some((r) => r.event === 'done' && r.problems.some((p) => p.kind === 'event-completion'));
+        const done = recorded && concluded(delivery.attempts, 'scaling:event-1');
         const before = { ...tally };
         countDelivery(tally, delivery, 1, done);
         tally.faults += w.injector.injected;
@@ -241,5 +245,35 @@ describe('scaling handler under injected faults', () => {
     report('scaling', tally);
     expect(tally).toMatchObject({ runs: RUNS, withoutRecord: 0, outOfBounds: 0, lost: 0 });
     expect(tally.parked + tally.done).toBe(RUNS);
+  }, 600_000);
+
+  it('loses no event whose work failed: done within the retries, parked (and alarmed) beyond them', async () => {
+    const work = ['policy', 'group', 'history', 'set-capacity', 'event-claim', 'acquire'] as const;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...work),
+        fc.integer({ min: 1, max: RETRIES + 2 }),
+        async (site, times) => {
+          const w = world({
+            plan: failing(site, times),
+            min: 2,
+            span: 8,
+            start: 2,
+            cpu: 90,
+            memory: 50,
+            heldForMs: 0,
+            historyLags: false,
+          });
+          const delivery = await deliver(w.invoke, w.log, w.clock.advance, RETRIES);
+          expectDoneOrParked(
+            delivery,
+            w.idempotency.records.get('scaling:event-1')?.status === 'completed',
+            times,
+            RETRIES,
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
   }, 600_000);
 });
