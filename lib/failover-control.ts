@@ -24,7 +24,7 @@ export interface ComponentAlarm {
 }
 
 export interface FailoverControlProps {
-  /** The control plane's state table: failover state, locks, event ledger, incidents. */
+  /** The control plane's state table: failover state, leases, event records, incidents. */
   readonly stateTable: ITable;
   readonly topics: { readonly critical: ITopic; readonly warning: ITopic; readonly info: ITopic };
   /** The Route 53 health check of the PRIMARY failover record. @default - no DNS component */

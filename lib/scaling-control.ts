@@ -26,7 +26,7 @@ export function platformScalingPolicy(fleet: FleetSettings): PolicySetInput {
 }
 
 export interface ScalingControlProps {
-  /** The control plane's state table: decisions, policy override, lock, event ledger. */
+  /** The control plane's state table: decisions, policy override, lease, event records. */
   readonly stateTable: ITable;
   /** The group the function scales; only its ARN may be scaled. */
   readonly autoScalingGroup: IAutoScalingGroup;

@@ -14,7 +14,7 @@ import type { PlatformDatabase } from './database';
 export interface SlowQueryControlProps {
   readonly vpc: IVpc;
   readonly database: PlatformDatabase;
-  /** The state table (snapshots, reports, lock, event ledger). */
+  /** The state table (snapshots, reports, lease, event records). */
   readonly stateTable: ITable;
   /** Digests of new findings. */
   readonly infoTopic: ITopic;

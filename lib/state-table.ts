@@ -29,6 +29,7 @@ export interface StateTableProps {
  * | failover state            | `FAILOVER#<component>`    | `STATE`                     | `FAILOVER`   | `<component>`     | –           |
  * | incident timeline entry   | `FAILOVER#<component>`    | `INCIDENT#<isoTime>#<id>`   | `INCIDENT`   | `<isoTime>`       | 1 year      |
  * | lock (lease)              | `LOCK#<name>`             | `LOCK`                      | –            | –                 | lease end   |
+ * | event record              | `IDEMPOTENCY#<function>`  | `<function>#<md5 of key>`   | –            | –                 | 1–7 days    |
  * | audit record              | `AUDIT#<yyyy-mm-dd>`      | `<isoTime>#<id>`            | `AUDIT`      | `<isoTime>`       | 1 year      |
  * | slow-query snapshot       | `QUERIES#<clusterId>`     | `SNAPSHOT#<isoTime>`        | –            | –                 | 14 days     |
  * | slow-query report         | `QUERIES#<clusterId>`     | `REPORT#<isoTime>`          | `REPORT`     | `<isoTime>`       | 90 days     |

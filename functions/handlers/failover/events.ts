@@ -16,7 +16,7 @@ export type ComponentStatus = 'healthy' | 'degraded' | 'down' | 'unknown';
  * Something that asks the engine to look at one component. Health verdicts and alarms still
  * need the engine's own observation of the component before they become {@link FailoverEvent}s.
  * `id` is derived from what the event reports, never from the delivery, so a redelivered or
- * re-published event carries the same id and the ledger refuses it.
+ * re-published event carries the same id and its event record answers it.
  */
 export type Trigger =
   | {
