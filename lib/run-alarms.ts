@@ -9,7 +9,7 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { RunMetric } from '../functions/shared/run-records';
+import { RunMetric } from '../functions/core/runs/run-log';
 import { type ControlFunction, METRICS_NAMESPACE } from './control-function';
 
 /** A control function whose runs end in run records. */

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { RunMetric } from '../../core/runs/run-log';
 import { logger, metrics, tracer } from '../../shared/powertools';
-import { RunMetric } from '../../shared/run-records';
 import { createAdminApiHandler } from './app';
 import { createAdminDeps, createClients } from './dependencies';
 

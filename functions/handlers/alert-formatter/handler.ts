@@ -9,8 +9,8 @@ import { notificationFromTopicMessage } from '../../core/alerting/formats/topic-
 import type { Notification } from '../../core/alerting/notification';
 import { type Concluded, type GuardedRunDeps, runGuarded } from '../../core/runs/guarded-run';
 import { describeError } from '../../core/runs/record';
+import { rejectedRun, writeRunRecord } from '../../core/runs/run-log';
 import { InputError } from '../../shared/errors';
-import { rejectedRun, writeRunRecord } from '../../shared/run-records';
 import type { FormatterSettings, WebhookTarget } from './settings';
 
 /** What the formatter needs, built once per execution environment. */

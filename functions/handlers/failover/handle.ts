@@ -3,8 +3,8 @@ import { type FailoverDeps, type FailoverResult, handleFailoverEvent } from '../
 import { describeAction, describeRecords } from '../../core/failover/timeline';
 import type { Component } from '../../core/failover/types';
 import { describeError, type RunRecord } from '../../core/runs/record';
+import { type RunRecordMetrics, rejectedRun, writeRunRecord } from '../../core/runs/run-log';
 import { InputError } from '../../shared/errors';
-import { type RunRecordMetrics, rejectedRun, writeRunRecord } from '../../shared/run-records';
 import type { FailoverFunctionConfig } from './config';
 import { type Invocation, parseInvocation, type Trigger } from './events';
 import { FailoverHolds, type HoldWriter } from './holds';

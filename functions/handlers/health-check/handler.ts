@@ -5,8 +5,8 @@ import { type ComponentEventDeps, publishComponentChanges } from '../../core/hea
 import { COMPONENT_STATUS_VALUE, HEALTH_METRICS } from '../../core/health/health-metrics';
 import { type HealthDeps, type RoundReport, runHealthInvocation } from '../../core/health/service';
 import { type GuardedRunDeps, runGuarded } from '../../core/runs/guarded-run';
+import { rejectedRun, writeRunRecord } from '../../core/runs/run-log';
 import { InputError } from '../../shared/errors';
-import { rejectedRun, writeRunRecord } from '../../shared/run-records';
 import type { HealthSettings } from './settings';
 
 /** Everything the handler needs, built once per execution environment (see dependencies.ts). */

@@ -1,8 +1,8 @@
 import type { Context } from 'aws-lambda';
+import { type RunRecordLog, rejectedRun, writeRunRecord } from '../../core/runs/run-log';
 import { formatExplanation } from '../../core/scaling/explain';
 import type { ScalingOutcome, ScalingRequest, ScalingRun } from '../../core/scaling/service';
 import { InputError } from '../../shared/errors';
-import { type RunRecordLog, rejectedRun, writeRunRecord } from '../../shared/run-records';
 import { isEventBridgeEvent, type ParsedRequest, parseDirectInvoke, parseEventBridgeEvent } from './events';
 import { type MetricsSink, recordScalingMetrics } from './metrics';
 

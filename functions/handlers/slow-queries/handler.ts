@@ -8,8 +8,8 @@ import {
   type ScheduledAnalysisOutcome,
   type ScheduledAnalysisSettings,
 } from '../../core/queries/scheduled-analysis';
+import { type RunRecordMetrics, rejectedRun, writeRunRecord } from '../../core/runs/run-log';
 import { InputError } from '../../shared/errors';
-import { type RunRecordMetrics, rejectedRun, writeRunRecord } from '../../shared/run-records';
 import type { SlowQueriesConfig } from './config';
 
 /** The part of Powertools `Metrics` the handler uses. */

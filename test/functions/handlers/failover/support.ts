@@ -1,11 +1,11 @@
 import type { Hold, HoldReason } from '../../../../functions/core/alerting/silences';
 import type { HealthObserver } from '../../../../functions/core/failover/ports';
 import type { Component, HealthSnapshot } from '../../../../functions/core/failover/types';
+import type { RunRecordMetrics } from '../../../../functions/core/runs/run-log';
 import { parseFailoverEnvironment } from '../../../../functions/handlers/failover/config';
 import { createFailoverHandler, type FailoverLog } from '../../../../functions/handlers/failover/handle';
 import type { HoldWriter } from '../../../../functions/handlers/failover/holds';
 import type { MetricsSink } from '../../../../functions/handlers/failover/metrics';
-import type { RunRecordMetrics } from '../../../../functions/shared/run-records';
 import { memoryIdempotency } from '../../../support/memory-coordination';
 import {
   InMemoryLock,

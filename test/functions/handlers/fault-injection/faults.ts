@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Idempotency, Once, OnceRequest } from '../../../../functions/core/runs/idempotency';
 import type { RunRecord } from '../../../../functions/core/runs/record';
-import { RUN_RECORD_MESSAGE } from '../../../../functions/shared/run-records';
+import { RUN_RECORD_MESSAGE } from '../../../../functions/core/runs/run-log';
 import { type MemoryRecord, memoryIdempotency, memoryLock } from '../../../support/memory-coordination';
 
 /**

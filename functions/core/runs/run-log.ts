@@ -1,13 +1,13 @@
-import type { RunProblem, RunRecord } from '../core/runs/record';
+import type { RunProblem, RunRecord } from './record';
 
-/** The slice of the Powertools logger a run record is written to. */
+/** Where a run record is written: the Powertools logger in the functions. */
 export interface RunRecordLog {
   info(message: string, extra: Record<string, unknown>): void;
   warn(message: string, extra: Record<string, unknown>): void;
   error(message: string, extra: Record<string, unknown>): void;
 }
 
-/** The slice of Powertools `Metrics` used: `singleMetric()` flushes each metric on its own. */
+/** Where its metrics go: Powertools `Metrics`, whose `singleMetric()` flushes each metric on its own. */
 export interface RunRecordMetrics {
   singleMetric(): {
     addDimension(
