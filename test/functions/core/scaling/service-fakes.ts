@@ -107,6 +107,23 @@ export class FakeMetrics implements MetricSource {
   }
 }
 
+/** The recommendations and the actions of recorded decisions, as the state store reads them back. */
+export function historyOf(decisions: readonly DecisionRecord[]): Omit<ScalingHistory, 'saturationWarnedAt'> {
+  return {
+    recommendations: decisions.map((d) => ({
+      time: d.decision.time,
+      recommendation: d.decision.recommendation,
+    })),
+    actions: decisions
+      .filter((d) => d.action === 'scaled')
+      .map((d) => ({
+        startTime: d.decision.time,
+        fromCapacity: d.decision.current,
+        toCapacity: d.decision.desired,
+      })),
+  };
+}
+
 export class MemoryScalingState implements ScalingStateStore {
   override?: StoredPolicy;
   readonly decisions: DecisionRecord[] = [];
@@ -121,19 +138,8 @@ export class MemoryScalingState implements ScalingStateStore {
   async loadHistory(_group: string, since: number): Promise<ScalingHistory> {
     if (this.historyError) throw this.historyError;
     const latest = this.decisions.at(-1);
-    const recent = this.decisions.filter((d) => d.decision.time > since);
     return {
-      recommendations: recent.map((d) => ({
-        time: d.decision.time,
-        recommendation: d.decision.recommendation,
-      })),
-      actions: recent
-        .filter((d) => d.action === 'scaled')
-        .map((d) => ({
-          startTime: d.decision.time,
-          fromCapacity: d.decision.current,
-          toCapacity: d.decision.desired,
-        })),
+      ...historyOf(this.decisions.filter((d) => d.decision.time > since)),
       ...(latest?.saturationWarnedAt === undefined ? {} : { saturationWarnedAt: latest.saturationWarnedAt }),
     };
   }

@@ -8,19 +8,17 @@ import { createFormatterHandler } from '../../../../functions/handlers/alert-for
 import type { FormatterSettings } from '../../../../functions/handlers/alert-formatter/settings';
 import { manualClock } from '../../../support/memory-coordination';
 import {
-  countDelivery,
   deliver,
-  emptyTally,
   expectDoneOrParked,
   type FaultPlan,
   failing,
   faultError,
   faultPlans,
+  faultSuite,
   faultyIdempotency,
   Injector,
   RecordingLog,
   RUNS,
-  report,
   silentMetrics,
 } from './faults';
 
@@ -131,29 +129,21 @@ function world(scenario: Scenario) {
 
 describe('alert formatter under injected faults', () => {
   it(`ends every message in a record, never posts a delivered message again, and never loses one (${RUNS} runs)`, async () => {
-    const tally = emptyTally();
-    await fc.assert(
-      fc.asyncProperty(scenarios, async (scenario) => {
-        const w = world(scenario);
-        const delivery = await deliver(w.invoke, w.log, w.clock.advance, RETRIES);
+    await faultSuite('alert-formatter', scenarios, async (scenario) => {
+      const w = world(scenario);
+      const delivery = await deliver(w.invoke, w.log, w.clock.advance, RETRIES);
+      return {
+        delivery,
+        units: 1,
         // Done: every channel that accepts messages got it.
-        const done = CHANNELS.every(
+        done: CHANNELS.every(
           (channel, index) => index === scenario.gone || (w.received.get(channel) ?? 0) > 0,
-        );
-        const before = { ...tally };
-        countDelivery(tally, delivery, 1, done);
-        tally.faults += w.injector.injected;
-        tally.actions += [...w.received.values()].reduce((a, b) => a + b, 0);
-        tally.outOfBounds += w.violations.length;
-        expect(w.violations).toEqual([]);
-        expect(tally.withoutRecord).toBe(before.withoutRecord);
-        expect(tally.lost).toBe(before.lost);
-      }),
-      { numRuns: RUNS },
-    );
-    report('alert-formatter', tally);
-    expect(tally).toMatchObject({ runs: RUNS, withoutRecord: 0, outOfBounds: 0, lost: 0 });
-    expect(tally.parked + tally.done).toBe(RUNS);
+        ),
+        faults: w.injector.injected,
+        actions: [...w.received.values()].reduce((a, b) => a + b, 0),
+        violations: w.violations,
+      };
+    });
   }, 600_000);
 
   it('loses no message whose delivery failed: done within the retries, parked (and alarmed) beyond them', async () => {

@@ -4,26 +4,25 @@ import { StateConflictError } from '../../../../functions/core/failover/ports';
 import type { Component, FailoverState, HealthSnapshot } from '../../../../functions/core/failover/types';
 import { parseFailoverEnvironment } from '../../../../functions/handlers/failover/config';
 import { createFailoverHandler } from '../../../../functions/handlers/failover/handle';
-import { manualClock } from '../../../support/memory-coordination';
+import { type MemoryRecord, manualClock } from '../../../support/memory-coordination';
 import { cacheHealth, dbHealth, dnsHealth, T0 } from '../../core/failover/fixtures';
 import { alarmChanged, command, ENV, healthChanged, scheduled } from '../failover/support';
 import {
-  concluded,
-  countDelivery,
+  type Attempt,
   deliver,
-  emptyTally,
   expectDoneOrParked,
   type FaultPlan,
   failing,
   faultError,
   faultPlans,
+  faultSuite,
   faultyIdempotency,
   faultyLock,
   Injector,
   RecordingLog,
   RUNS,
-  report,
   silentMetrics,
+  workDone,
 } from './faults';
 
 const SITES = [
@@ -124,10 +123,21 @@ function world(scenario: Scenario) {
           const component = COMPONENT_OF[action.kind];
           if (lock.leases.get(`failover#${component}`)?.owner !== currentRun)
             violations.push(`${action.kind} without the ${component} lease`);
-          if (action.kind === 'aurora-failover' && ++promotions > 1)
-            violations.push('a second promotion for one event');
           actions++;
-          raise('action');
+          const found = fault('action');
+          // A promotion that was applied (a timeout may hide it) moves the writer, as Aurora does.
+          if (action.kind === 'aurora-failover' && found !== 'throttle' && found !== '5xx') {
+            if (++promotions > 1) violations.push('a second promotion for one event');
+            const former = health.database.primary;
+            health.database = dbHealth({
+              primaryId: action.targetInstance,
+              standbys: [
+                { id: former.id, healthy: former.healthy, replicaLagSeconds: 1, capacity: 2 },
+                ...health.database.standbys.filter((s) => s.id !== action.targetInstance),
+              ],
+            });
+          }
+          if (found) throw faultError(found === 'partial' ? 'timeout' : found, 'action');
           return { ok: true };
         },
       },
@@ -196,57 +206,48 @@ function eventOf(kind: Kind, components: readonly Component[]): { event: unknown
   }
 }
 
+/**
+ * A component's event is handled when a run concluded it, or ran an operation whose verdict
+ * failed (the engine saved it and paged a person), and its event record is done.
+ */
+function handled(
+  records: ReadonlyMap<string, MemoryRecord>,
+  attempts: readonly Attempt[],
+  key: string,
+): boolean {
+  const paged = attempts.some((a) =>
+    a.records.some(
+      (r) =>
+        r.eventKey === key &&
+        r.event === 'done' &&
+        r.status === 'failed' &&
+        !/^(the run failed|could not)/.test(r.reason),
+    ),
+  );
+  return workDone(records, attempts, key) || (paged && workDone(records, attempts, key, ['failed']));
+}
+
 describe('failover handler under injected faults', () => {
   it(`ends every run in a record, never acts without the component's lease or twice for one event, and never loses an event (${RUNS} runs)`, async () => {
-    const tally = emptyTally();
-    await fc.assert(
-      fc.asyncProperty(scenarios, async (scenario) => {
-        const w = world(scenario);
-        if (scenario.primed) {
-          await w.calm(() =>
-            w.invoke(healthChanged('database', 'down', '2026-01-01T12:04:00.000Z')).catch(() => undefined),
-          );
-        }
-        w.log.records.length = 0;
-        const { event, keys } = eventOf(scenario.kind, w.config.configured);
-        const delivery = await deliver(() => w.invoke(event), w.log, w.clock.advance, RETRIES);
-        const completedLate = new Set(
-          delivery.attempts.flatMap((a) =>
-            a.records
-              .filter((r) => r.problems.some((p) => p.kind === 'event-completion'))
-              .map((r) => r.eventKey),
-          ),
+    await faultSuite('failover', scenarios, async (scenario) => {
+      const w = world(scenario);
+      if (scenario.primed) {
+        await w.calm(() =>
+          w.invoke(healthChanged('database', 'down', '2026-01-01T12:04:00.000Z')).catch(() => undefined),
         );
-        // An operation whose verdict failed is done too: the engine paged a person and saved it.
-        const paged = (key: string) =>
-          delivery.attempts.some((a) =>
-            a.records.some(
-              (r) =>
-                r.eventKey === key &&
-                r.event === 'done' &&
-                r.status === 'failed' &&
-                !/^(the run failed|could not)/.test(r.reason),
-            ),
-          );
-        const done = keys.every(
-          (key) =>
-            (w.idempotency.records.get(key)?.status === 'completed' || completedLate.has(key)) &&
-            (concluded(delivery.attempts, key) || paged(key)),
-        );
-        const before = { ...tally };
-        countDelivery(tally, delivery, keys.length, done);
-        tally.faults += w.injector.injected;
-        tally.actions += w.actions();
-        tally.outOfBounds += w.violations.length;
-        expect(w.violations).toEqual([]);
-        expect(tally.withoutRecord).toBe(before.withoutRecord);
-        expect(tally.lost).toBe(before.lost);
-      }),
-      { numRuns: RUNS },
-    );
-    report('failover', tally);
-    expect(tally).toMatchObject({ runs: RUNS, withoutRecord: 0, outOfBounds: 0, lost: 0 });
-    expect(tally.parked + tally.done).toBe(RUNS);
+      }
+      w.log.records.length = 0;
+      const { event, keys } = eventOf(scenario.kind, w.config.configured);
+      const delivery = await deliver(() => w.invoke(event), w.log, w.clock.advance, RETRIES);
+      return {
+        delivery,
+        units: keys.length,
+        done: keys.every((key) => handled(w.idempotency.records, delivery.attempts, key)),
+        faults: w.injector.injected,
+        actions: w.actions(),
+        violations: w.violations,
+      };
+    });
   }, 600_000);
 
   it('loses no event whose work failed: done within the retries, parked (and alarmed) beyond them', async () => {
@@ -266,7 +267,7 @@ describe('failover handler under injected faults', () => {
           });
           const { event, keys } = eventOf(kind, w.config.configured);
           const delivery = await deliver(() => w.invoke(event), w.log, w.clock.advance, RETRIES);
-          const done = keys.every((key) => w.idempotency.records.get(key)?.status === 'completed');
+          const done = keys.every((key) => handled(w.idempotency.records, delivery.attempts, key));
           expectDoneOrParked(delivery, done, times, RETRIES);
         },
       ),

@@ -173,7 +173,7 @@ export async function deliver(
 }
 
 /** Totals across a suite's runs, for the README's guarantees table. */
-export interface Tally {
+interface Tally {
   runs: number;
   invocations: number;
   faults: number;
@@ -185,7 +185,7 @@ export interface Tally {
   actions: number;
 }
 
-export const emptyTally = (): Tally => ({
+const emptyTally = (): Tally => ({
   runs: 0,
   invocations: 0,
   faults: 0,
@@ -205,7 +205,7 @@ export const emptyTally = (): Tally => ({
  * @param done whether the event's work is on record as done (a completed event record, or a
  *   record whose completion was the only thing that failed).
  */
-export function countDelivery(
+function countDelivery(
   tally: Tally,
   delivery: { attempts: Attempt[]; parked: boolean },
   units: number,
@@ -223,7 +223,7 @@ export function countDelivery(
 }
 
 /** Prints a suite's totals when `FAULT_SUMMARY` is set (for the README's figures). */
-export function report(name: string, tally: Tally): void {
+function report(name: string, tally: Tally): void {
   if (process.env.FAULT_SUMMARY) process.stdout.write(`${JSON.stringify({ suite: name, ...tally })}\n`);
 }
 
@@ -261,11 +261,77 @@ export function expectDoneOrParked(
  * record alone: a run concluded it (acted or decided) and its event was done. A replay counts
  * only because an earlier attempt concluded it; a run that failed is never done here.
  */
-export function concluded(attempts: readonly Attempt[], eventKey: string): boolean {
+function concluded(
+  attempts: readonly Attempt[],
+  eventKey: string,
+  statuses: readonly RunRecord['status'][] = ['acted', 'decided'],
+): boolean {
   return attempts.some((attempt) =>
-    attempt.records.some(
+    attempt.records.some((r) => r.eventKey === eventKey && r.event === 'done' && statuses.includes(r.status)),
+  );
+}
+
+/** What one generated run delivered and what its world saw. */
+export interface Checked {
+  readonly delivery: { attempts: Attempt[]; parked: boolean };
+  /** The records each invocation must write (one per event, component or message). */
+  readonly units: number;
+  readonly done: boolean;
+  readonly faults: number;
+  readonly actions: number;
+  /** Actions outside their bounds, in words. */
+  readonly violations: readonly string[];
+}
+
+/**
+ * Runs {@link RUNS} generated scenarios through `check`, failing on the first run without a
+ * record, with an action outside its bounds, or with a lost event, then reports the totals.
+ */
+export async function faultSuite<S>(
+  name: string,
+  scenarios: fc.Arbitrary<S>,
+  check: (scenario: S) => Promise<Checked>,
+): Promise<void> {
+  const tally = emptyTally();
+  await fc.assert(
+    fc.asyncProperty(scenarios, async (scenario) => {
+      const run = await check(scenario);
+      const before = { ...tally };
+      countDelivery(tally, run.delivery, run.units, run.done);
+      tally.faults += run.faults;
+      tally.actions += run.actions;
+      tally.outOfBounds += run.violations.length;
+      expect(run.violations).toEqual([]);
+      expect(tally.withoutRecord).toBe(before.withoutRecord);
+      expect(tally.lost).toBe(before.lost);
+    }),
+    { numRuns: RUNS },
+  );
+  report(name, tally);
+  expect(tally).toMatchObject({ runs: RUNS, withoutRecord: 0, outOfBounds: 0, lost: 0 });
+  expect(tally.parked + tally.done).toBe(RUNS);
+}
+
+/**
+ * Whether `eventKey`'s work is done: a run concluded it, and its event record is completed (or
+ * only the completion failed, which the run recorded).
+ */
+export function workDone(
+  records: ReadonlyMap<string, MemoryRecord>,
+  attempts: readonly Attempt[],
+  eventKey: string,
+  statuses?: readonly RunRecord['status'][],
+): boolean {
+  const completedLate = attempts.some((a) =>
+    a.records.some(
       (r) =>
-        r.eventKey === eventKey && r.event === 'done' && (r.status === 'acted' || r.status === 'decided'),
+        r.eventKey === eventKey &&
+        r.event === 'done' &&
+        r.problems.some((p) => p.kind === 'event-completion'),
     ),
+  );
+  return (
+    (records.get(eventKey)?.status === 'completed' || completedLate) &&
+    concluded(attempts, eventKey, statuses)
   );
 }

@@ -9,21 +9,19 @@ import { createHealthHandler } from '../../../../functions/handlers/health-check
 import { ManualClock, MemoryCheckStates, MemoryIncidents } from '../../core/health/memory-ports';
 import { MemoryComponentStatuses } from '../health-check/fakes';
 import {
-  concluded,
-  countDelivery,
   deliver,
-  emptyTally,
   expectDoneOrParked,
   type FaultPlan,
   failing,
   faultError,
   faultPlans,
+  faultSuite,
   faultyIdempotency,
   Injector,
   RecordingLog,
   RUNS,
-  report,
   silentMetrics,
+  workDone,
 } from './faults';
 
 const SITES = [
@@ -175,34 +173,25 @@ function world(scenario: Scenario) {
 
 describe('health-check handler under injected faults', () => {
   it(`ends every run in a record, never applies a round or sends an alert twice, and never loses an event (${RUNS} runs)`, async () => {
-    const tally = emptyTally();
-    await fc.assert(
-      fc.asyncProperty(scenarios, async (scenario) => {
-        const w = world(scenario);
-        // The event's own delivery, then a redelivery of it: only the first may act.
-        const delivery = await deliver(w.invoke, w.log, (ms) => (w.clock.time += ms), RETRIES);
-        await w.invoke().catch(() => undefined);
-        const last = delivery.attempts.at(-1)!.records;
-        const recorded =
-          w.events.records.get('health-check#evt-1')?.status === 'completed' ||
-          last.some((r) => r.event === 'done' && r.problems.some((p) => p.kind === 'event-completion'));
-        const done = recorded && concluded(delivery.attempts, 'health-check#evt-1');
-        const before = { ...tally };
-        countDelivery(tally, delivery, 1, done);
-        const repeatedRounds = [...w.rounds.values()].filter((n) => n > 1).length;
-        const repeatedAlerts = w.sent.length - new Set(w.sent.map((n) => n.id)).size;
-        tally.faults += w.injector.injected;
-        tally.actions += w.sent.length;
-        tally.outOfBounds += repeatedRounds + repeatedAlerts;
-        expect({ repeatedRounds, repeatedAlerts }).toEqual({ repeatedRounds: 0, repeatedAlerts: 0 });
-        expect(tally.withoutRecord).toBe(before.withoutRecord);
-        expect(tally.lost).toBe(before.lost);
-      }),
-      { numRuns: RUNS },
-    );
-    report('health-check', tally);
-    expect(tally).toMatchObject({ runs: RUNS, withoutRecord: 0, outOfBounds: 0, lost: 0 });
-    expect(tally.parked + tally.done).toBe(RUNS);
+    await faultSuite('health-check', scenarios, async (scenario) => {
+      const w = world(scenario);
+      // The event's own delivery, then a redelivery of it: only the first may act.
+      const delivery = await deliver(w.invoke, w.log, (ms) => (w.clock.time += ms), RETRIES);
+      await w.invoke().catch(() => undefined);
+      const repeatedRounds = [...w.rounds.values()].filter((n) => n > 1).map(() => 'a round applied twice');
+      const ids = w.sent.map((n) => n.id);
+      const repeatedAlerts = ids
+        .filter((id, i) => ids.indexOf(id) !== i)
+        .map((id) => `alert ${id} sent twice`);
+      return {
+        delivery,
+        units: 1,
+        done: workDone(w.events.records, delivery.attempts, 'health-check#evt-1'),
+        faults: w.injector.injected,
+        actions: w.sent.length,
+        violations: [...repeatedRounds, ...repeatedAlerts],
+      };
+    });
   }, 600_000);
 
   it('loses no event whose work failed: without retries, a failed run is parked (and alarmed)', async () => {

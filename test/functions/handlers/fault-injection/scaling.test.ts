@@ -13,22 +13,21 @@ import { runScaling } from '../../../../functions/core/scaling/service';
 import type { ScalingActivity } from '../../../../functions/core/scaling/types';
 import { createScalingHandler } from '../../../../functions/handlers/scaling/handler';
 import { manualClock } from '../../../support/memory-coordination';
+import { historyOf } from '../../core/scaling/service-fakes';
 import {
-  concluded,
-  countDelivery,
   deliver,
-  emptyTally,
   expectDoneOrParked,
   type FaultPlan,
   failing,
   faultPlans,
+  faultSuite,
   faultyIdempotency,
   faultyLock,
   Injector,
   RecordingLog,
   RUNS,
-  report,
   silentMetrics,
+  workDone,
 } from './faults';
 
 const T0 = Date.parse('2026-01-01T12:00:00Z');
@@ -160,20 +159,8 @@ function world(scenario: Scenario) {
       },
       async loadHistory(_group, since): Promise<ScalingHistory> {
         const partial = injector.throwing('history') === 'partial';
-        const recent = decisions.filter((d) => d.decision.time > since).slice(0, partial ? -1 : undefined);
-        return {
-          recommendations: recent.map((d) => ({
-            time: d.decision.time,
-            recommendation: d.decision.recommendation,
-          })),
-          actions: recent
-            .filter((d) => d.action === 'scaled')
-            .map((d) => ({
-              startTime: d.decision.time,
-              fromCapacity: d.decision.current,
-              toCapacity: d.decision.desired,
-            })),
-        };
+        // Partial: the latest decision is not read back.
+        return historyOf(decisions.filter((d) => d.decision.time > since).slice(0, partial ? -1 : undefined));
       },
       recordDecision: (_group, record) => write('record', () => void decisions.push(record)),
       recordFailure: (_group) => write('record', () => undefined),
@@ -221,30 +208,18 @@ function world(scenario: Scenario) {
 
 describe('scaling handler under injected faults', () => {
   it(`ends every run in a record, never acts outside [min, max] or without the lease, and never loses an event (${RUNS} runs)`, async () => {
-    const tally = emptyTally();
-    await fc.assert(
-      fc.asyncProperty(scenarios, async (scenario) => {
-        const w = world(scenario);
-        const delivery = await deliver(w.invoke, w.log, w.clock.advance, RETRIES);
-        const last = delivery.attempts.at(-1)!.records;
-        const recorded =
-          w.idempotency.records.get('scaling:event-1')?.status === 'completed' ||
-          last.some((r) => r.event === 'done' && r.problems.some((p) => p.kind === 'event-completion'));
-        const done = recorded && concluded(delivery.attempts, 'scaling:event-1');
-        const before = { ...tally };
-        countDelivery(tally, delivery, 1, done);
-        tally.faults += w.injector.injected;
-        tally.actions += w.actions();
-        tally.outOfBounds += w.violations.length;
-        expect(w.violations).toEqual([]);
-        expect(tally.withoutRecord).toBe(before.withoutRecord);
-        expect(tally.lost).toBe(before.lost);
-      }),
-      { numRuns: RUNS },
-    );
-    report('scaling', tally);
-    expect(tally).toMatchObject({ runs: RUNS, withoutRecord: 0, outOfBounds: 0, lost: 0 });
-    expect(tally.parked + tally.done).toBe(RUNS);
+    await faultSuite('scaling', scenarios, async (scenario) => {
+      const w = world(scenario);
+      const delivery = await deliver(w.invoke, w.log, w.clock.advance, RETRIES);
+      return {
+        delivery,
+        units: 1,
+        done: workDone(w.idempotency.records, delivery.attempts, 'scaling:event-1'),
+        faults: w.injector.injected,
+        actions: w.actions(),
+        violations: w.violations,
+      };
+    });
   }, 600_000);
 
   it('loses no event whose work failed: done within the retries, parked (and alarmed) beyond them', async () => {

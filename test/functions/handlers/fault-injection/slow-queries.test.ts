@@ -10,22 +10,20 @@ import {
   SETTINGS,
 } from '../../core/queries/scheduled-analysis-fakes';
 import {
-  concluded,
-  countDelivery,
   deliver,
-  emptyTally,
   expectDoneOrParked,
   type FaultPlan,
   failing,
   faultError,
   faultPlans,
+  faultSuite,
   faultyIdempotency,
   faultyLock,
   Injector,
   RecordingLog,
   RUNS,
-  report,
   silentMetrics,
+  workDone,
 } from './faults';
 
 const SITES = [
@@ -142,30 +140,18 @@ function world(scenario: Scenario) {
 
 describe('slow-queries handler under injected faults', () => {
   it(`ends every run in a record, never analyses without the lease or stores a known report again, and never loses an event (${RUNS} runs)`, async () => {
-    const tally = emptyTally();
-    await fc.assert(
-      fc.asyncProperty(scenarios, async (scenario) => {
-        const w = world(scenario);
-        const delivery = await deliver(w.invoke, w.log, w.clock.advance, RETRIES);
-        const last = delivery.attempts.at(-1)!.records;
-        const recorded =
-          w.events.records.get('slow-queries#evt-1')?.status === 'completed' ||
-          last.some((r) => r.event === 'done' && r.problems.some((p) => p.kind === 'event-completion'));
-        const done = recorded && concluded(delivery.attempts, 'slow-queries#evt-1');
-        const before = { ...tally };
-        countDelivery(tally, delivery, 1, done);
-        tally.faults += w.injector.injected;
-        tally.actions += w.actions();
-        tally.outOfBounds += w.violations.length;
-        expect(w.violations).toEqual([]);
-        expect(tally.withoutRecord).toBe(before.withoutRecord);
-        expect(tally.lost).toBe(before.lost);
-      }),
-      { numRuns: RUNS },
-    );
-    report('slow-queries', tally);
-    expect(tally).toMatchObject({ runs: RUNS, withoutRecord: 0, outOfBounds: 0, lost: 0 });
-    expect(tally.parked + tally.done).toBe(RUNS);
+    await faultSuite('slow-queries', scenarios, async (scenario) => {
+      const w = world(scenario);
+      const delivery = await deliver(w.invoke, w.log, w.clock.advance, RETRIES);
+      return {
+        delivery,
+        units: 1,
+        done: workDone(w.events.records, delivery.attempts, 'slow-queries#evt-1'),
+        faults: w.injector.injected,
+        actions: w.actions(),
+        violations: w.violations,
+      };
+    });
   }, 600_000);
 
   it('loses no event whose work failed: done within the retries, parked (and alarmed) beyond them', async () => {
