@@ -1,4 +1,5 @@
 import { describeError } from '../runs/record';
+import { ownChanges } from './cooldown';
 import { decide } from './decide';
 import { holdAfterScaleOut } from './holds';
 import { type PolicySet, parsePolicySet } from './policy-schema';
@@ -49,7 +50,7 @@ export async function evaluate(
       policy: policy.policy,
       recentRecommendations: history.recommendations,
       activities: snapshot.activities,
-      recordedActions: history.actions,
+      recordedActions: ownChanges(history.actions, history.intendedChange, snapshot.group.desiredCapacity),
       ...(settings.dryRun || request.dryRun === true ? { dryRun: true } : {}),
     });
   } catch (error) {
@@ -60,11 +61,22 @@ export async function evaluate(
   let action: ScalingAction = decision.direction === 'none' ? 'none' : decision.dryRun ? 'dry-run' : 'scaled';
   let actionError: string | undefined;
   if (action === 'scaled') {
+    const change = { startTime: now, fromCapacity: decision.current, toCapacity: decision.desired };
     try {
-      await deps.group.setDesiredCapacity(decision.desired);
+      // Without this trace, a change whose answer and decision record are both lost is invisible
+      // to the retry's cooldown while the group's history lags: it would scale again.
+      await deps.state.recordIntent(group, change, request.eventKey);
     } catch (error) {
       action = 'failed';
-      actionError = `SetDesiredCapacity(${decision.desired}) failed: ${describeError(error)}`;
+      actionError = `not changed: the intended change ${decision.current} → ${decision.desired} could not be recorded first (${describeError(error)})`;
+    }
+    if (action === 'scaled') {
+      try {
+        await deps.group.setDesiredCapacity(decision.desired);
+      } catch (error) {
+        action = 'failed';
+        actionError = `SetDesiredCapacity(${decision.desired}) failed: ${describeError(error)}`;
+      }
     }
   }
   // The capacity is set by now: the hold and the notices only spare or tell people.

@@ -82,6 +82,12 @@ export interface ScalingHistory {
   readonly actions: readonly ScalingActivity[];
   /** When the last "saturated" warning went out, if the group is still saturated since then. */
   readonly saturationWarnedAt?: number;
+  /**
+   * The last change this engine set out to make after `since`, recorded before it acted: when the
+   * answer to the change was lost and so was its decision record, this is the only trace of it.
+   * @default none
+   */
+  readonly intendedChange?: ScalingActivity;
 }
 
 /** Who asked for a run. */
@@ -123,6 +129,8 @@ export interface ScalingStateStore {
   recordDecision(group: string, record: DecisionRecord): Promise<void>;
   /** Keeps a run that failed before it could decide. */
   recordFailure(group: string, failure: FailureRecord): Promise<void>;
+  /** Keeps the change a run is about to make, before it makes it (the latest one replaces it). */
+  recordIntent(group: string, change: ScalingActivity, eventKey: string): Promise<void>;
 }
 
 /** Tells people what the scaling function did or could not do. */

@@ -125,6 +125,26 @@ describe('DynamoDbScalingStateStore against a DynamoDB-compatible server', () =>
     expect(await store.loadHistory(nextGroup(), NOW - 600_000)).toEqual({ recommendations: [], actions: [] });
   });
 
+  it('keeps the latest intended change and returns it only inside the window', async () => {
+    const store = new DynamoDbScalingStateStore(db.client, db.tableName);
+    const name = nextGroup();
+    await store.recordIntent(name, { startTime: NOW - 900_000, fromCapacity: 2, toCapacity: 4 }, 'scaling:a');
+    expect((await store.loadHistory(name, NOW - 600_000)).intendedChange).toBeUndefined();
+    await store.recordIntent(name, { startTime: NOW - 60_000, fromCapacity: 4, toCapacity: 8 }, 'scaling:b');
+    expect((await store.loadHistory(name, NOW - 600_000)).intendedChange).toEqual({
+      startTime: NOW - 60_000,
+      fromCapacity: 4,
+      toCapacity: 8,
+    });
+    const { Item } = await db.client.send(
+      new GetCommand({ TableName: db.tableName, Key: { pk: `SCALING#${name}`, sk: 'INTENT' } }),
+    );
+    expect(Item).toMatchObject({
+      eventKey: 'scaling:b',
+      expiresAt: Math.ceil((NOW - 60_000) / 1000) + 30 * 86_400,
+    });
+  });
+
   it('follows LastEvaluatedKey through a long history', async () => {
     const store = new DynamoDbScalingStateStore(db.client, db.tableName);
     const name = nextGroup();

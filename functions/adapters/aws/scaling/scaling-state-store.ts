@@ -18,6 +18,7 @@ import { compact } from '../dynamodb-items';
  * | decision        | `SCALING#<group>`  | `DECISION#<isoTime>#<event>`  | 30 days |
  * | latest decision | `SCALING#<group>`  | `LATEST`                      | –       |
  * | failed run      | `SCALING#<group>`  | `FAILURE#<isoTime>#<event>`   | 30 days |
+ * | intended change | `SCALING#<group>`  | `INTENT`                      | 30 days |
  * | policy override | `SCALING#<group>`  | `POLICY`                      | –       |
  *
  * Decisions carry `time`, `recommendation` and the capacity change, so the recommendation history
@@ -86,20 +87,48 @@ export class DynamoDbScalingStateStore implements ScalingStateStore {
       }
       start = output.LastEvaluatedKey;
     } while (start);
-    const { Item: latest } = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: pk(group), sk: 'LATEST' },
-        ProjectionExpression: 'saturationWarnedAt',
-        ConsistentRead: true,
-      }),
-    );
+    const [{ Item: latest }, { Item: intent }] = await Promise.all([
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: pk(group), sk: 'LATEST' },
+          ProjectionExpression: 'saturationWarnedAt',
+          ConsistentRead: true,
+        }),
+      ),
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: pk(group), sk: 'INTENT' },
+          ProjectionExpression: 'startTime, fromCapacity, toCapacity',
+          ConsistentRead: true,
+        }),
+      ),
+    ]);
     const warnedAt = latest?.saturationWarnedAt;
+    const intended = intendedChange(intent, since);
     return {
       recommendations,
       actions,
       ...(typeof warnedAt === 'number' ? { saturationWarnedAt: warnedAt } : {}),
+      ...(intended ? { intendedChange: intended } : {}),
     };
+  }
+
+  async recordIntent(group: string, change: ScalingActivity, eventKey: string): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: pk(group),
+          sk: 'INTENT',
+          ...change,
+          at: iso(change.startTime),
+          eventKey,
+          expiresAt: this.expiry(change.startTime),
+        },
+      }),
+    );
   }
 
   async recordDecision(group: string, record: DecisionRecord): Promise<void> {
@@ -178,4 +207,15 @@ export class DynamoDbScalingStateStore implements ScalingStateStore {
 }
 
 const pk = (group: string) => `SCALING#${group}`;
+
+/** The stored intended change when it is whole and after `since`. */
+function intendedChange(
+  item: Record<string, unknown> | undefined,
+  since: number,
+): ScalingActivity | undefined {
+  const { startTime, fromCapacity, toCapacity } = item ?? {};
+  if (typeof startTime !== 'number' || typeof fromCapacity !== 'number' || typeof toCapacity !== 'number')
+    return undefined;
+  return startTime > since ? { startTime, fromCapacity, toCapacity } : undefined;
+}
 const iso = (time: number) => new Date(time).toISOString();

@@ -128,8 +128,10 @@ export class MemoryScalingState implements ScalingStateStore {
   override?: StoredPolicy;
   readonly decisions: DecisionRecord[] = [];
   readonly failures: FailureRecord[] = [];
+  intended?: ScalingActivity;
   historyError?: Error;
   recordError?: Error;
+  intentError?: Error;
 
   async loadPolicyOverride(): Promise<StoredPolicy | undefined> {
     return this.override;
@@ -141,7 +143,15 @@ export class MemoryScalingState implements ScalingStateStore {
     return {
       ...historyOf(this.decisions.filter((d) => d.decision.time > since)),
       ...(latest?.saturationWarnedAt === undefined ? {} : { saturationWarnedAt: latest.saturationWarnedAt }),
+      ...(this.intended !== undefined && this.intended.startTime > since
+        ? { intendedChange: this.intended }
+        : {}),
     };
+  }
+
+  async recordIntent(_group: string, change: ScalingActivity): Promise<void> {
+    if (this.intentError) throw this.intentError;
+    this.intended = change;
   }
 
   async recordDecision(_group: string, record: DecisionRecord): Promise<void> {

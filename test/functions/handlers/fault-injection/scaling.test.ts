@@ -47,7 +47,12 @@ const SITES = [
   'hold',
   'notify',
   'record',
+  'intent',
 ] as const;
+const { scaleOut, scaleIn } = defaultPolicyInput.behaviour;
+/** The default policy's cooldown before a change in `direction`. */
+const cooldownMs = (direction: 'out' | 'in') =>
+  (direction === 'out' ? scaleOut : scaleIn).cooldownSeconds * 1000;
 // The construct's setting: a failed invocation is retried twice, then parked.
 const RETRIES = 2;
 
@@ -88,6 +93,7 @@ function world(scenario: Scenario) {
     activities: [] as ScalingActivity[],
   };
   const decisions: DecisionRecord[] = [];
+  let intended: ScalingActivity | undefined;
   const violations: string[] = [];
   let actions = 0;
   let currentRun = '';
@@ -120,6 +126,14 @@ function world(scenario: Scenario) {
         if (lock.leases.get(LEASE)?.owner !== currentRun)
           violations.push(`set ${capacity} without the lease`);
         if (capacity < min || capacity > max) violations.push(`set ${capacity} outside [${min}, ${max}]`);
+        const wait = cooldownMs(capacity > group.desired ? 'out' : 'in');
+        const last = group.activities.findLast(
+          (a) => capacity < group.desired || a.toCapacity > a.fromCapacity,
+        );
+        if (last !== undefined && clock.now() - last.startTime < wait)
+          violations.push(
+            `set ${capacity} ${clock.now() - last.startTime} ms after the change to ${last.toCapacity}`,
+          );
         await write('set-capacity', () => {
           actions++;
           group.activities.push({
@@ -160,8 +174,15 @@ function world(scenario: Scenario) {
       async loadHistory(_group, since): Promise<ScalingHistory> {
         const partial = injector.throwing('history') === 'partial';
         // Partial: the latest decision is not read back.
-        return historyOf(decisions.filter((d) => d.decision.time > since).slice(0, partial ? -1 : undefined));
+        return {
+          ...historyOf(decisions.filter((d) => d.decision.time > since).slice(0, partial ? -1 : undefined)),
+          ...(intended !== undefined && intended.startTime > since ? { intendedChange: intended } : {}),
+        };
       },
+      recordIntent: (_group, change) =>
+        write('intent', () => {
+          intended = change;
+        }),
       recordDecision: (_group, record) => write('record', () => void decisions.push(record)),
       recordFailure: (_group) => write('record', () => undefined),
     },

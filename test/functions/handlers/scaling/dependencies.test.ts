@@ -114,11 +114,13 @@ describe('createScalingDeps', () => {
     const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item!);
     expect(puts.map((item) => `${item.pk}|${String(item.sk).split('#')[0]}`)).toEqual([
       'LOCK#scaling#misybot-fleet|LOCK',
+      'SCALING#misybot-fleet|INTENT',
       'HOLD|fleet',
       'SCALING#misybot-fleet|DECISION',
       'SCALING#misybot-fleet|LATEST',
     ]);
-    expect(puts[1]).toMatchObject({ until: NOW + settings.defaultPolicy.warmupSeconds * 1000 });
+    expect(puts[1]).toMatchObject({ startTime: NOW, toCapacity: 4, eventKey: expect.any(String) });
+    expect(puts[2]).toMatchObject({ until: NOW + settings.defaultPolicy.warmupSeconds * 1000 });
     expect(ddb.commandCalls(DeleteCommand)[0]!.args[0].input.Key).toEqual({
       pk: 'LOCK#scaling#misybot-fleet',
       sk: 'LOCK',
