@@ -8,20 +8,21 @@ import { testStack } from '../support/cdk';
 
 const entry = path.join(__dirname, 'fixtures', 'echo-handler.ts');
 
-function build(services: readonly string[], optOut: readonly string[] = []) {
+function build(services: readonly string[]) {
   const stack = testStack();
   const topic = new Topic(stack, 'Warning');
-  const functions = services.map((serviceName, i) => ({
-    serviceName,
-    function: new ControlFunction(stack, `Fn${i}`, {
-      entry,
-      serviceName,
-      timeout: Duration.seconds(30),
-      memorySize: 256,
-      logRetentionDays: 30,
-    }),
-    ...(optOut.includes(serviceName) ? { alarmOnParkedEvents: false } : {}),
-  }));
+  const functions = services.map(
+    (serviceName, i) =>
+      new ControlFunction(stack, `Fn${i}`, {
+        entry,
+        serviceName,
+        timeout: Duration.seconds(30),
+        memorySize: 256,
+        logRetentionDays: 30,
+        reservedConcurrentExecutions: 1,
+        alarms: { topic, severity: 'warning', impact: 'nothing runs' },
+      }),
+  );
   const alarms = new RunAlarms(stack, 'RunAlarms', { functions, topic });
   return { stack, topic, functions, alarms, template: Template.fromStack(stack) };
 }
@@ -55,20 +56,15 @@ describe('RunAlarms', () => {
     });
   });
 
-  test("alarms on an event parked in each function's failure queue, except where the function's construct does", () => {
-    const { stack, functions, alarms, template } = build(
-      ['scaling', 'failover', 'health-check'],
-      ['scaling'],
-    );
-    expect([...alarms.parkedEventAlarms.keys()]).toEqual(['failover', 'health-check']);
-    const queueAlarms = template.findResources('AWS::CloudWatch::Alarm', {
-      Properties: { MetricName: 'ApproximateNumberOfMessagesVisible' },
-    });
-    const queues = Object.values(queueAlarms).map(
+  test("leaves the failure queues to the functions' own alarms", () => {
+    const { template } = build(['scaling', 'failover']);
+    const queueAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
       (alarm) =>
-        (alarm as { Properties: { Dimensions: { Value: unknown }[] } }).Properties.Dimensions[0]!.Value,
+        (alarm as { Properties: { MetricName?: string } }).Properties.MetricName ===
+        'ApproximateNumberOfMessagesVisible',
     );
-    expect(queues).toEqual(functions.slice(1).map((f) => stack.resolve(f.function.failureQueue.queueName)));
+    // One per function, from ControlFunctionAlarms; none added here.
+    expect(queueAlarms).toHaveLength(2);
   });
 
   test.each([
