@@ -335,3 +335,31 @@ export function workDone(
     concluded(attempts, eventKey, statuses)
   );
 }
+
+/** A world with one event to deliver, as the single-event suites build it. */
+interface OneEventWorld {
+  readonly invoke: () => Promise<unknown>;
+  readonly log: RecordingLog;
+  readonly clock: { readonly advance: (ms: number) => void };
+  readonly injector: Injector;
+  readonly actions: () => number;
+  readonly violations: readonly string[];
+}
+
+/** Delivers the world's one event, keyed `eventKey` in `records`, and checks what it left. */
+export async function deliverOneEvent(
+  w: OneEventWorld,
+  records: ReadonlyMap<string, MemoryRecord>,
+  eventKey: string,
+  retries: number,
+): Promise<Checked> {
+  const delivery = await deliver(w.invoke, w.log, w.clock.advance, retries);
+  return {
+    delivery,
+    units: 1,
+    done: workDone(records, delivery.attempts, eventKey),
+    faults: w.injector.injected,
+    actions: w.actions(),
+    violations: w.violations,
+  };
+}

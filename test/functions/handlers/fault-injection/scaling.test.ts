@@ -16,6 +16,7 @@ import { manualClock } from '../../../support/memory-coordination';
 import { historyOf } from '../../core/scaling/service-fakes';
 import {
   deliver,
+  deliverOneEvent,
   expectDoneOrParked,
   type FaultPlan,
   failing,
@@ -27,7 +28,6 @@ import {
   RecordingLog,
   RUNS,
   silentMetrics,
-  workDone,
 } from './faults';
 
 const T0 = Date.parse('2026-01-01T12:00:00Z');
@@ -229,17 +229,9 @@ function world(scenario: Scenario) {
 
 describe('scaling handler under injected faults', () => {
   it(`ends every run in a record, never acts outside [min, max] or without the lease, and never loses an event (${RUNS} runs)`, async () => {
-    await faultSuite('scaling', scenarios, async (scenario) => {
+    await faultSuite('scaling', scenarios, (scenario) => {
       const w = world(scenario);
-      const delivery = await deliver(w.invoke, w.log, w.clock.advance, RETRIES);
-      return {
-        delivery,
-        units: 1,
-        done: workDone(w.idempotency.records, delivery.attempts, 'scaling:event-1'),
-        faults: w.injector.injected,
-        actions: w.actions(),
-        violations: w.violations,
-      };
+      return deliverOneEvent(w, w.idempotency.records, 'scaling:event-1', RETRIES);
     });
   }, 600_000);
 

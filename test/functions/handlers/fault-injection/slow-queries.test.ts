@@ -11,6 +11,7 @@ import {
 } from '../../core/queries/scheduled-analysis-fakes';
 import {
   deliver,
+  deliverOneEvent,
   expectDoneOrParked,
   type FaultPlan,
   failing,
@@ -23,7 +24,6 @@ import {
   RecordingLog,
   RUNS,
   silentMetrics,
-  workDone,
 } from './faults';
 
 const SITES = [
@@ -140,17 +140,9 @@ function world(scenario: Scenario) {
 
 describe('slow-queries handler under injected faults', () => {
   it(`ends every run in a record, never analyses without the lease or stores a known report again, and never loses an event (${RUNS} runs)`, async () => {
-    await faultSuite('slow-queries', scenarios, async (scenario) => {
+    await faultSuite('slow-queries', scenarios, (scenario) => {
       const w = world(scenario);
-      const delivery = await deliver(w.invoke, w.log, w.clock.advance, RETRIES);
-      return {
-        delivery,
-        units: 1,
-        done: workDone(w.events.records, delivery.attempts, 'slow-queries#evt-1'),
-        faults: w.injector.injected,
-        actions: w.actions(),
-        violations: w.violations,
-      };
+      return deliverOneEvent(w, w.events.records, 'slow-queries#evt-1', RETRIES);
     });
   }, 600_000);
 
