@@ -21,6 +21,7 @@ import { PlatformLoadBalancer } from './load-balancer';
 import { PlatformNetwork } from './network';
 import { acknowledgePlatformFindings } from './platform-acknowledgements';
 import type { PlatformResourceNames } from './platform-metrics';
+import { RunAlarms } from './run-alarms';
 import { platformScalingPolicy, ScalingControl } from './scaling-control';
 import { SlowQueryControl } from './slow-query-control';
 import { StateTable } from './state-table';
@@ -57,6 +58,8 @@ export class PlatformStack extends Stack {
   readonly scaling: ScalingControl;
   readonly health: HealthControl;
   readonly failover: FailoverControl;
+  /** Leases not released and events parked after their retries, for every control function. */
+  readonly runAlarms: RunAlarms;
   readonly adminApi: AdminApi;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
@@ -273,6 +276,18 @@ export class PlatformStack extends Stack {
 
     acknowledgePlatformFindings(this, {
       autoScalingGroupArns: [this.fleet.autoScalingGroup.autoScalingGroupArn],
+    });
+
+    this.runAlarms = new RunAlarms(this, 'RunAlarms', {
+      topic: this.topics.warning,
+      functions: [
+        this.scaling.function,
+        this.failover.function,
+        this.slowQueries.function,
+        this.health.healthFunction,
+        ...(this.health.formatterFunction ? [this.health.formatterFunction] : []),
+        this.adminApi.function,
+      ],
     });
 
     new CfnOutput(this, 'EndpointUrl', { value: this.edge.endpointUrl });

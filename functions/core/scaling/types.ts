@@ -82,6 +82,11 @@ export interface DecideInput {
   readonly recentRecommendations: readonly PastRecommendation[];
   /** Recent scaling activities, for the cooldowns and the rate limits. */
   readonly activities: readonly ScalingActivity[];
+  /**
+   * The changes this engine recorded making, for the cooldowns only: the group's history may not
+   * show the latest change yet, and a cooldown runs from the later of the two. @default none
+   */
+  readonly recordedActions?: readonly ScalingActivity[];
   /** Overrides `policy.dryRun` for one call (e.g. an operator's "what would you do"). */
   readonly dryRun?: boolean;
 }
