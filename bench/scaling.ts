@@ -1,12 +1,12 @@
 /**
  * Backtests the default scaling policy against EC2 target tracking, the Kubernetes HPA and an
- * oracle on the four synthetic traces, and prints each model's figures beside target
- * tracking's (the baseline measured in the same run).
+ * oracle on every trace in bench/traces, and prints each model's figures beside the baselines
+ * measured in the same run.
  *
  *   npx tsx bench/scaling.ts [--policy FILE] [--json]
  *
- * The issue's target, per trace: breach minutes ≤ target tracking's, instance-hours ≤ 0.9 ×
- * and scaling actions ≤ 0.5 × target tracking's.
+ * The goal, per trace: SLO-breach minutes ≤ 0.5 × target tracking's, instance-hours ≤ 1.05 × the
+ * oracle's, scaling actions ≤ 0.5 × target tracking's.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +14,8 @@ import { parseArgs } from 'node:util';
 import { parsePolicySet } from '../functions/core/scaling/policy-schema';
 import { simulate } from '../functions/core/scaling/simulation/simulate';
 import { parseTrace } from '../functions/core/scaling/simulation/trace';
+
+const GOAL = { breach: 0.5, instanceHours: 1.05, actions: 0.5 } as const;
 
 const { values } = parseArgs({
   options: {
@@ -27,50 +29,57 @@ const traces = readdirSync(dir)
   .filter((file) => file.endsWith('.csv'))
   .sort();
 
-const ratio = (value: number, base: number) => (base === 0 ? (value === 0 ? 1 : Infinity) : value / base);
+/** value / base, where 0 / 0 is 1 (as good as the baseline) and x / 0 is infinite. */
+const ratio = (value: number, base: number) => (base === 0 ? (value === 0 ? 0 : Infinity) : value / base);
+const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '∞');
 const report: Record<string, unknown>[] = [];
-let allMet = true;
+let met = 0;
 const lines: string[] = [
   `policy: ${values.policy}`,
+  `goal per trace: breach ≤ ${GOAL.breach} × TT, instance-hours ≤ ${GOAL.instanceHours} × oracle, actions ≤ ${GOAL.actions} × TT`,
   '',
-  `${'trace'.padEnd(15)}${'model'.padEnd(17)}${'inst-h'.padStart(8)}${'×TT'.padStart(7)}${'breach min'.padStart(12)}${'actions'.padStart(9)}${'×TT'.padStart(7)}${'reversals'.padStart(11)}  target`,
+  `${'trace'.padEnd(16)}${'model'.padEnd(17)}${'inst-h'.padStart(8)}${'×oracle'.padStart(9)}${'breach min'.padStart(12)}${'×TT'.padStart(7)}${'actions'.padStart(9)}${'×TT'.padStart(7)}${'reversals'.padStart(11)}  goal`,
 ];
 for (const file of traces) {
   const { results, notes } = simulate(parseTrace(readFileSync(join(dir, file), 'utf8')), policy);
   const tt = results.find((r) => r.name === 'target-tracking')!;
+  const oracle = results.find((r) => r.name === 'oracle')!;
   const trace = file.replace(/\.csv$/, '');
   for (const r of results) {
-    const hours = ratio(r.instanceHours, tt.instanceHours);
+    const hours = ratio(r.instanceHours, oracle.instanceHours);
+    const breach = ratio(r.sloBreachMinutes, tt.sloBreachMinutes);
     const actions = ratio(r.scalingActions, tt.scalingActions);
     let verdict = '';
     if (r.name === 'misybot-ha') {
-      const met = r.sloBreachMinutes <= tt.sloBreachMinutes && hours <= 0.9 && actions <= 0.5;
-      allMet &&= met;
       const misses = [
-        r.sloBreachMinutes > tt.sloBreachMinutes ? 'breach' : '',
-        hours > 0.9 ? 'inst-h' : '',
-        actions > 0.5 ? 'actions' : '',
+        breach > GOAL.breach ? 'breach' : '',
+        hours > GOAL.instanceHours ? 'inst-h' : '',
+        actions > GOAL.actions ? 'actions' : '',
       ].filter(Boolean);
-      verdict = met ? 'met' : `missed (${misses.join(', ')})`;
+      if (misses.length === 0) met += 1;
+      verdict = misses.length === 0 ? 'met' : `missed (${misses.join(', ')})`;
     }
     lines.push(
-      `${trace.padEnd(15)}${r.name.padEnd(17)}${r.instanceHours.toFixed(1).padStart(8)}${hours.toFixed(2).padStart(7)}${r.sloBreachMinutes.toFixed(1).padStart(12)}${String(r.scalingActions).padStart(9)}${actions.toFixed(2).padStart(7)}${String(r.reversals).padStart(11)}  ${verdict}`,
+      `${trace.padEnd(16)}${r.name.padEnd(17)}${r.instanceHours.toFixed(1).padStart(8)}${fixed(hours, 3).padStart(9)}${r.sloBreachMinutes.toFixed(1).padStart(12)}${fixed(breach).padStart(7)}${String(r.scalingActions).padStart(9)}${fixed(actions).padStart(7)}${String(r.reversals).padStart(11)}  ${verdict}`,
     );
     report.push({
       trace,
       name: r.name,
       instanceHours: r.instanceHours,
-      instanceHoursRatio: Math.round(hours * 1000) / 1000,
+      instanceHoursVsOracle: Math.round(hours * 1000) / 1000,
       sloBreachMinutes: r.sloBreachMinutes,
+      breachVsTargetTracking: Number.isFinite(breach) ? Math.round(breach * 1000) / 1000 : null,
       scalingActions: r.scalingActions,
-      actionsRatio: Math.round(actions * 1000) / 1000,
+      actionsVsTargetTracking: Math.round(actions * 1000) / 1000,
       reversals: r.reversals,
     });
   }
-  for (const note of notes) lines.push(`${''.padEnd(15)}note: ${note}`);
+  for (const note of notes) lines.push(`${''.padEnd(16)}note: ${note}`);
   lines.push('');
 }
-lines.push(
-  `target (breach ≤ TT, inst-h ≤ 0.9 × TT, actions ≤ 0.5 × TT on every trace): ${allMet ? 'met' : 'not met'}`,
+lines.push(`goal met on ${met} of ${traces.length} traces`);
+console.log(
+  values.json
+    ? JSON.stringify({ results: report, goalMet: met, traces: traces.length }, null, 2)
+    : lines.join('\n'),
 );
-console.log(values.json ? JSON.stringify({ results: report, targetMet: allMet }, null, 2) : lines.join('\n'));

@@ -17,6 +17,7 @@ import { AlertTopics } from './observability/alert-topics';
 import { PlatformDashboard } from './observability/dashboard';
 import { EndpointAlarms } from './observability/endpoint-alarms';
 import type { PlatformResourceNames } from './observability/platform-metrics';
+import { RunAlarms } from './observability/run-alarms';
 import { PlatformCache } from './platform/cache';
 import { PlatformDatabase } from './platform/database';
 import { DnsFailover } from './platform/dns-failover';
@@ -57,6 +58,8 @@ export class PlatformStack extends Stack {
   readonly scaling: ScalingControl;
   readonly health: HealthControl;
   readonly failover: FailoverControl;
+  /** Leases not released and events parked after their retries, for every control function. */
+  readonly runAlarms: RunAlarms;
   readonly adminApi: AdminApi;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
@@ -273,6 +276,18 @@ export class PlatformStack extends Stack {
 
     acknowledgePlatformFindings(this, {
       autoScalingGroupArns: [this.fleet.autoScalingGroup.autoScalingGroupArn],
+    });
+
+    this.runAlarms = new RunAlarms(this, 'RunAlarms', {
+      topic: this.topics.warning,
+      functions: [
+        this.scaling.function,
+        this.failover.function,
+        this.slowQueries.function,
+        this.health.healthFunction,
+        ...(this.health.formatterFunction ? [this.health.formatterFunction] : []),
+        this.adminApi.function,
+      ],
     });
 
     new CfnOutput(this, 'EndpointUrl', { value: this.edge.endpointUrl });

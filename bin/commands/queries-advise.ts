@@ -7,9 +7,13 @@ import {
   adviseDatabase,
   type DatabaseAdvice,
   DEFAULT_DATABASE_ADVICE_SETTINGS,
+  type QuerySamples,
 } from '../../functions/core/queries/advisor/advise-database';
+import { samplesFromLog } from '../../functions/core/queries/advisor/log-samples';
+import type { SqlParser } from '../../functions/core/queries/sql-parser-port';
 import { InputError } from '../../functions/shared/errors';
 import type { Command } from './command';
+import { logFileSize, logFormatOption, readLogWorkload } from './log-workload';
 import { queriesAdviseSpec } from './specs';
 
 /** The URL with its password masked, for messages. */
@@ -45,6 +49,7 @@ function humanReport(advice: DatabaseAdvice): string {
       `  ${r.sql};`,
       `    saves ~${r.estimatedSavingsMs.toFixed(0)} ms, planner cost ${r.costBefore.toFixed(0)} → ${r.costAfter.toFixed(0)}`,
       ...r.queries.map((q) => `    serves: ${q.replace(/\s+/g, ' ').slice(0, 110)}`),
+      ...(r.requires ?? []).map((other) => `    together with: ${other}`),
     );
   }
   out.push('', `Unused indexes: ${advice.unusedIndexes.length}`);
@@ -58,9 +63,47 @@ function humanReport(advice: DatabaseAdvice): string {
   }
   if (advice.skipped.length > 0) {
     out.push('', `Queries not considered: ${advice.skipped.length}`);
-    for (const s of advice.skipped) out.push(`  ${s.query.replace(/\s+/g, ' ').slice(0, 80)}: ${s.reason}`);
+    for (const s of advice.skipped)
+      out.push(`  ${s.query.replace(/\s+/g, ' ').slice(0, 80)}`, `    ${s.reason}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+/** The stable JSON of `--json`: every recommendation, the dead-weight indexes and what was left out. */
+export function adviceJson(advice: DatabaseAdvice): Record<string, unknown> {
+  const recommendations = advice.recommendations.map(
+    ({ table, columns, sql, queries, costBefore, costAfter, estimatedSavingsMs, requires }) => ({
+      table,
+      columns,
+      sql,
+      queries,
+      costBefore,
+      costAfter,
+      estimatedSavingsMs,
+      requires: requires ?? [],
+    }),
+  );
+  return {
+    recommendations,
+    unusedIndexes: advice.unusedIndexes,
+    duplicateIndexes: advice.duplicateIndexes,
+    notConsidered: advice.skipped.map(({ query, kind, reason }) => ({ query, kind, reason })),
+  };
+}
+
+async function logSamples(
+  values: Record<string, string | boolean | undefined>,
+  parser: SqlParser,
+): Promise<QuerySamples | undefined> {
+  const file = values.log;
+  if (file === undefined) return undefined;
+  if (typeof file !== 'string' || file === '')
+    throw new InputError('--log needs a file: a Postgres log with the workload');
+  logFileSize(file);
+  const prefix = typeof values.prefix === 'string' ? values.prefix : undefined;
+  const reading = { format: logFormatOption(values.format), ...(prefix === undefined ? {} : { prefix }) };
+  const { workload } = await readLogWorkload(file, reading, parser);
+  return samplesFromLog(workload, parser);
 }
 
 /** `misybot-ha queries advise`: Dexter-style index advice for a live database; never creates an index. */
@@ -83,6 +126,9 @@ export const queriesAdviseCommand: Command = {
       '--min-mean-ms',
       DEFAULT_DATABASE_ADVICE_SETTINGS.minMeanMs,
     );
+    const parser = await createSqlParser();
+    // Read the log first: a bad --log fails before any connection is made.
+    const samples = await logSamples(values, parser);
     const client = new Client({
       connectionString: url,
       connectionTimeoutMillis: 10_000,
@@ -105,10 +151,7 @@ export const queriesAdviseCommand: Command = {
       // Fail fast, before any analysis, when either extension is missing.
       await stats.statements();
       await planner.ensureAvailable();
-      advice = await adviseDatabase(
-        { stats, planner, parser: await createSqlParser() },
-        { minCalls, minMeanMs },
-      );
+      advice = await adviseDatabase({ stats, planner, parser }, { minCalls, minMeanMs }, samples);
     } catch (error) {
       if (error instanceof MissingExtensionError) throw new InputError(error.message, { cause: error });
       throw new InputError(`advising on ${redactUrl(url)} failed: ${(error as Error).message}`, {
@@ -117,27 +160,9 @@ export const queriesAdviseCommand: Command = {
     } finally {
       await client.end().catch(() => undefined);
     }
-    if (values.json === true) {
-      const recommendations = advice.recommendations.map(
-        ({ table, columns, sql, queries, costBefore, costAfter, estimatedSavingsMs }) => ({
-          table,
-          columns,
-          sql,
-          queries,
-          costBefore,
-          costAfter,
-          estimatedSavingsMs,
-        }),
-      );
-      const body = {
-        recommendations,
-        unusedIndexes: advice.unusedIndexes,
-        duplicateIndexes: advice.duplicateIndexes,
-      };
-      io.stdout(`${JSON.stringify(body, null, 2)}\n`);
-    } else {
-      io.stdout(humanReport(advice));
-    }
+    io.stdout(
+      values.json === true ? `${JSON.stringify(adviceJson(advice), null, 2)}\n` : humanReport(advice),
+    );
     return 0;
   },
 };

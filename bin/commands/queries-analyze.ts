@@ -1,23 +1,15 @@
-import { createReadStream, statSync } from 'node:fs';
 import { createSqlParser } from '../../functions/adapters/postgres/sql-parser';
-import { UnknownLogFormatError } from '../../functions/core/queries/log/detect-format';
-import { LogPrefixError } from '../../functions/core/queries/log/line-prefix';
-import { createLogParser } from '../../functions/core/queries/log/log-parser';
-import {
-  type LogFormat,
-  SUPPORTED_LOG_FORMATS,
-  type UnparsedSummary,
-} from '../../functions/core/queries/log/log-types';
-import { LogAggregator, type LogQueryStats } from '../../functions/core/queries/log-aggregate';
+import { EXACT_LIMIT } from '../../functions/core/queries/duration-histogram';
+import type { UnparsedSummary } from '../../functions/core/queries/log/log-types';
+import type { LogQueryStats } from '../../functions/core/queries/log-aggregate';
 import type { SqlParser } from '../../functions/core/queries/sql-parser-port';
-import { StatementClassifier } from '../../functions/core/queries/statement-classifier';
 import { InputError } from '../../functions/shared/errors';
 import type { Command, CommandIO } from './command';
+import { logFileSize, logFormatOption, readLogWorkload } from './log-workload';
 import { queriesAnalyzeSpec } from './specs';
 
 /** Files at least this large get a progress bar (when stderr is a terminal). */
 const PROGRESS_MIN_BYTES = 8 * 1024 * 1024;
-const CHUNK_BYTES = 1024 * 1024;
 const BAR_WIDTH = 30;
 
 /** A one-line progress bar, redrawn in place with `\r`. */
@@ -37,32 +29,6 @@ function positiveInteger(value: string | boolean | undefined, flag: string, fall
   return parsed;
 }
 
-function formatOf(value: string | boolean | undefined): LogFormat | 'auto' {
-  const allowed = ['auto', ...SUPPORTED_LOG_FORMATS];
-  if (value === undefined) return 'auto';
-  if (typeof value !== 'string' || !allowed.includes(value)) {
-    throw new InputError(`--format must be one of ${allowed.join(', ')}, got "${String(value)}"`);
-  }
-  return value as LogFormat | 'auto';
-}
-
-function sizeOf(file: string): number {
-  try {
-    const stats = statSync(file);
-    if (!stats.isFile())
-      throw new InputError(`--log ${file} is not a regular file: pass the path of a Postgres log file`);
-    return stats.size;
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(
-      `cannot read --log ${file}: ${(error as Error).message}; check the path and permissions`,
-      {
-        cause: error,
-      },
-    );
-  }
-}
-
 function humanReport(
   statements: number,
   queries: LogQueryStats[],
@@ -73,11 +39,21 @@ function humanReport(
     `${statements} statements, ${queries.length} shown, ${lines.count + rejected.count} unparsed`,
     '',
   ];
-  out.push('     calls    total ms     mean ms      p95 ms      max ms  query');
+  out.push('     calls    total ms     mean ms       p95 ms      max ms  query');
   for (const q of queries) {
-    const cells = [q.totalMs, q.meanMs, q.p95Ms, q.maxMs].map((v) => v.toFixed(2).padStart(11));
+    const p95 = `${q.p95RelativeError > 0 ? '≈' : ' '}${q.p95Ms.toFixed(2)}`;
+    const cells = [q.totalMs.toFixed(2), q.meanMs.toFixed(2), p95, q.maxMs.toFixed(2)].map((v, i) =>
+      v.padStart(i === 2 ? 12 : 11),
+    );
     out.push(
       `${String(q.calls).padStart(10)} ${cells.join(' ')}  ${q.query.replace(/\s+/g, ' ').slice(0, 100)}`,
+    );
+  }
+  const sketched = queries.find((q) => q.p95RelativeError > 0);
+  if (sketched) {
+    out.push(
+      '',
+      `≈ p95 from a histogram, within ±${sketched.p95RelativeError * 100} % of the exact value (queries with more than ${EXACT_LIMIT} calls); the others are exact`,
     );
   }
   for (const [title, summary] of [
@@ -108,50 +84,43 @@ export function createQueriesAnalyzeCommand(deps: QueriesAnalyzeDeps): Command {
       const file = values.log;
       if (typeof file !== 'string' || file === '')
         throw new InputError('--log FILE is required: the Postgres log to analyse');
-      const format = formatOf(values.format);
+      const format = logFormatOption(values.format);
       const top = positiveInteger(values.top, '--top', 10);
       const prefix = typeof values.prefix === 'string' ? values.prefix : undefined;
-      const total = sizeOf(file);
-      const logParser = createLogParser({ format, ...(prefix === undefined ? {} : { prefix }) });
-      const aggregator = new LogAggregator(new StatementClassifier(await deps.parser()));
+      const total = logFileSize(file);
       const progress = total >= PROGRESS_MIN_BYTES && deps.interactive();
-      let done = 0;
+      let read: Awaited<ReturnType<typeof readLogWorkload>>;
       try {
-        for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: CHUNK_BYTES })) {
-          for (const entry of logParser.push(chunk as string)) aggregator.add(entry);
-          done += Buffer.byteLength(chunk as string);
-          if (progress) io.stderr(renderProgress(done, total));
-        }
-        for (const entry of logParser.end()) aggregator.add(entry);
-      } catch (error) {
-        if (error instanceof UnknownLogFormatError || error instanceof LogPrefixError) {
-          throw new InputError(
-            `${file}: ${error.message}. Pass --format csvlog or --format jsonlog, or --format stderr with ` +
-              `--prefix set to the server's log_line_prefix (SHOW log_line_prefix)`,
-            { cause: error },
-          );
-        }
-        throw new InputError(`cannot read --log ${file}: ${(error as Error).message}`, { cause: error });
+        read = await readLogWorkload(
+          file,
+          { format, ...(prefix === undefined ? {} : { prefix }) },
+          await deps.parser(),
+          progress ? (done) => io.stderr(renderProgress(done, total)) : undefined,
+        );
       } finally {
         if (progress) io.stderr('\n');
       }
-      const workload = aggregator.result();
+      const { workload, unparsedLines } = read;
       const queries = workload.queries.slice(0, top);
-      const unparsed = logParser.unparsed.count + workload.rejected.count;
+      const unparsed = unparsedLines.count + workload.rejected.count;
       if (values.json === true) {
-        const rows = queries.map(({ fingerprint, query, calls, totalMs, meanMs, maxMs }) => ({
-          fingerprint,
-          query,
-          calls,
-          totalMs,
-          meanMs,
-          maxMs,
-        }));
+        const rows = queries.map(
+          ({ fingerprint, query, calls, totalMs, meanMs, p95Ms, p95RelativeError, maxMs }) => ({
+            fingerprint,
+            query,
+            calls,
+            totalMs,
+            meanMs,
+            p95Ms,
+            p95RelativeError,
+            maxMs,
+          }),
+        );
         io.stdout(
           `${JSON.stringify({ statements: workload.statements, unparsed, queries: rows }, null, 2)}\n`,
         );
       } else {
-        io.stdout(humanReport(workload.statements, queries, logParser.unparsed, workload.rejected));
+        io.stdout(humanReport(workload.statements, queries, unparsedLines, workload.rejected));
       }
       return 0;
     },

@@ -24,13 +24,17 @@ export const queriesAnalyzeSpec: CommandSpec = {
 export const queriesAdviseSpec: CommandSpec = {
   group: 'queries',
   name: 'advise',
-  usage: 'misybot-ha queries advise --database-url URL [--min-calls N] [--min-mean-ms MS] [--json]',
+  usage:
+    'misybot-ha queries advise --database-url URL [--min-calls N] [--min-mean-ms MS] [--log FILE [--format F] [--prefix P]] [--json]',
   summary:
     'Index recommendations proved with hypothetical indexes (hypopg), plus unused and duplicate indexes',
   options: {
     'database-url': { type: 'string' },
     'min-calls': { type: 'string' },
     'min-mean-ms': { type: 'string' },
+    log: { type: 'string' },
+    format: { type: 'string' },
+    prefix: { type: 'string' },
     json: { type: 'boolean' },
   },
 };

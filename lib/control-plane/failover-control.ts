@@ -24,7 +24,7 @@ export interface ComponentAlarm {
 }
 
 export interface FailoverControlProps {
-  /** The control plane's state table: failover state, locks, event ledger, incidents. */
+  /** The control plane's state table: failover state, leases, event records, incidents. */
   readonly stateTable: ITable;
   readonly topics: { readonly critical: ITopic; readonly warning: ITopic; readonly info: ITopic };
   /** The Route 53 health check of the PRIMARY failover record. @default - no DNS component */
@@ -179,8 +179,14 @@ export class FailoverControl extends Construct {
       }),
     );
     fn.addToRolePolicy(new PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
-    // Get (state), Put (state, lease, ledger, incident) and Delete (lease release): nothing else.
-    grantTableItems(fn, props.stateTable, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem']);
+    // Get (state, event records), Put (state, lease, event records, incident), Update (an event
+    // record completed) and Delete (lease and event record released): nothing else.
+    grantTableItems(fn, props.stateTable, [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    ]);
     grantPublish(fn, [props.topics.critical, props.topics.warning, props.topics.info]);
   }
 }

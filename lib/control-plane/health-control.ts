@@ -116,13 +116,16 @@ export class HealthControl extends Construct {
       },
     });
     const fn = this.healthFunction;
-    // BatchGetItem, Query, conditional PutItem, TransactWriteItems of Puts (which IAM authorises as
-    // PutItem): no Scan, no delete.
+    // The stores: BatchGetItem, Query, conditional PutItem, TransactWriteItems of Puts (which IAM
+    // authorises as PutItem). The event records (Powertools Idempotency): Get, conditional Put,
+    // Update to complete, Delete to release. No Scan, no index.
     grantTableItems(fn, props.stateTable, [
       'dynamodb:BatchGetItem',
       'dynamodb:GetItem',
       'dynamodb:Query',
       'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
       'dynamodb:ConditionCheckItem',
     ]);
     grantPublish(fn, [props.topics.critical, props.topics.warning, props.topics.info]);
@@ -166,6 +169,7 @@ export class HealthControl extends Construct {
         },
         environment: {
           ...topicEnv,
+          STATE_TABLE: props.stateTable.tableName,
           WEBHOOKS: stack.toJsonString(
             webhooks.map((hook, i) => ({
               severity: hook.severity,
@@ -176,6 +180,13 @@ export class HealthControl extends Construct {
         },
       });
       for (const secret of secrets) secret.grantRead(formatter);
+      // One event record per message and channel (Powertools Idempotency); items only.
+      grantTableItems(formatter, props.stateTable, [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+      ]);
       // Only topics with a chat channel: the others would invoke it for nothing.
       for (const severity of new Set(webhooks.map((hook) => hook.severity))) {
         props.topics

@@ -26,7 +26,7 @@ export function platformScalingPolicy(fleet: FleetSettings): PolicySetInput {
 }
 
 export interface ScalingControlProps {
-  /** The control plane's state table: decisions, policy override, lock, event ledger. */
+  /** The control plane's state table: decisions, policy override, lease, event records. */
   readonly stateTable: ITable;
   /** The group the function scales; only its ARN may be scaled. */
   readonly autoScalingGroup: IAutoScalingGroup;
@@ -88,9 +88,9 @@ export class ScalingControl extends Construct {
       timeout: Duration.seconds(60),
       memorySize: props.memorySize,
       logRetentionDays: props.logRetentionDays,
-      // A retry would carry the same event id and be refused by the ledger; the next scheduled
-      // run re-evaluates anyway. Failures go straight to the failure queue instead.
-      retryAttempts: 0,
+      // A failed run releases its event record, so Lambda's retry decides again on fresh data;
+      // after the retries the event rests in the failure queue, which is alarmed.
+      retryAttempts: 2,
       reservedConcurrentExecutions: props.reservedConcurrency ?? 2,
       alarms: {
         topic: props.topics.warning,
@@ -156,10 +156,13 @@ export class ScalingControl extends Construct {
         resources: ['*'],
       }),
     );
-    // Get/Put/Query (decisions, policy, history, ledger) and Delete (lease release).
+    // Get/Put/Query (decisions, intended change, policy, history, lease, event records), Update (an
+    // event record completed) and Delete (lease and event record released); items on the table
+    // only, never its indexes.
     grantTableItems(fn, props.stateTable, [
       'dynamodb:GetItem',
       'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
       'dynamodb:DeleteItem',
       'dynamodb:Query',
     ]);

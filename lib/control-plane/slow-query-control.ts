@@ -15,7 +15,7 @@ import { grantPublish, grantTableItems } from './grants';
 export interface SlowQueryControlProps {
   readonly vpc: IVpc;
   readonly database: PlatformDatabase;
-  /** The state table (snapshots, reports, lock, event ledger). */
+  /** The state table (snapshots, reports, lease, event records). */
   readonly stateTable: ITable;
   /** Digests of new findings. */
   readonly infoTopic: ITopic;
@@ -108,8 +108,9 @@ export class SlowQueryControl extends Construct {
         severity: 'warning',
         impact: 'slow queries are not being analysed',
       },
-      // The run claims its event id first, so a retried event is a no-op: the next tick is the retry.
-      retryAttempts: 0,
+      // A failed or busy run releases its event record, so Lambda's retry analyses again; after
+      // the retries the event rests in the failure queue, which is alarmed.
+      retryAttempts: 2,
       environment: {
         STATE_TABLE: props.stateTable.tableName,
         INFO_TOPIC_ARN: props.infoTopic.topicArn,

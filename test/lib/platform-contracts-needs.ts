@@ -34,14 +34,15 @@ export function needsOf(
     need('kms:Decrypt', keys.topicKey, 'SNS Publish to a CMK-encrypted alert topic'),
     need('kms:GenerateDataKey', keys.topicKey, 'SNS Publish to a CMK-encrypted alert topic'),
   ];
-  const coordination = (tableName: string) => [
-    need(
-      'dynamodb:PutItem',
-      table(tableName),
-      'dynamodb-coordination.ts: DynamoDbLock acquire, DynamoDbEventLedger claim',
-    ),
+  const lock = (tableName: string) => [
+    need('dynamodb:PutItem', table(tableName), 'dynamodb-coordination.ts: DynamoDbLock acquire'),
     need('dynamodb:DeleteItem', table(tableName), 'dynamodb-coordination.ts: DynamoDbLock release'),
   ];
+  // Powertools Idempotency's DynamoDB layer: get, conditional put, update to complete, delete to release.
+  const eventRecords = (tableName: string) =>
+    ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'].map((action) =>
+      need(`dynamodb:${action}`, table(tableName), 'powertools-idempotency.ts: event records'),
+    );
 
   const scaling = env('scaling');
   const health = env('health-check');
@@ -59,7 +60,8 @@ export function needsOf(
       need('dynamodb:Query', table(scaling.STATE_TABLE!), 'scaling/scaling-state-store.ts: history'),
       need('dynamodb:PutItem', table(scaling.STATE_TABLE!), 'scaling/scaling-state-store.ts: decisions'),
       need('dynamodb:PutItem', table(scaling.STATE_TABLE!), 'alert-rules-store.ts setHold: scale-out hold'),
-      ...coordination(scaling.STATE_TABLE!),
+      ...lock(scaling.STATE_TABLE!),
+      ...eventRecords(scaling.STATE_TABLE!),
       need('sns:Publish', scaling.INFO_TOPIC_ARN!, 'scaling/scaling-notifier.ts'),
       need('sns:Publish', scaling.WARNING_TOPIC_ARN!, 'scaling/scaling-notifier.ts'),
       ...tableKey,
@@ -79,8 +81,9 @@ export function needsOf(
       need(
         'dynamodb:PutItem',
         table(health.STATE_TABLE!),
-        'check-state-store.ts, component-status-store.ts, incident-store.ts (also its TransactWrite), ledger',
+        'check-state-store.ts, component-status-store.ts, incident-store.ts (also its TransactWrite)',
       ),
+      ...eventRecords(health.STATE_TABLE!),
       need('sns:Publish', health.CRITICAL_TOPIC_ARN!, 'sns-publisher.ts'),
       need('sns:Publish', health.WARNING_TOPIC_ARN!, 'sns-publisher.ts'),
       need('sns:Publish', health.INFO_TOPIC_ARN!, 'sns-publisher.ts'),
@@ -102,10 +105,14 @@ export function needsOf(
       ...tableKey,
       ...topicKey,
     ],
-    'alert-formatter': formatter.map(({ secretArn }) =>
-      // Secrets Manager evaluates the full ARN, which ends in a random six-character suffix.
-      need('secretsmanager:GetSecretValue', `${secretArn}-AbCdEf`, 'webhook-secrets.ts'),
-    ),
+    'alert-formatter': [
+      ...formatter.map(({ secretArn }) =>
+        // Secrets Manager evaluates the full ARN, which ends in a random six-character suffix.
+        need('secretsmanager:GetSecretValue', `${secretArn}-AbCdEf`, 'webhook-secrets.ts'),
+      ),
+      ...eventRecords(env('alert-formatter').STATE_TABLE!),
+      ...tableKey,
+    ],
     failover: [
       ...['GetHealthCheck', 'GetHealthCheckStatus', 'UpdateHealthCheck'].map((action) =>
         need(
@@ -140,7 +147,8 @@ export function needsOf(
       need('dynamodb:PutItem', table(failover.STATE_TABLE!), 'failover/dynamodb-failover-store.ts'),
       need('dynamodb:PutItem', table(failover.STATE_TABLE!), 'alert-rules-store.ts setHold: failover hold'),
       need('dynamodb:DeleteItem', table(failover.STATE_TABLE!), 'alert-rules-store.ts clearHold'),
-      ...coordination(failover.STATE_TABLE!),
+      ...lock(failover.STATE_TABLE!),
+      ...eventRecords(failover.STATE_TABLE!),
       ...['CRITICAL', 'WARNING', 'INFO'].map((severity) =>
         need(
           'sns:Publish',
@@ -155,7 +163,8 @@ export function needsOf(
       need('dynamodb:GetItem', table(slow.STATE_TABLE!), 'query-report-store.ts load'),
       need('dynamodb:PutItem', table(slow.STATE_TABLE!), 'query-report-store.ts save'),
       need('dynamodb:UpdateItem', table(slow.STATE_TABLE!), 'query-report-store.ts saveWarned'),
-      ...coordination(slow.STATE_TABLE!),
+      ...lock(slow.STATE_TABLE!),
+      ...eventRecords(slow.STATE_TABLE!),
       need('sns:Publish', slow.INFO_TOPIC_ARN!, 'sns-publisher.ts'),
       need('sns:Publish', slow.WARNING_TOPIC_ARN!, 'sns-publisher.ts'),
       // IAM authentication to the proxy: the resource is the proxy's resource id and the user.
@@ -172,7 +181,7 @@ export function needsOf(
         need(
           `dynamodb:${action}`,
           table(admin.TABLE_NAME!),
-          'admin/* stores, alert-rules-store.ts, lock, read models',
+          'admin/* stores, alert-rules-store.ts, lock, Idempotency-Key records, read models',
         ),
       ),
       need('autoscaling:DescribeAutoScalingGroups', '*', 'admin/scaling-backend.ts'),

@@ -101,7 +101,12 @@ describe('platform contracts: environment', () => {
 
   it('gives the admin API settings, listener and target groups its parser accepts, matching the writers', () => {
     const env = fn('admin-api').env;
-    const deps = createAdminDeps(env, createClients(), () => undefined);
+    const deps = createAdminDeps(
+      env,
+      createClients(),
+      () => undefined,
+      () => undefined,
+    );
     // The scaling items it reads are SCALING#<group>, keyed by the group the scaling function scales.
     expect(deps.settings.autoScalingGroupName).toBe(fn('scaling').env.AUTO_SCALING_GROUP);
     expect(deps.settings.failoverComponents).toEqual(parseFailoverEnvironment(fn('failover').env).configured);

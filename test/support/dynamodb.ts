@@ -6,6 +6,8 @@ import dynalite from 'dynalite';
 /** A DynamoDB-compatible server (dynalite) on loopback with the state table's key schema. */
 export interface LocalDynamoDb {
   readonly client: DynamoDBDocumentClient;
+  /** The low-level client under `client` (Powertools Idempotency takes one). */
+  readonly raw: DynamoDBClient;
   readonly tableName: string;
   stop(): Promise<void>;
 }
@@ -39,6 +41,7 @@ export async function startLocalDynamoDb(tableName = 'misybot-state'): Promise<L
   );
   return {
     client: DynamoDBDocumentClient.from(raw),
+    raw,
     tableName,
     async stop() {
       raw.destroy();

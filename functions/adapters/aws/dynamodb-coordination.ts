@@ -1,12 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { EventLedger, Lock } from '../../core/coordination';
+import type { Lock } from '../../core/coordination';
 
 /**
- * Leases and the event ledger in the state table. Both rely on conditional writes: DynamoDB
- * evaluates the condition and the write atomically, so two concurrent runs cannot both win.
- * Items carry `expiresAt` (epoch seconds) for the table's TTL; the lease check itself uses the
- * millisecond `leaseUntil`, because TTL deletion can lag by days.
+ * Leases in the state table. A conditional write: DynamoDB evaluates the condition and the write
+ * atomically, so two concurrent runs cannot both win. Items carry `expiresAt` (epoch seconds) for
+ * the table's TTL; the lease check itself uses the millisecond `leaseUntil`, because TTL deletion
+ * can lag by days.
  */
 export class DynamoDbLock implements Lock {
   constructor(
@@ -52,35 +52,6 @@ export class DynamoDbLock implements Lock {
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
-  }
-}
-
-/** The ledger of handled events: one item per event key, kept for the retention period. */
-export class DynamoDbEventLedger implements EventLedger {
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  async claim(eventKey: string, now: number, retentionMs: number): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: `EVENT#${eventKey}`,
-            sk: 'EVENT',
-            claimedAt: new Date(now).toISOString(),
-            expiresAt: Math.ceil((now + retentionMs) / 1000),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
     }
   }
 }

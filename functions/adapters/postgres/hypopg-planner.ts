@@ -2,6 +2,7 @@ import type { ClientBase, QueryConfig } from 'pg';
 import type { HypotheticalPlanner, PlanCost } from '../../core/queries/advisor/advise-indexes';
 import { type CandidateIndex, createIndexSql } from '../../core/queries/advisor/candidates';
 import { maskLiterals } from '../../core/queries/literal-mask';
+import { sqlState } from './errors';
 import { ensureHypopg } from './extensions';
 
 const STATEMENT = 'misybot_advisor_plan';
@@ -67,9 +68,14 @@ export class HypopgPlanner implements HypotheticalPlanner {
         `SET LOCAL statement_timeout = ${Math.trunc(this.options.statementTimeoutMs ?? 10_000)}`,
       );
       for (const index of indexes) {
-        await this.client.query('SELECT indexrelid FROM hypopg_create_index($1)', [
-          createIndexSql(index, false),
-        ]);
+        const sql = createIndexSql(index, false);
+        try {
+          await this.client.query('SELECT indexrelid FROM hypopg_create_index($1)', [sql]);
+        } catch (error) {
+          // An index the server refuses (an operator class the column's type lacks) proves nothing.
+          const message = `cannot create the hypothetical index ${sql}: ${(error as Error).message}`;
+          return queries.map(() => ({ error: message }));
+        }
       }
       for (const query of queries) results.push(await this.explain(query));
     } finally {
@@ -79,30 +85,60 @@ export class HypopgPlanner implements HypotheticalPlanner {
     return results;
   }
 
+  /**
+   * Plans one query. A parameter whose type nothing in the statement determines (`SELECT $1`, a
+   * number `LIMIT`ed away, a `CASE` of parameters) makes PREPARE fail with 42P18 naming it; such
+   * a parameter is declared `text` and the query planned again, once per parameter at most.
+   */
   private async explain(query: string): Promise<PlanCost> {
     const parameters = parameterCount(query);
-    let prepared = false;
-    await this.client.query('SAVEPOINT misybot_advisor');
-    try {
-      let rows: Array<Record<string, unknown>>;
-      if (parameters === 0 || this.version! >= 160000) {
-        const options = parameters === 0 ? 'FORMAT JSON' : 'FORMAT JSON, GENERIC_PLAN';
-        // The extended protocol accepts exactly one statement: a query text cannot smuggle a second.
-        rows = (await this.client.query(extended(`EXPLAIN (${options}) ${query}`))).rows;
-      } else {
-        await this.client.query(extended(`PREPARE ${STATEMENT} AS ${query}`));
-        prepared = true;
-        const nulls = Array.from({ length: parameters }, () => 'NULL').join(', ');
-        rows = (await this.client.query(`EXPLAIN (FORMAT JSON) EXECUTE ${STATEMENT}(${nulls})`)).rows;
+    const types: string[] = Array.from({ length: parameters }, () => 'unknown');
+    for (;;) {
+      let prepared = false;
+      await this.client.query('SAVEPOINT misybot_advisor');
+      try {
+        const rows = await this.plan(query, types, () => {
+          prepared = true;
+        });
+        await this.client.query('RELEASE SAVEPOINT misybot_advisor');
+        return { cost: totalCost(rows) };
+      } catch (error) {
+        await this.client.query('ROLLBACK TO SAVEPOINT misybot_advisor');
+        const undetermined = undeterminedParameter(error);
+        if (undetermined !== undefined && types[undetermined - 1] === 'unknown') {
+          types[undetermined - 1] = 'text';
+          continue;
+        }
+        return { error: (error as Error).message };
+      } finally {
+        // PREPARE is not transactional: the rollback above does not remove it.
+        if (prepared) await this.client.query(`DEALLOCATE ${STATEMENT}`);
       }
-      await this.client.query('RELEASE SAVEPOINT misybot_advisor');
-      return { cost: totalCost(rows) };
-    } catch (error) {
-      await this.client.query('ROLLBACK TO SAVEPOINT misybot_advisor');
-      return { error: (error as Error).message };
-    } finally {
-      // PREPARE is not transactional: the rollback above does not remove it.
-      if (prepared) await this.client.query(`DEALLOCATE ${STATEMENT}`);
     }
   }
+
+  private async plan(
+    query: string,
+    types: readonly string[],
+    onPrepared: () => void,
+  ): Promise<Array<Record<string, unknown>>> {
+    const declared = types.some((type) => type !== 'unknown');
+    if (types.length === 0 || (this.version! >= 160000 && !declared)) {
+      const options = types.length === 0 ? 'FORMAT JSON' : 'FORMAT JSON, GENERIC_PLAN';
+      // The extended protocol accepts exactly one statement: a query text cannot smuggle a second.
+      return (await this.client.query(extended(`EXPLAIN (${options}) ${query}`))).rows;
+    }
+    const signature = declared ? ` (${types.join(', ')})` : '';
+    await this.client.query(extended(`PREPARE ${STATEMENT}${signature} AS ${query}`));
+    onPrepared();
+    const nulls = types.map(() => 'NULL').join(', ');
+    return (await this.client.query(`EXPLAIN (FORMAT JSON) EXECUTE ${STATEMENT}(${nulls})`)).rows;
+  }
+}
+
+/** The `$n` of "could not determine data type of parameter $n" (SQLSTATE 42P18). */
+function undeterminedParameter(error: unknown): number | undefined {
+  if (sqlState(error) !== '42P18') return undefined;
+  const found = /parameter \$(\d+)/.exec((error as Error).message);
+  return found ? Number(found[1]) : undefined;
 }

@@ -40,6 +40,17 @@ const CATALOG_SQL = `
      AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
    GROUP BY 1`;
 
+// Parent tables of partitions only have inherited statistics; a plain table's own row comes first.
+const DISTINCT_SQL = `
+  SELECT DISTINCT ON (s.schemaname, s.tablename, s.attname)
+         s.schemaname || '.' || s.tablename || '.' || s.attname AS column,
+         CASE WHEN s.n_distinct < 0 THEN -s.n_distinct * greatest(c.reltuples, 0) ELSE s.n_distinct END AS distinct
+    FROM pg_stats s
+    JOIN pg_namespace n ON n.nspname = s.schemaname
+    JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = s.tablename
+   WHERE s.schemaname NOT IN ('pg_catalog', 'information_schema') AND s.schemaname NOT LIKE 'pg_toast%'
+   ORDER BY s.schemaname, s.tablename, s.attname, s.inherited`;
+
 const CONNECTIONS_SQL = `
   SELECT current_setting('max_connections')::int AS max,
          current_setting('superuser_reserved_connections')::int
@@ -114,9 +125,14 @@ export class PostgresStatisticsReader implements DatabaseStatistics {
     }));
   }
 
+  /** Column names per table, and each column's distinct values as the planner estimates them. */
   async catalog(): Promise<TableCatalog> {
     const rows = (await this.client.query<{ table: string; columns: string[] }>(CATALOG_SQL)).rows;
-    return { columns: new Map(rows.map((row) => [row.table, row.columns])) };
+    const stats = (await this.client.query<{ column: string; distinct: number }>(DISTINCT_SQL)).rows;
+    return {
+      columns: new Map(rows.map((row) => [row.table, row.columns])),
+      distinct: new Map(stats.map((row) => [row.column, Number(row.distinct)])),
+    };
   }
 
   /** max_connections, the reserved slots (including RDS's) and client backends open now. */

@@ -1,5 +1,6 @@
+import type { Idempotency } from '../runs/idempotency';
 import { AdminApiError, ConflictError, UpstreamError } from './errors';
-import type { AuditEntry, AuditLog, AuditOutcome, IdempotencyStore, StoredResponse } from './ports';
+import type { AuditEntry, AuditLog, AuditOutcome, StoredResponse } from './ports';
 import { problemFor } from './problem';
 
 /** What a mutating route hands to {@link runMutation}, besides the change itself. */
@@ -18,6 +19,8 @@ export interface MutationContext {
   readonly idempotencyKey?: string;
   /** A digest of method, path and body: the same key with another request is refused. */
   readonly fingerprint: string;
+  /** When the API's function times out (epoch ms): a key in progress is held until then at most. */
+  readonly deadline: number;
   /** The validated request, as recorded in the audit trail. */
   readonly request: unknown;
 }
@@ -30,7 +33,8 @@ export interface MutationResponse {
 
 export interface MutationDeps {
   readonly audit: AuditLog;
-  readonly idempotency: IdempotencyStore;
+  /** The control plane's one idempotency mechanism; keys are scoped to the caller. */
+  readonly idempotency: Idempotency;
   readonly clock: () => number;
   /** Told when the audit record could not be completed after the change was made. */
   readonly onAuditError: (error: unknown, entry: AuditEntry) => void;
@@ -39,7 +43,7 @@ export interface MutationDeps {
 /**
  * Runs one change with the API's guarantees: a replayed `Idempotency-Key` answers with the first
  * answer and changes nothing; the intent is audited before anything changes (no audit, no
- * change) and the outcome after. A request refused with a domain error frees its key (nothing
+ * change) and the outcome after. A request refused with a domain error releases its key (nothing
  * changed, so a corrected retry may run); a failed control function or an unexpected error is
  * kept and replayed, because the change may have started.
  */
@@ -48,66 +52,69 @@ export async function runMutation(
   ctx: MutationContext,
   change: () => Promise<MutationResponse>,
 ): Promise<StoredResponse & { replayed: boolean }> {
-  const key = ctx.idempotencyKey;
-  if (key !== undefined) {
-    const claim = await deps.idempotency.claim(ctx.caller, key, ctx.fingerprint, deps.clock());
-    if (claim.kind === 'replay') return { ...claim.response, replayed: true };
-    if (claim.kind === 'in-progress')
-      throw new ConflictError(`A request with Idempotency-Key ${key} is still in progress; retry shortly`);
-    if (claim.kind === 'mismatch')
-      throw new ConflictError(`Idempotency-Key ${key} was already used for a different request`);
-  }
-  const entry: AuditEntry = {
-    id: ctx.requestId,
-    at: deps.clock(),
-    actor: ctx.caller,
-    action: ctx.action,
-    target: ctx.target,
-    reason: ctx.reason,
-    request: ctx.request,
-    ...(key === undefined ? {} : { idempotencyKey: key }),
-  };
-  try {
+  // The error behind a kept problem answer: the first caller gets it thrown, as without a key.
+  let kept: unknown;
+  const audited = async (): Promise<StoredResponse> => {
+    const entry: AuditEntry = {
+      id: ctx.requestId,
+      at: deps.clock(),
+      actor: ctx.caller,
+      action: ctx.action,
+      target: ctx.target,
+      reason: ctx.reason,
+      request: ctx.request,
+      ...(ctx.idempotencyKey === undefined ? {} : { idempotencyKey: ctx.idempotencyKey }),
+    };
+    // Nothing changed and nothing is on record when this fails: the key is released.
     await deps.audit.begin(entry);
-  } catch (error) {
-    // Nothing changed and nothing is on record: the request may simply be retried.
-    if (key !== undefined) await deps.idempotency.release(ctx.caller, key);
-    throw error;
-  }
-  let response: StoredResponse;
-  try {
-    const answer = await change();
-    response = { status: answer.status, body: answer.body, problem: false };
-  } catch (error) {
-    const problem = problemFor(error, ctx.instance, ctx.requestId);
-    // A domain error means nothing changed, except a control function failing mid-way.
-    const refused = error instanceof AdminApiError && !(error instanceof UpstreamError);
-    await finishAudit(deps, entry, {
-      result: problem.status < 500 ? 'rejected' : 'failed',
-      status: problem.status,
-      detail: error instanceof AdminApiError ? error.message : 'unexpected error (see the logs)',
-      finishedAt: deps.clock(),
-    });
-    if (key !== undefined) {
-      if (refused) await deps.idempotency.release(ctx.caller, key);
-      else
-        await deps.idempotency.complete(
-          ctx.caller,
-          key,
-          { status: problem.status, body: problem, problem: true },
-          deps.clock(),
-        );
+    try {
+      const answer = await change();
+      await finishAudit(deps, entry, {
+        result: 'succeeded',
+        status: answer.status,
+        detail: 'done',
+        finishedAt: deps.clock(),
+      });
+      return { status: answer.status, body: answer.body, problem: false };
+    } catch (error) {
+      const problem = problemFor(error, ctx.instance, ctx.requestId);
+      // A domain error means nothing changed, except a control function failing mid-way.
+      const refused = error instanceof AdminApiError && !(error instanceof UpstreamError);
+      await finishAudit(deps, entry, {
+        result: problem.status < 500 ? 'rejected' : 'failed',
+        status: problem.status,
+        detail: error instanceof AdminApiError ? error.message : 'unexpected error (see the logs)',
+        finishedAt: deps.clock(),
+      });
+      if (refused) throw error;
+      kept = error;
+      return { status: problem.status, body: problem, problem: true };
     }
-    throw error;
+  };
+  const key = ctx.idempotencyKey;
+  if (key === undefined) {
+    const response = await audited();
+    if (kept !== undefined) throw kept;
+    return { ...response, replayed: false };
   }
-  await finishAudit(deps, entry, {
-    result: 'succeeded',
-    status: response.status,
-    detail: 'done',
-    finishedAt: deps.clock(),
-  });
-  if (key !== undefined) await deps.idempotency.complete(ctx.caller, key, response, deps.clock());
-  return { ...response, replayed: false };
+  const once = await deps.idempotency.once(
+    { key: `${ctx.caller}\n${key}`, deadline: ctx.deadline, fingerprint: ctx.fingerprint },
+    audited,
+  );
+  switch (once.kind) {
+    case 'replayed':
+      return { ...once.value, replayed: true };
+    case 'in-progress':
+      throw new ConflictError(`A request with Idempotency-Key ${key} is still in progress; retry shortly`);
+    case 'mismatch':
+      throw new ConflictError(`Idempotency-Key ${key} was already used for a different request`);
+    case 'unclaimed':
+    case 'failed':
+      throw once.error;
+    case 'ran':
+      if (kept !== undefined) throw kept;
+      return { ...once.value, replayed: false };
+  }
 }
 
 async function finishAudit(deps: MutationDeps, entry: AuditEntry, outcome: AuditOutcome): Promise<void> {

@@ -178,16 +178,3 @@ export interface StoredResponse {
   readonly body: unknown;
   readonly problem: boolean;
 }
-
-export type IdempotencyClaim =
-  | { readonly kind: 'new' }
-  | { readonly kind: 'replay'; readonly response: StoredResponse }
-  | { readonly kind: 'in-progress' }
-  | { readonly kind: 'mismatch' };
-
-/** Remembers mutating requests by `Idempotency-Key`, scoped to the caller. */
-export interface IdempotencyStore {
-  claim(scope: string, key: string, fingerprint: string, now: number): Promise<IdempotencyClaim>;
-  complete(scope: string, key: string, response: StoredResponse, now: number): Promise<void>;
-  release(scope: string, key: string): Promise<void>;
-}

@@ -69,6 +69,8 @@ export interface AdminDeps extends MutationDeps {
   readonly settings: AdminSettings;
   /** The control plane's leases; capacity changes take the scaling function's lock. */
   readonly lock: Lock;
+  /** Told when a lease could not be released after the change it guarded was made. */
+  readonly onLockReleaseError: (error: unknown, lease: string) => void;
   readonly readModel: AdminReadModel;
   readonly silences: SilenceStore;
   readonly failover: FailoverReadModel;

@@ -21,16 +21,20 @@ export interface Attempt {
 
 const failed = (checks: readonly GuardCheck[]) => checks.filter((c) => !c.passed);
 
-function start(
-  state: FailoverState,
-  attempt: Attempt,
-  kind: OperationKind,
-  parties: SwitchParties,
-  incident: Incident,
-  settings: FailoverCoreSettings,
-  now: number,
-  checks: readonly GuardCheck[],
-): Decision {
+/** What {@link start} begins: an operation of `kind` between `parties`, once its guards passed. */
+interface OperationStart {
+  readonly state: FailoverState;
+  readonly attempt: Attempt;
+  readonly kind: OperationKind;
+  readonly parties: SwitchParties;
+  readonly incident: Incident;
+  readonly settings: FailoverCoreSettings;
+  readonly now: number;
+  /** The guards that passed, shown with the decision. */
+  readonly checks: readonly GuardCheck[];
+}
+
+function start({ state, attempt, kind, parties, incident, settings, now, checks }: OperationStart): Decision {
   const steps = operationSteps(
     state.component,
     kind,
@@ -153,8 +157,8 @@ export function attemptSwitchAway(
     status: 'open',
     actions: [],
   };
-  return start(
-    attempt.dryRun ? state : { ...state, primaryId: parties.primary },
+  return start({
+    state: attempt.dryRun ? state : { ...state, primaryId: parties.primary },
     attempt,
     kind,
     parties,
@@ -162,7 +166,7 @@ export function attemptSwitchAway(
     settings,
     now,
     checks,
-  );
+  });
 }
 
 /**
@@ -212,7 +216,7 @@ export function attemptFailback(
     status: 'switched',
     actions: [],
   };
-  return start(state, attempt, 'failback', parties, incident, settings, now, checks);
+  return start({ state, attempt, kind: 'failback', parties, incident, settings, now, checks });
 }
 
 /** Restores an inverted health check whose primary has failed for real; no guard may delay it. */
@@ -239,5 +243,5 @@ export function startUnpin(
     status: 'switched' as const,
     actions: [],
   };
-  return start(state, attempt, 'unpin', parties, incident, settings, now, []);
+  return start({ state, attempt, kind: 'unpin', parties, incident, settings, now, checks: [] });
 }

@@ -6,16 +6,23 @@ import { type FailoverTrigger, resolveTrigger } from './triggers';
 /**
  * One run of the engine on one event, with the alert holds of its component: the health engine's
  * symptom alerts are held from the run's first resource action until the component settles.
- * @throws {FailoverPersistenceError} when an operation ran but its outcome could not be saved.
+ * `deadline` is when the run's function times out (see {@link handleFailoverEvent}).
  */
 export async function runFailoverEvent(
   deps: FailoverDeps,
   holds: FailoverHolds,
   event: FailoverEvent,
   settings: FailoverCoreSettings,
+  deadline: number,
 ): Promise<FailoverResult> {
   const held = holds.forRun(event.component, deps.owner, deps.actions, deps.clock);
-  const result = await handleFailoverEvent({ ...deps, actions: held.actions }, event, settings, deps.clock());
+  const result = await handleFailoverEvent(
+    { ...deps, actions: held.actions },
+    event,
+    settings,
+    deps.clock(),
+    deadline,
+  );
   await held.settle(result);
   return result;
 }
@@ -30,7 +37,8 @@ export async function runFailoverTrigger(
   holds: FailoverHolds,
   trigger: FailoverTrigger,
   settings: FailoverCoreSettings,
+  deadline: number,
 ): Promise<{ readonly result: FailoverResult; readonly note: string }> {
   const { event, note } = await resolveTrigger(trigger, deps.observer, deps.clock);
-  return { result: await runFailoverEvent(deps, holds, event, settings), note };
+  return { result: await runFailoverEvent(deps, holds, event, settings, deadline), note };
 }

@@ -56,7 +56,7 @@ export interface FailoverCoreSettings {
   readonly databaseKind: 'aurora-cluster' | 'multi-az-instance';
   /** The reader to promote when it passes the pre-checks; otherwise the healthy one with the lowest lag. */
   readonly preferredDatabaseTarget?: string;
-  /** How long claimed event ids are remembered. @default 604800 */
+  /** How long a handled event answers its redeliveries as a duplicate. @default 604800 */
   readonly eventRetentionSeconds: number;
 }
 

@@ -81,7 +81,7 @@ export function advanceCheckState(
   now: number,
 ): { state: CheckState; transition?: CheckTransition } {
   const state = previous ?? initialCheckState(result.checkId, now);
-  if (state.lastRoundId === roundId) return { state };
+  if (appliedAlready(state.lastRoundId, roundId)) return { state };
 
   const up = result.status === 'up';
   const down = result.status === 'down';
@@ -142,4 +142,25 @@ export function advanceCheckState(
   };
   if (status === state.status) return { state: next };
   return { state: next, transition: { checkId: state.checkId, from: state.status, to: status, at: now } };
+}
+
+/**
+ * True when `roundId` is `lastRoundId` or an earlier round of the same invocation (`<id>#<n>`):
+ * a redelivered invocation repeats none of the rounds its first run applied.
+ */
+function appliedAlready(lastRoundId: string | undefined, roundId: string): boolean {
+  if (lastRoundId === undefined) return false;
+  if (lastRoundId === roundId) return true;
+  const split = (id: string) => {
+    const at = id.lastIndexOf('#');
+    return { invocation: id.slice(0, at), index: Number(id.slice(at + 1)) };
+  };
+  const last = split(lastRoundId);
+  const next = split(roundId);
+  return (
+    last.invocation === next.invocation &&
+    Number.isInteger(last.index) &&
+    Number.isInteger(next.index) &&
+    next.index <= last.index
+  );
 }

@@ -1,5 +1,6 @@
 import type { Notification } from '../alerting/notification';
-import type { EventLedger, Lock } from '../coordination';
+import type { GuardedRunDeps } from '../runs/guarded-run';
+import type { RunRecord } from '../runs/record';
 import type { DatabaseStatistics } from './advisor/advise-database';
 import type { HypotheticalPlanner, IndexAdvice } from './advisor/advise-indexes';
 import type { IndexRecommendation } from './advisor/selection';
@@ -93,8 +94,8 @@ export interface ScheduledAnalysisDeps {
   /** Loaded only when there is something to advise on (the parser is WebAssembly). */
   readonly loadParser: () => Promise<SqlParser>;
   readonly notifier: { publish(notification: Notification): Promise<void> };
-  readonly lock: Lock;
-  readonly ledger: EventLedger;
+  /** The event record, the cluster's lease and the waits of a busy lease. */
+  readonly run: GuardedRunDeps;
   readonly log: AnalysisLog;
 }
 
@@ -117,6 +118,8 @@ export interface ScheduledAnalysisRequest {
   readonly now: number;
   /** How long the lock is held at most: longer than the function can run. */
   readonly leaseMs: number;
+  /** When the invocation times out (epoch ms): the event record is in progress until then at most. */
+  readonly deadline: number;
   readonly settings: ScheduledAnalysisSettings;
   /** The fleet's maximum size and the Lambdas' concurrency: with them the report carries pool advice. */
   readonly pool?: Pick<PoolSizingInput, 'fleetMaxSize' | 'lambdaConcurrency'>;
@@ -128,8 +131,10 @@ export interface ScheduledAnalysisRequest {
 
 /** What a run did. */
 export type ScheduledAnalysisOutcome =
-  | { readonly status: 'duplicate' }
-  | { readonly status: 'busy' }
+  /** The work did not run here: a duplicate, or another analysis held the cluster (see the record). */
+  | { readonly status: 'skipped'; readonly reason: string }
+  /** The work failed (database, store, notifier); the event is retried. */
+  | { readonly status: 'failed'; readonly error: string }
   | {
       readonly status: 'blocked';
       readonly missing: MissingPrerequisite[];
@@ -145,3 +150,9 @@ export type ScheduledAnalysisOutcome =
       /** Absent in a dry run. */
       readonly stored?: SaveResult;
     };
+
+/** A run: what it did, and the record it ended in. */
+export interface ScheduledAnalysisRun {
+  readonly outcome: ScheduledAnalysisOutcome;
+  readonly record: RunRecord;
+}

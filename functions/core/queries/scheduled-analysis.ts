@@ -1,4 +1,4 @@
-import { withLock } from '../coordination';
+import { type Concluded, runGuarded } from '../runs/guarded-run';
 import { type AdvisableQuery, adviseIndexes } from './advisor/advise-indexes';
 import type { IndexRecommendation } from './advisor/selection';
 import { findingsOf, rememberFindings } from './analysis-findings';
@@ -17,14 +17,12 @@ import type {
   ScheduledAnalysisDeps,
   ScheduledAnalysisOutcome,
   ScheduledAnalysisRequest,
+  ScheduledAnalysisRun,
 } from './scheduled-analysis-ports';
 import { entryKey, type StatementDelta } from './snapshot-delta';
 import { analyzeWorkload } from './workload-analysis';
 
 export type * from './scheduled-analysis-ports';
-
-/** Handled event ids are remembered this long: far beyond EventBridge's redelivery window. */
-export const EVENT_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
 /** The lock two runs on one cluster share. */
 export function analysisLockName(cluster: string): string {
@@ -115,10 +113,7 @@ function subject(request: ScheduledAnalysisRequest): AnalysisSubject {
   };
 }
 
-async function analyse(
-  deps: ScheduledAnalysisDeps,
-  request: ScheduledAnalysisRequest,
-): Promise<ScheduledAnalysisOutcome> {
+async function analyse(deps: ScheduledAnalysisDeps, request: ScheduledAnalysisRequest): Promise<Analysed> {
   const { cluster, now, settings } = request;
   const state = await deps.store.load(cluster);
   const db = await deps.openDatabase();
@@ -203,28 +198,49 @@ async function analyse(
 }
 
 /**
- * One scheduled slow-query analysis: claims the event (a redelivery does nothing), holds the
- * cluster's lock (two runs never overlap), diffs pg_stat_statements against the previous run's
- * snapshot, proves index recommendations with hypothetical indexes, stores the report and the
- * state for the next run, and sends a digest to the `info` topic only when a finding is new. A
- * missing extension is a warning sent once and a `blocked` outcome, never a thrown error, so a
- * misconfigured database does not turn into a retry loop.
+ * One scheduled slow-query analysis under the control plane's guarantees (`runGuarded`): the
+ * event runs once (a failed run releases it for the retry), the cluster's lease keeps two runs
+ * from overlapping (a busy one is waited for, then released for the retry), and every run ends in
+ * a record. The analysis diffs pg_stat_statements against the previous run's snapshot, proves
+ * index recommendations with hypothetical indexes, stores the report and the state for the next
+ * run, and sends a digest to the `info` topic only when a finding is new. A missing extension is
+ * a warning sent once and a `blocked` outcome whose event is done, so a misconfigured database
+ * does not turn into a retry loop.
  */
 export async function runScheduledAnalysis(
   deps: ScheduledAnalysisDeps,
   request: ScheduledAnalysisRequest,
-): Promise<ScheduledAnalysisOutcome> {
-  const { cluster, eventId, now } = request;
-  if (!(await deps.ledger.claim(`slow-queries#${eventId}`, now, EVENT_RETENTION_MS))) {
-    deps.log.info('event already handled; nothing to do', { cluster, eventId });
-    return { status: 'duplicate' };
-  }
-  const run = await withLock(deps.lock, analysisLockName(cluster), request.owner, request.leaseMs, now, () =>
-    analyse(deps, request),
+): Promise<ScheduledAnalysisRun> {
+  const guarded = await runGuarded(
+    deps.run,
+    {
+      fn: 'slow-queries',
+      eventKey: `slow-queries#${request.eventId}`,
+      runId: request.owner,
+      deadline: request.deadline,
+      lock: { name: analysisLockName(request.cluster), leaseMs: request.leaseMs },
+      // A dry run stores nothing and notifies no one: repeating it is harmless.
+      repeatable: request.dryRun === true,
+    },
+    async () => conclude(await analyse(deps, request), request.dryRun === true),
   );
-  if (!run.acquired) {
-    deps.log.warn('another analysis of this cluster is running; skipping this one', { cluster, eventId });
-    return { status: 'busy' };
+  const { record } = guarded;
+  if (guarded.value !== undefined) return { outcome: guarded.value, record };
+  const outcome: ScheduledAnalysisOutcome =
+    record.status === 'failed'
+      ? { status: 'failed', error: record.reason }
+      : { status: 'skipped', reason: record.reason };
+  return { outcome, record };
+}
+
+type Analysed = Extract<ScheduledAnalysisOutcome, { status: 'blocked' | 'analysed' }>;
+
+function conclude(outcome: Analysed, dryRun: boolean): Concluded<ScheduledAnalysisOutcome> {
+  if (outcome.status === 'blocked') {
+    const missing = outcome.missing.map((m) => m.extension).join(', ');
+    return { status: 'failed', reason: `blocked: ${missing} missing`, retry: false, value: outcome };
   }
-  return run.result;
+  const { report } = outcome;
+  const reason = `${report.slowQueries.length} slow, ${report.regressions.length} regressed, ${report.recommendations.length} index advice, ${report.newFindings.length} new${outcome.digestSent ? ', digest sent' : ''}`;
+  return { status: dryRun ? 'decided' : 'acted', reason, retry: false, value: outcome };
 }

@@ -26,9 +26,11 @@ export function stabilise(
   let upRecommendation = recommendation;
   let downRecommendation = recommendation;
   for (const past of history) {
-    if (past.time > now) continue;
-    if (past.time > outSince) upRecommendation = Math.min(upRecommendation, past.recommendation);
-    if (past.time > inSince) downRecommendation = Math.max(downRecommendation, past.recommendation);
+    // A recommendation stamped ahead of this clock (skew between runs) was made, so it counts as
+    // now: skipping it would let a scale-in slip past the window it belongs to.
+    const time = Math.min(past.time, now);
+    if (time > outSince) upRecommendation = Math.min(upRecommendation, past.recommendation);
+    if (time > inSince) downRecommendation = Math.max(downRecommendation, past.recommendation);
   }
   let result = current;
   if (result < upRecommendation) result = upRecommendation;

@@ -35,3 +35,18 @@ export function activeCooldown(
   if (elapsed >= seconds * 1000) return null;
   return { since: last, remainingSeconds: Math.ceil((seconds * 1000 - elapsed) / 1000) };
 }
+
+/**
+ * The engine's own changes the cooldowns count: the recorded actions, plus the last intended
+ * change when the group stands at its target. A change whose answer was lost may have landed
+ * (a timeout hides it) and its decision record may be lost too; the group's desired capacity
+ * says whether it landed, so a change that was refused (throttled) does not hold up the retry.
+ */
+export function ownChanges(
+  recorded: readonly ScalingActivity[],
+  intended: ScalingActivity | undefined,
+  desiredCapacity: number,
+): ScalingActivity[] {
+  const landed = intended !== undefined && intended.toCapacity === desiredCapacity;
+  return landed ? [...recorded, intended] : [...recorded];
+}

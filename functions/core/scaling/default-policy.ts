@@ -3,19 +3,20 @@ import type { PolicySetInput } from './policy-schema';
 /**
  * The platform's default scaling policy, used when no override is stored and by
  * `misybot-ha scaling simulate` without `--policy`. `bench/policies/default.json` holds the same
- * policy (a test keeps them equal); `bench/scaling.ts` reports how it compares.
+ * policy (a test keeps them equal); `bench/scaling.ts` reports how it compares on every trace
+ * family in `bench/traces`.
  *
- * - CPU at 60 % with an asymmetric band: act above 66 %, scale in below 45 %. The wide scale-in
- *   side means a scale-in removes roughly a quarter of the fleet or more, so a fading peak is
- *   given back in a few large steps rather than one instance at a time, and noise around the
- *   target does not flap the group. It costs a few percent of instance-hours against a 51 %
- *   edge; `bench/scaling.ts` shows the trade.
+ * - CPU at 60 %, read a minute ahead of its own delay through the load balancer's request counts
+ *   (`leading`), so a burst shows one minute after it starts instead of three, and a burst's first
+ *   datapoint is taken one more period ahead. Asymmetric band: act above 63 %, scale in below 45 %.
  * - Memory at 70 % (CloudWatch agent `mem_used_percent`): it can add capacity and, like every
  *   policy, must agree before any scale-in.
- * - An emergency step at 75 % CPU doubles the in-service capacity at once, so a flash crowd does not wait
- *   for several proportional steps.
- * - Scale-out: 2 minutes between scale-outs, at most max(100 %, 4 instances) per minute.
- *   Scale-in: only after the need has stayed low for 10 minutes, 5 minutes after any activity.
+ * - Scale-out: up to 4× (or 4 instances) per minute, 2 minutes between scale-outs, and only steps
+ *   of at least 15 % of the fleet (a ramp is followed in fewer, larger steps).
+ * - Scale-in: a large drop (to half the capacity or less: a burst's end, a ramp falling back)
+ *   after 2 minutes, anything else after 10; only steps of at least 25 %; 3 minutes after any
+ *   activity. A drop below 60 % of the usual capacity of the last two hours is held for 45
+ *   minutes: that is how an upstream outage looks, and its end brings the retries at once.
  */
 export const defaultPolicyInput = {
   minCapacity: 2,
@@ -28,28 +29,36 @@ export const defaultPolicyInput = {
       stabilizationWindowSeconds: 0,
       selectPolicy: 'max',
       policies: [
-        { type: 'percent', value: 100, periodSeconds: 60 },
+        { type: 'percent', value: 300, periodSeconds: 60 },
         { type: 'instances', value: 4, periodSeconds: 60 },
       ],
+      minStepPercent: 15,
     },
     scaleIn: {
-      cooldownSeconds: 300,
+      cooldownSeconds: 180,
       stabilizationWindowSeconds: 600,
       selectPolicy: 'max',
       policies: [{ type: 'percent', value: 100, periodSeconds: 300 }],
+      minStepPercent: 25,
+      largeDrop: { percent: 50, stabilizationWindowSeconds: 120 },
+      baselineHold: { windowSeconds: 7200, holdSeconds: 2700, quantile: 0.1, keepPercent: 60 },
     },
   },
   targetTracking: [
-    { name: 'cpu', metric: 'cpu', target: 60, toleranceOut: 0.1, toleranceIn: 0.25 },
-    { name: 'memory', metric: 'memory', target: 70, toleranceOut: 0.05, toleranceIn: 0.1 },
-  ],
-  step: [
     {
-      name: 'cpu-emergency',
+      name: 'cpu',
       metric: 'cpu',
-      adjustmentType: 'percent',
-      minAdjustmentMagnitude: 2,
-      steps: [{ lowerBound: 75, adjustment: 100 }],
+      target: 60,
+      toleranceOut: 0.05,
+      toleranceIn: 0.25,
+      leading: {
+        load: 'requestCount',
+        loadPerTarget: 'requestsPerTarget',
+        extrapolate: true,
+        burstRise: 0.35,
+        calibrationSeconds: 1800,
+      },
     },
+    { name: 'memory', metric: 'memory', target: 70, toleranceOut: 0.05, toleranceIn: 0.1 },
   ],
 } as const satisfies PolicySetInput;

@@ -33,9 +33,11 @@ export function formatExplanation(explanation: Explanation): string {
     `  capacity ${explanation.current} within [${bounds.min}, ${bounds.max}]${bounds.scheduled.length > 0 ? ` (scheduled: ${bounds.scheduled.join(', ')})` : ''}; ${instances.inService} in service, ${instances.pending} pending, ${instances.warmingUp} warming up`,
     '  metrics:',
     ...explanation.metrics.map((m) =>
-      m.status === 'ok'
-        ? `    ${m.name} = ${Math.round(m.value * 100) / 100} from ${m.instancesUsed} instance(s)${m.instancesWarmingUp > 0 ? `, ${m.instancesWarmingUp} warming up left out` : ''}`
-        : `    ${m.name}: ${m.status} (${m.detail})`,
+      m.status !== 'ok'
+        ? `    ${m.name}: ${m.status} (${m.detail})`
+        : m.lead !== undefined
+          ? `    ${m.name} ahead = ${Math.round(m.value * 100) / 100}: ${m.lead}`
+          : `    ${m.name} = ${Math.round(m.value * 100) / 100} from ${m.instancesUsed} instance(s)${m.instancesWarmingUp > 0 ? `, ${m.instancesWarmingUp} warming up left out` : ''}`,
     ),
     '  policies:',
     ...explanation.policies.map(

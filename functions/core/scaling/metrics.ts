@@ -55,6 +55,7 @@ export function readMetric(
       instancesWarmingUp: 0,
       loadCarriers: inService.length,
       datapoints: 1,
+      newest: latest.timestamp,
     };
   }
 
@@ -66,9 +67,12 @@ export function readMetric(
     };
   }
   const values: number[] = [];
+  let newest = Number.NEGATIVE_INFINITY;
   for (const instance of warmed) {
     const latest = latestIn(found.byInstance[instance.id] ?? [], since, now);
-    if (latest !== undefined) values.push(latest.value);
+    if (latest === undefined) continue;
+    values.push(latest.value);
+    newest = Math.max(newest, latest.timestamp);
   }
   if (values.length === 0) {
     return {
@@ -93,6 +97,7 @@ export function readMetric(
     instancesWarmingUp: warmingUp,
     loadCarriers: inService.length,
     datapoints: values.length,
+    newest,
   };
 }
 
@@ -102,7 +107,7 @@ export function isWarmingUp(instance: Instance, warmupSeconds: number, now: numb
 }
 
 /** The newest finite datapoint in (since, now]; non-finite values are agent glitches, not load. */
-function latestIn(points: readonly Datapoint[], since: number, now: number): Datapoint | undefined {
+export function latestIn(points: readonly Datapoint[], since: number, now: number): Datapoint | undefined {
   let latest: Datapoint | undefined;
   for (const point of points) {
     if (point.timestamp <= since || point.timestamp > now || !Number.isFinite(point.value)) continue;

@@ -45,6 +45,11 @@ const directionFields = {
   policies: z.array(ratePolicySchema).max(10),
   /** The most instances one decision may add or remove; left out, no cap beyond the rate limits. */
   maxStep: int(1, 1000).optional(),
+  /**
+   * The smallest change worth an action, in percent of the capacity: a smaller one waits until
+   * it has grown (a scale-in still settling, a ramp still rising). Left out, any change acts.
+   */
+  minStepPercent: z.number().gt(0).max(90).optional(),
 };
 
 export const scaleOutSchema = z.strictObject({
@@ -57,14 +62,63 @@ export const scaleOutSchema = z.strictObject({
   policies: directionFields.policies.default([]),
 });
 
+export const baselineHoldSchema = z.strictObject({
+  /** The past recommendations the usual capacity is taken from. @default 7200 */
+  windowSeconds: int(600, 86_400).default(7200),
+  /** How long a drop below the usual capacity is held; the newest this many seconds are left out of the usual. @default 2700 */
+  holdSeconds: int(60, 21_600).default(2700),
+  /** Which quantile of those recommendations is the usual capacity. @default 0.1 */
+  quantile: z.number().min(0).max(0.5).default(0.1),
+  /**
+   * The share of the usual capacity kept through a drop: enough that the retry surge (about twice
+   * the usual load) needs one scale-out step, not several. @default 50
+   */
+  keepPercent: z.number().gt(0).max(100).default(50),
+});
+
+export const largeDropSchema = z.strictObject({
+  /** A scale-in to at most (100 − percent) % of the capacity counts as large. @default 40 */
+  percent: z.number().gt(0).lt(100).default(40),
+  /** The stabilisation window of a large scale-in. @default 120 */
+  stabilizationWindowSeconds: int(0, 3600).default(120),
+});
+
 export const scaleInSchema = z.strictObject({
   ...directionFields,
+  /**
+   * A short stabilisation window for a large drop (a burst's end, a ramp falling back): the
+   * capacity it would keep is pure cost, while noise moves the load by a fraction of that and
+   * keeps the full window. Left out, every scale-in waits the full window.
+   */
+  largeDrop: largeDropSchema.optional(),
+  /**
+   * Scale in freely down to the usual capacity of the last hours, but hold a drop below it for a
+   * while: load that falls far below its usual level is most often an upstream outage, and the
+   * recovery brings the clients' retries at once. Left out, no hold.
+   */
+  baselineHold: baselineHoldSchema.optional(),
   /** @default 300 */
   cooldownSeconds: directionFields.cooldownSeconds.default(300),
   /** @default 300 */
   stabilizationWindowSeconds: directionFields.stabilizationWindowSeconds.default(300),
   /** @default [{ type: 'percent', value: 50, periodSeconds: 300 }] */
   policies: directionFields.policies.default([{ type: 'percent', value: 50, periodSeconds: 300 }]),
+});
+
+export const leadingSignalSchema = z.strictObject({
+  /** The load, counted for the whole group and published sooner than the tracked metric. @default 'requestCount' (ALB RequestCount) */
+  load: metricName.default('requestCount'),
+  /** The same load per target, to calibrate what one unit of it costs in the tracked metric. @default 'requestsPerTarget' */
+  loadPerTarget: metricName.default('requestsPerTarget'),
+  /** Take a burst's first datapoint one more period ahead at the same growth. @default true */
+  extrapolate: z.boolean().default(true),
+  /** The rise of the load within one period that counts as a burst. @default 0.35 */
+  burstRise: z.number().gt(0).max(10).default(0.35),
+  /**
+   * How far back the metrics are read to find a period to calibrate on: a burst saturates CPU,
+   * and a saturated period says nothing about the cost of a request. @default 1800
+   */
+  calibrationSeconds: int(60, 7200).default(1800),
 });
 
 export const targetTrackingSchema = z.strictObject({
@@ -78,6 +132,11 @@ export const targetTrackingSchema = z.strictObject({
   toleranceIn: tolerance.default(0.1),
   /** This policy only ever adds capacity and takes no part in scale-in decisions. @default false */
   disableScaleIn: z.boolean().default(false),
+  /**
+   * Read the metric ahead of its own delay with the load balancer's request counts, which are
+   * published a minute sooner (see `leadReading`); left out, the metric is read as published.
+   */
+  leading: leadingSignalSchema.optional(),
 });
 
 export const stepSchema = z.strictObject({
@@ -253,10 +312,30 @@ export type PolicySet = z.output<typeof policySetSchema>;
 /** What a user writes: fields with defaults may be left out. */
 export type PolicySetInput = z.input<typeof policySetSchema>;
 export type TargetTrackingPolicy = z.output<typeof targetTrackingSchema>;
+export type LeadingSignal = z.output<typeof leadingSignalSchema>;
 export type StepPolicy = z.output<typeof stepPolicySchema>;
 export type ScheduledWindow = z.output<typeof scheduledSchema>;
 export type DirectionBehaviour = z.output<typeof scaleOutSchema>;
 export type RatePolicy = z.output<typeof ratePolicySchema>;
+export type BaselineHold = z.output<typeof baselineHoldSchema>;
+
+/** Every metric the policy set reads: its policies' metrics and their leading signals' load counts. */
+export function metricNames(policy: PolicySet): string[] {
+  return [
+    ...new Set([
+      ...[...policy.targetTracking, ...policy.step].map((p) => p.metric),
+      ...policy.targetTracking.flatMap((p) => (p.leading ? [p.leading.load, p.leading.loadPerTarget] : [])),
+    ]),
+  ];
+}
+
+/** Seconds of metric history a decision reads: the policy's window, or more for a leading signal's calibration. */
+export function metricReadSeconds(policy: PolicySet): number {
+  return Math.max(
+    policy.metrics.windowSeconds,
+    ...policy.targetTracking.map((p) => p.leading?.calibrationSeconds ?? 0),
+  );
+}
 
 /** A policy set that does not match the schema; `problems` holds one `field: message` line each. */
 export class PolicyError extends Error {

@@ -1,4 +1,5 @@
-import type { EventLedger, Lock } from '../coordination';
+import type { Hold } from '../alerting/silences';
+import type { GuardedRunDeps } from '../runs/guarded-run';
 import type { PolicySet } from './policy-schema';
 import type {
   GroupState,
@@ -74,8 +75,19 @@ export interface StoredPolicy {
 export interface ScalingHistory {
   /** Recommendations made after the `since` of the read, for the stabilisation windows. */
   readonly recommendations: readonly PastRecommendation[];
+  /**
+   * The capacity changes this engine made after `since`, as it recorded them: the cooldowns
+   * fall back on them when the group's own activity history lacks the latest change.
+   */
+  readonly actions: readonly ScalingActivity[];
   /** When the last "saturated" warning went out, if the group is still saturated since then. */
   readonly saturationWarnedAt?: number;
+  /**
+   * The last change this engine set out to make after `since`, recorded before it acted: when the
+   * answer to the change was lost and so was its decision record, this is the only trace of it.
+   * @default none
+   */
+  readonly intendedChange?: ScalingActivity;
 }
 
 /** Who asked for a run. */
@@ -111,12 +123,14 @@ export interface FailureRecord {
 export interface ScalingStateStore {
   /** The operator's override for `group`, or `undefined` when none is stored. */
   loadPolicyOverride(group: string): Promise<StoredPolicy | undefined>;
-  /** Recommendations since `since` and the saturation-warning state. */
+  /** Recommendations and actions since `since`, and the saturation-warning state. */
   loadHistory(group: string, since: number): Promise<ScalingHistory>;
   /** Keeps the decision (with its explanation and recommendation) and makes it the latest. */
   recordDecision(group: string, record: DecisionRecord): Promise<void>;
   /** Keeps a run that failed before it could decide. */
   recordFailure(group: string, failure: FailureRecord): Promise<void>;
+  /** Keeps the change a run is about to make, before it makes it (the latest one replaces it). */
+  recordIntent(group: string, change: ScalingActivity, eventKey: string): Promise<void>;
 }
 
 /** Tells people what the scaling function did or could not do. */
@@ -136,10 +150,13 @@ export interface ScalingSettings {
   readonly dryRun: boolean;
   /** How long a run may hold the group's lock; longer than the function's timeout. @default 120000 */
   readonly leaseMs?: number;
-  /** How long an event id is remembered. @default 86400000 (1 day) */
-  readonly eventRetentionMs?: number;
   /** How often a still-saturated group is warned about again. @default 1800000 (30 min) */
   readonly saturationReminderMs?: number;
+}
+
+/** Holds the fleet's symptom alerts while new instances warm up. */
+export interface AlertHolds {
+  setHold(hold: Hold): Promise<void>;
 }
 
 /** Everything {@link runScaling} uses. */
@@ -148,7 +165,8 @@ export interface ScalingDeps {
   readonly metrics: MetricSource;
   readonly state: ScalingStateStore;
   readonly notifier: ScalingNotifier;
-  readonly lock: Lock;
-  readonly ledger: EventLedger;
+  readonly holds: AlertHolds;
+  /** The event record, the group's lease, the clock and the waits of a busy lease. */
+  readonly run: GuardedRunDeps;
   readonly settings: ScalingSettings;
 }

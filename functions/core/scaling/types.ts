@@ -82,6 +82,11 @@ export interface DecideInput {
   readonly recentRecommendations: readonly PastRecommendation[];
   /** Recent scaling activities, for the cooldowns and the rate limits. */
   readonly activities: readonly ScalingActivity[];
+  /**
+   * The changes this engine recorded making, for the cooldowns only: the group's history may not
+   * show the latest change yet, and a cooldown runs from the later of the two. @default none
+   */
+  readonly recordedActions?: readonly ScalingActivity[];
   /** Overrides `policy.dryRun` for one call (e.g. an operator's "what would you do"). */
   readonly dryRun?: boolean;
 }
@@ -102,6 +107,10 @@ export type MetricReading =
       /** In-service instances that carry the load the value describes. */
       readonly loadCarriers: number;
       readonly datapoints: number;
+      /** The period start of the newest datapoint the value used. */
+      readonly newest?: number;
+      /** How a leading metric moved the value ahead of its own delay, when it did. */
+      readonly lead?: string;
     }
   | {
       readonly name: string;
@@ -128,6 +137,8 @@ export interface Limit {
     | 'missing-data'
     | 'disagreement'
     | 'stabilisation'
+    | 'baseline-hold'
+    | 'min-step'
     | 'cooldown'
     | 'rate-limit'
     | 'max-step'

@@ -4,7 +4,7 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import httpRouterHandler, { type Route } from '@middy/http-router';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { type RouteSpec, routes } from '../../core/admin/routes';
 import type { AdminDeps } from '../../core/admin/settings';
 import type { HandlerTracing } from '../../shared/tracing';
@@ -45,9 +45,10 @@ export function createAdminApiHandler(deps: AdminDeps, { logger, metrics, tracer
       return {
         method: spec.method,
         path: spec.path,
-        handler: (event: APIGatewayProxyEvent) => {
+        handler: (event: APIGatewayProxyEvent, context: Context) => {
           metrics.addMetric(spec.mutating ? 'AdminApiChanges' : 'AdminApiReads', MetricUnit.Count, 1);
-          return dispatch(spec as RouteSpec, implementation, event, deps, explain);
+          const deadline = deps.clock() + context.getRemainingTimeInMillis();
+          return dispatch(spec as RouteSpec, implementation, event, deps, explain, deadline);
         },
       };
     },

@@ -15,7 +15,6 @@ import {
 } from '../../adapters/aws/admin/control-functions';
 import { DynamoDbFailoverReadModel } from '../../adapters/aws/admin/failover-read-model';
 import { DynamoDbAdminReadModel } from '../../adapters/aws/admin/health-read-model';
-import { DynamoDbIdempotencyStore } from '../../adapters/aws/admin/idempotency-store';
 import { ElbLoadBalancerBackend } from '../../adapters/aws/admin/load-balancer-backend';
 import { DynamoDbQueryReports } from '../../adapters/aws/admin/query-reports';
 import { AwsScalingBackend } from '../../adapters/aws/admin/scaling-backend';
@@ -24,6 +23,7 @@ import { DynamoDbCheckStateStore } from '../../adapters/aws/check-state-store';
 import { DynamoDbLock } from '../../adapters/aws/dynamodb-coordination';
 import { DynamoDbFailoverStore } from '../../adapters/aws/failover/dynamodb-failover-store';
 import { DynamoDbIncidentStore } from '../../adapters/aws/incident-store';
+import { PowertoolsIdempotency } from '../../adapters/aws/powertools-idempotency';
 import { DynamoDbScalingStateStore } from '../../adapters/aws/scaling/scaling-state-store';
 import type { AuditEntry } from '../../core/admin/ports';
 import { type AdminDeps, adminSettingsSchema } from '../../core/admin/settings';
@@ -68,11 +68,13 @@ function json<T>(schema: z.ZodType<T>, name: string, text: string): T {
 
 /** The SDK clients, built once per container. */
 export function createClients() {
-  const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  const dynamodb = new DynamoDBClient({});
+  const documentClient = DynamoDBDocumentClient.from(dynamodb, {
     marshallOptions: { removeUndefinedValues: true },
   });
   return {
     documentClient,
+    dynamodb,
     lambda: new LambdaClient({}),
     elbv2: new ElasticLoadBalancingV2Client({}),
     autoScaling: new AutoScalingClient({}),
@@ -89,6 +91,7 @@ export function createAdminDeps(
   env: NodeJS.ProcessEnv,
   clients: ReturnType<typeof createClients>,
   onAuditError: (error: unknown, entry: AuditEntry) => void,
+  onLockReleaseError: (error: unknown, lease: string) => void,
 ): AdminDeps {
   const required = readEnv([ENV.table, ENV.settings, ENV.listener, ENV.targetGroups, ENV.cluster], env);
   const table = required[ENV.table];
@@ -104,9 +107,15 @@ export function createAdminDeps(
     settings,
     clock: Date.now,
     onAuditError,
+    onLockReleaseError,
     lock: new DynamoDbLock(db, table),
     audit: new DynamoDbAuditLog(db, table),
-    idempotency: new DynamoDbIdempotencyStore(db, table),
+    // `Idempotency-Key`s, scoped to the caller, refused for another request, kept a day.
+    idempotency: new PowertoolsIdempotency(clients.dynamodb, table, {
+      scope: 'admin-api',
+      retentionSeconds: 86_400,
+      validateFingerprint: true,
+    }),
     readModel: new DynamoDbAdminReadModel(db, table, {
       checkStates: new DynamoDbCheckStateStore(db, table),
       incidents: new DynamoDbIncidentStore(db, table),

@@ -62,6 +62,8 @@ export async function dispatch<S extends RouteSpec>(
   event: APIGatewayProxyEvent,
   deps: AdminDeps,
   explain: ExplainFn,
+  /** When the function times out (epoch ms): an `Idempotency-Key` in progress is held until then. */
+  deadline: number,
 ): Promise<APIGatewayProxyResult> {
   const requestId = event.requestContext?.requestId ?? 'unknown';
   const params = spec.params ? parseInput(spec.params, event.pathParameters ?? {}, 'path') : {};
@@ -104,6 +106,7 @@ export async function dispatch<S extends RouteSpec>(
       instance: `${spec.method} ${event.path}`,
       ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
       fingerprint: fingerprint(spec.method, event.path, { params, query, body }),
+      deadline,
       request: { params, query, body },
     },
     async () => {

@@ -16,6 +16,8 @@ export interface FormatterSettings {
   readonly webhooks: readonly WebhookTarget[];
   /** Severity of each alert topic, by ARN: alarms and other producers' messages carry none. */
   readonly topicSeverities: ReadonlyMap<string, Severity>;
+  /** The state table, where each delivery's record is kept. */
+  readonly stateTable: string;
 }
 
 const webhooksSchema = z
@@ -34,12 +36,13 @@ const webhooksSchema = z
   .min(1);
 
 /**
- * Reads `WEBHOOKS` (JSON `[{ severity, protocol, secretArn }]`) and the three topic ARNs.
+ * Reads `WEBHOOKS` (JSON `[{ severity, protocol, secretArn }]`), the three topic ARNs and
+ * `STATE_TABLE`.
  * @throws {ConfigError} naming the variable and the field.
  */
 export function readFormatterSettings(env: NodeJS.ProcessEnv): FormatterSettings {
   const vars = readEnv(
-    ['WEBHOOKS', 'CRITICAL_TOPIC_ARN', 'WARNING_TOPIC_ARN', 'INFO_TOPIC_ARN'] as const,
+    ['WEBHOOKS', 'CRITICAL_TOPIC_ARN', 'WARNING_TOPIC_ARN', 'INFO_TOPIC_ARN', 'STATE_TABLE'] as const,
     env,
   );
   let json: unknown;
@@ -67,5 +70,6 @@ export function readFormatterSettings(env: NodeJS.ProcessEnv): FormatterSettings
       [vars.WARNING_TOPIC_ARN, 'warning'],
       [vars.INFO_TOPIC_ARN, 'info'],
     ]),
+    stateTable: vars.STATE_TABLE,
   };
 }

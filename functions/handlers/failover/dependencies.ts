@@ -6,7 +6,8 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAlertRules } from '../../adapters/aws/alert-rules-store';
-import { DynamoDbEventLedger, DynamoDbLock } from '../../adapters/aws/dynamodb-coordination';
+import { DynamoDbLock } from '../../adapters/aws/dynamodb-coordination';
+import { timerSleep } from '../../adapters/aws/dynamodb-items';
 import { AuroraCluster } from '../../adapters/aws/failover/aurora';
 import { AuroraObserver } from '../../adapters/aws/failover/aurora-observer';
 import {
@@ -17,6 +18,7 @@ import { DynamoDbFailoverStore } from '../../adapters/aws/failover/dynamodb-fail
 import { ElastiCacheReplicationGroup } from '../../adapters/aws/failover/elasticache';
 import { Route53Dns } from '../../adapters/aws/failover/route53-dns';
 import { SnsFailoverNotifier } from '../../adapters/aws/failover/sns-failover-notifier';
+import { PowertoolsIdempotency } from '../../adapters/aws/powertools-idempotency';
 import { SnsNotifier } from '../../adapters/aws/sns-publisher';
 import type { FailoverFunctionConfig } from './config';
 import type { FailoverWiring } from './handle';
@@ -24,6 +26,8 @@ import type { FailoverWiring } from './handle';
 /** The SDK clients the failover function talks through. */
 export interface FailoverClients {
   readonly dynamoDb: DynamoDBDocumentClient;
+  /** The low-level client under `dynamoDb` (Powertools Idempotency takes one). */
+  readonly dynamoDbClient: DynamoDBClient;
   readonly sns: SNSClient;
   readonly route53: Route53Client;
   readonly rds: RDSClient;
@@ -73,8 +77,16 @@ export function createFailoverWiring(
       actions,
       observer: actions,
       notifier: new SnsFailoverNotifier(new SnsNotifier(clients.sns, config.topicArns)),
-      lock: new DynamoDbLock(clients.dynamoDb, config.tableName),
-      ledger: new DynamoDbEventLedger(clients.dynamoDb, config.tableName),
+      run: {
+        idempotency: new PowertoolsIdempotency(clients.dynamoDbClient, config.tableName, {
+          scope: 'failover',
+          retentionSeconds: config.settings.eventRetentionSeconds,
+        }),
+        lock: new DynamoDbLock(clients.dynamoDb, config.tableName),
+        clock: () => Date.now(),
+        sleep: timerSleep,
+        random: Math.random,
+      },
       clock: () => Date.now(),
     },
     holds: new DynamoDbAlertRules(clients.dynamoDb, config.tableName),
@@ -87,8 +99,10 @@ export function createFailoverWiring(
  * endpoint from any region, so the function's own region is fine.
  */
 export function createFailoverClients(capture: <T>(client: T) => T = (client) => client): FailoverClients {
+  const dynamoDbClient = capture(new DynamoDBClient({}));
   return {
-    dynamoDb: DynamoDBDocumentClient.from(capture(new DynamoDBClient({}))),
+    dynamoDb: DynamoDBDocumentClient.from(dynamoDbClient),
+    dynamoDbClient,
     sns: capture(new SNSClient({})),
     route53: capture(new Route53Client({})),
     rds: capture(new RDSClient({})),

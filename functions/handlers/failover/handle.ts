@@ -1,9 +1,12 @@
 import { FailoverHolds, type HoldWriter } from '../../core/failover/holds';
 import { ComponentNotConfiguredError } from '../../core/failover/ports';
-import { runFailoverEvent, runFailoverTrigger } from '../../core/failover/runs';
-import type { FailoverDeps, FailoverResult } from '../../core/failover/service';
+import { runFailoverEvent } from '../../core/failover/runs';
+import type { FailoverDeps, FailoverEvent, FailoverResult } from '../../core/failover/service';
 import { describeAction, describeRecords } from '../../core/failover/timeline';
+import { resolveTrigger } from '../../core/failover/triggers';
 import type { Component } from '../../core/failover/types';
+import { describeError, type RunRecord } from '../../core/runs/record';
+import { type RunRecordMetrics, rejectedRun, writeRunRecord } from '../../core/runs/run-log';
 import { InputError } from '../../shared/errors';
 import type { FailoverFunctionConfig } from './config';
 import { type Invocation, parseInvocation, type Trigger } from './events';
@@ -16,6 +19,12 @@ export interface FailoverLog {
   error(message: string, extra: Record<string, unknown>): void;
 }
 
+/** What the invocation carries besides the event. */
+export interface FailoverContext {
+  readonly awsRequestId: string;
+  getRemainingTimeInMillis(): number;
+}
+
 /** Everything the handler works with, built once per container (see dependencies.ts). */
 export interface FailoverWiring {
   readonly config: FailoverFunctionConfig;
@@ -23,7 +32,7 @@ export interface FailoverWiring {
   readonly deps: Omit<FailoverDeps, 'owner'>;
   /** Holds the health engine's symptom alerts while a component switches. */
   readonly holds: HoldWriter;
-  readonly metrics: MetricsSink;
+  readonly metrics: MetricsSink & RunRecordMetrics;
   readonly log: FailoverLog;
 }
 
@@ -37,20 +46,22 @@ export type TriggerResponse =
   | { readonly source: string; readonly results: readonly FailoverResult[] }
   | { readonly ignored: string };
 
-/** One or more components could not be handled; the invocation fails so EventBridge's delivery retries. */
+/** One or more components' work is not done; the invocation fails so Lambda delivers the event again. */
 export class FailoverTriggerError extends Error {
   override readonly name = 'FailoverTriggerError';
+}
+
+/** An operator's command whose work is not done (busy, failed); Lambda retries the asynchronous invoke. */
+export class FailoverCommandError extends Error {
+  override readonly name = 'FailoverCommandError';
 }
 
 const errorText = (error: unknown) =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
-function logResult(log: FailoverLog, origin: string, note: string, result: FailoverResult): void {
-  const worrying =
-    result.verdict === 'blocked' ||
-    result.verdict === 'failed' ||
-    result.notifications.some((n) => !n.delivered);
-  (worrying ? log.warn : log.info).call(log, `failover ${result.component}: ${result.status}`, {
+/** What the run record's log line says about the engine's result. */
+function details(origin: string, note: string, result: FailoverResult): Record<string, unknown> {
+  return {
     origin,
     note,
     eventId: result.eventId,
@@ -64,7 +75,7 @@ function logResult(log: FailoverLog, origin: string, note: string, result: Failo
     checks: result.checks,
     executed: describeRecords(result.executed),
     notifications: result.notifications,
-  });
+  };
 }
 
 /**
@@ -81,76 +92,117 @@ export function createFailoverHandler(wiring: FailoverWiring) {
     log,
   );
 
-  function report(origin: string, note: string, result: FailoverResult): FailoverResult {
-    logResult(log, origin, note, result);
+  async function run(
+    deps: FailoverDeps,
+    deadline: number,
+    origin: string,
+    note: string,
+    event: FailoverEvent,
+  ) {
+    const result = await runFailoverEvent(deps, holds, event, config.settings, deadline);
+    const worrying =
+      result.verdict === 'blocked' ||
+      result.verdict === 'failed' ||
+      result.notifications.some((n) => !n.delivered);
+    writeRunRecord(log, metrics, result.record, details(origin, note, result), worrying);
     recordFailoverMetrics(metrics, result);
     return result;
   }
 
-  async function command(deps: FailoverDeps, invocation: Extract<Invocation, { kind: 'command' }>) {
+  async function command(
+    deps: FailoverDeps,
+    deadline: number,
+    invocation: Extract<Invocation, { kind: 'command' }>,
+  ): Promise<CommandResponse> {
     const { event } = invocation;
     if (!config.configured.includes(event.component)) {
       const error = new ComponentNotConfiguredError(event.component);
-      log.warn('failover command refused', { eventId: event.id, error: error.message });
-      return { ok: false, error: error.name, message: error.message, component: event.component } as const;
+      writeRunRecord(log, metrics, rejectedRun('failover', deps.owner, error.message, deps.clock(), false));
+      return { ok: false, error: error.name, message: error.message, component: event.component };
     }
-    try {
-      const note = `${event.command} by ${event.requestedBy}${event.dryRun ? ' (dry run)' : ''}: ${event.reason}`;
-      const result = await runFailoverEvent(deps, holds, event, config.settings);
-      return { ok: true, ...report('command', note, result) } as const;
-    } catch (error) {
-      // The operator gets the reason, not a stack trace; the log keeps both.
-      log.error('failover command failed', { eventId: event.id, error });
-      const name = error instanceof Error ? error.name : 'Error';
-      const message = error instanceof Error ? error.message : String(error);
-      return { ok: false, error: name, message, component: event.component } as const;
+    const note = `${event.command} by ${event.requestedBy}${event.dryRun ? ' (dry run)' : ''}: ${event.reason}`;
+    const result = await run(deps, deadline, 'command', note, event);
+    // The admin API waits for a dry run and reads busy from the result; the command itself is an
+    // asynchronous invoke, which only a failed invocation brings back.
+    if (result.record.event === 'retry' && !event.dryRun) {
+      throw new FailoverCommandError(
+        `failover command ${event.id} on ${event.component}: ${result.record.reason}`,
+      );
     }
+    if (result.status === 'failed') {
+      return { ok: false, error: 'FailoverRunError', message: result.reason, component: event.component };
+    }
+    return { ok: true, ...result };
   }
 
-  async function triggered(deps: FailoverDeps, source: string, triggers: readonly Trigger[]) {
-    const settled = await Promise.allSettled(
+  async function triggered(
+    deps: FailoverDeps,
+    deadline: number,
+    source: string,
+    triggers: readonly Trigger[],
+  ) {
+    const results = await Promise.all(
       triggers.map(async (trigger) => {
-        const { result, note } = await runFailoverTrigger(deps, holds, trigger, config.settings);
-        return report(source, note, result);
+        let resolved: Awaited<ReturnType<typeof resolveTrigger>>;
+        try {
+          resolved = await resolveTrigger(trigger, deps.observer, deps.clock);
+        } catch (error) {
+          // Nothing was claimed: the redelivery observes again.
+          const record: RunRecord = {
+            fn: 'failover',
+            eventKey: `failover#${trigger.component}#${trigger.id}`,
+            runId: deps.owner,
+            status: 'failed',
+            reason: `could not observe ${trigger.component}: ${describeError(error)}`,
+            event: 'retry',
+            problems: [],
+            at: deps.clock(),
+          };
+          writeRunRecord(log, metrics, record, {
+            origin: source,
+            eventId: trigger.id,
+            component: trigger.component,
+          });
+          return { trigger, retry: record.reason };
+        }
+        const result = await run(deps, deadline, source, resolved.note, resolved.event);
+        return {
+          trigger,
+          result,
+          ...(result.record.event === 'retry' ? { retry: result.record.reason } : {}),
+        };
       }),
     );
-    const failures = settled.flatMap((outcome, index) =>
-      outcome.status === 'rejected' ? [{ trigger: triggers[index]!, error: outcome.reason as unknown }] : [],
-    );
-    for (const { trigger, error } of failures)
-      log.error(`failover ${trigger.component}: trigger failed`, {
-        origin: source,
-        eventId: trigger.id,
-        error,
-      });
-    if (failures.length > 0) {
-      const summary = failures.map((f) => `${f.trigger.component} (${errorText(f.error)})`).join('; ');
-      throw new FailoverTriggerError(`failover ${source} trigger failed for ${summary}`, {
-        cause: new AggregateError(failures.map((f) => f.error)),
-      });
+    const retried = results.filter((r) => r.retry !== undefined);
+    if (retried.length > 0) {
+      const summary = retried.map((r) => `${r.trigger.component} (${r.retry})`).join('; ');
+      throw new FailoverTriggerError(`failover ${source} trigger not done for ${summary}`);
     }
-    const results = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
-    return { source, results };
+    return { source, results: results.flatMap((r) => ('result' in r && r.result ? [r.result] : [])) };
   }
 
-  return async (
-    raw: unknown,
-    context: { readonly awsRequestId: string },
-  ): Promise<CommandResponse | TriggerResponse> => {
+  return async (raw: unknown, context: FailoverContext): Promise<CommandResponse | TriggerResponse> => {
     const deps: FailoverDeps = { ...wiring.deps, owner: context.awsRequestId };
+    const deadline = deps.clock() + context.getRemainingTimeInMillis();
     let invocation: Invocation;
     try {
       invocation = parseInvocation(raw, config);
     } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      log.warn('failover command rejected', { error: error.message });
+      // A direct invoke is told; an EventBridge event fails, so it is parked for a person to read.
+      const direct = error instanceof InputError;
+      writeRunRecord(
+        log,
+        metrics,
+        rejectedRun('failover', deps.owner, errorText(error), deps.clock(), !direct),
+      );
+      if (!direct) throw error;
       return { ok: false, error: error.name, message: error.message };
     }
     if (invocation.kind === 'ignored') {
       log.info('failover trigger ignored', { reason: invocation.reason });
       return { ignored: invocation.reason };
     }
-    if (invocation.kind === 'command') return command(deps, invocation);
-    return triggered(deps, invocation.source, invocation.triggers);
+    if (invocation.kind === 'command') return command(deps, deadline, invocation);
+    return triggered(deps, deadline, invocation.source, invocation.triggers);
   };
 }

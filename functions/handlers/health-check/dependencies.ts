@@ -10,11 +10,11 @@ import { DynamoDbAlertRules } from '../../adapters/aws/alert-rules-store';
 import { createAuroraProbe } from '../../adapters/aws/aurora-status';
 import { DynamoDbCheckStateStore } from '../../adapters/aws/check-state-store';
 import { DynamoDbComponentStatusStore } from '../../adapters/aws/component-status-store';
-import { DynamoDbEventLedger } from '../../adapters/aws/dynamodb-coordination';
 import { createElasticacheProbe } from '../../adapters/aws/elasticache-status';
 import { EventBridgeHealthEventPublisher } from '../../adapters/aws/health-event-publisher';
 import { DynamoDbIncidentStore } from '../../adapters/aws/incident-store';
 import { createLambdaErrorsProbe } from '../../adapters/aws/lambda-errors';
+import { PowertoolsIdempotency } from '../../adapters/aws/powertools-idempotency';
 import { SnsNotifier } from '../../adapters/aws/sns-publisher';
 import { createTargetHealthProbe } from '../../adapters/aws/target-health';
 import { createHttpProbe } from '../../adapters/http/http-probe';
@@ -28,6 +28,8 @@ import type { HealthSettings } from './settings';
 /** The SDK clients the health check uses; built once per execution environment. */
 export interface HealthClients {
   readonly dynamodb: DynamoDBDocumentClient;
+  /** The low-level client under `dynamodb` (Powertools Idempotency takes one). */
+  readonly dynamodbClient: DynamoDBClient;
   readonly sns: SNSClient;
   readonly elb: ElasticLoadBalancingV2Client;
   readonly rds: RDSClient;
@@ -42,10 +44,12 @@ export interface HealthClients {
  */
 export function createHealthClients(): HealthClients {
   const options = { maxAttempts: 2 };
+  const dynamodbClient = tracer.captureAWSv3Client(new DynamoDBClient({ maxAttempts: 4 }));
   return {
-    dynamodb: DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({ maxAttempts: 4 })), {
+    dynamodb: DynamoDBDocumentClient.from(dynamodbClient, {
       marshallOptions: { removeUndefinedValues: true },
     }),
+    dynamodbClient,
     sns: tracer.captureAWSv3Client(new SNSClient({ maxAttempts: 4 })),
     elb: tracer.captureAWSv3Client(new ElasticLoadBalancingV2Client(options)),
     rds: tracer.captureAWSv3Client(new RDSClient(options)),
@@ -100,7 +104,12 @@ export function createHealthDependencies(
       componentStatuses: new DynamoDbComponentStatusStore(clients.dynamodb, table),
       events: new EventBridgeHealthEventPublisher(clients.eventbridge),
     },
-    ledger: new DynamoDbEventLedger(clients.dynamodb, table),
+    run: {
+      idempotency: new PowertoolsIdempotency(clients.dynamodbClient, table, { scope: 'health-check' }),
+      clock: clock.now,
+      sleep: (ms) => clock.sleep(ms),
+      random: Math.random,
+    },
     logger,
     metrics,
   };

@@ -1,11 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import type { EventLedger } from '../../core/coordination';
 import { type ComponentEventDeps, publishComponentChanges } from '../../core/health/component-events';
 import { COMPONENT_STATUS_VALUE, HEALTH_METRICS } from '../../core/health/health-metrics';
 import { firstTickAfter } from '../../core/health/rounds';
 import { type HealthDeps, type RoundReport, runHealthInvocation } from '../../core/health/service';
+import { type GuardedRunDeps, runGuarded } from '../../core/runs/guarded-run';
+import { rejectedRun, writeRunRecord } from '../../core/runs/run-log';
 import { InputError } from '../../shared/errors';
 import type { HealthSettings } from './settings';
 
@@ -14,7 +15,8 @@ export interface HealthHandlerDeps {
   readonly settings: HealthSettings;
   readonly health: HealthDeps;
   readonly componentEvents: ComponentEventDeps;
-  readonly ledger: EventLedger;
+  /** The event record (the function takes no lease: conditional writes guard every state). */
+  readonly run: GuardedRunDeps;
   readonly logger: Logger;
   readonly metrics: Metrics;
 }
@@ -22,7 +24,7 @@ export interface HealthHandlerDeps {
 /** What one invocation did. */
 export interface HealthInvocationSummary {
   readonly invocationId: string;
-  /** True when the event was already handled (a redelivery): nothing ran. */
+  /** True when the event was already handled (a redelivery) or is being handled: nothing ran. */
   readonly duplicate: boolean;
   readonly rounds: number;
   readonly skipped: number;
@@ -31,20 +33,29 @@ export interface HealthInvocationSummary {
   readonly eventsPublished: number;
 }
 
-// EventBridge retries delivery for up to 24 hours; a claim kept longer covers every redelivery.
-const LEDGER_RETENTION_MS = 26 * 3600_000;
+/** The invocation's rounds could not run to the end; the invocation fails (its event is released). */
+export class HealthRunError extends Error {
+  override readonly name = 'HealthRunError';
+}
 
 /**
- * The scheduled health check: claims the event id, then runs the rounds of the period after the
- * event's scheduled `time`, on wall-clock ticks (round ids are the ticks, so a redelivery repeats
- * nothing), emitting each round's metrics and component events as the round ends. An event without
- * a readable `time` checks from the next tick on.
+ * The scheduled health check: runs the event once (a redelivery repeats nothing; a run that
+ * failed releases it), checking the period after the event's scheduled `time` on wall-clock ticks
+ * (round ids are the ticks), emitting each round's metrics and component events as the round
+ * ends, and ends in a run record. An event without a readable `time` checks from the next tick on.
  */
 export function createHealthHandler(deps: HealthHandlerDeps) {
-  const { settings, logger, metrics } = deps;
+  const { logger, metrics } = deps;
   return async (event: ScheduledEvent, context: Context): Promise<HealthInvocationSummary> => {
     if (typeof event?.id !== 'string' || event.id === '') {
-      throw new InputError('the event has no id: the health check runs from an EventBridge schedule');
+      const error = new InputError('the event has no id: the health check runs from an EventBridge schedule');
+      const at = deps.health.clock.now();
+      writeRunRecord(
+        logger,
+        metrics,
+        rejectedRun('health-check', context.awsRequestId, error.message, at, true),
+      );
+      throw error;
     }
     const invocationId = event.id;
     const remainingMs = context.getRemainingTimeInMillis();
@@ -56,57 +67,96 @@ export function createHealthHandler(deps: HealthHandlerDeps) {
       alertsSent: 0,
       eventsPublished: 0,
     };
-    if (
-      !(await deps.ledger.claim(`health-check#${invocationId}`, deps.health.clock.now(), LEDGER_RETENTION_MS))
-    ) {
-      logger.warn('Event already handled; not running its rounds again', { invocationId });
-      return { ...summary, duplicate: true };
+    const guarded = await runGuarded(
+      deps.run,
+      {
+        fn: 'health-check',
+        eventKey: `health-check#${invocationId}`,
+        runId: context.awsRequestId,
+        deadline: deps.health.clock.now() + remainingMs,
+      },
+      async () => {
+        const scheduledAt = Date.parse(event.time);
+        const firstTick = Number.isFinite(scheduledAt)
+          ? firstTickAfter(scheduledAt, deps.settings.periodMs, deps.settings.intervalMs)
+          : undefined;
+        summary.skipped = await runRounds(deps, { invocationId, remainingMs, firstTick }, summary);
+        const acted = summary.alertsSent + summary.eventsPublished > 0;
+        const reason = `${summary.rounds} round(s), ${summary.skipped} skipped, ${summary.transitions} transition(s), ${summary.alertsSent} alert(s), ${summary.eventsPublished} event(s)`;
+        return { status: acted ? 'acted' : 'decided', reason, retry: false, value: summary.skipped };
+      },
+    );
+    writeRunRecord(logger, metrics, guarded.record, { invocationId });
+    if (guarded.record.event === 'retry') {
+      throw new HealthRunError(`health run ${invocationId}: ${guarded.record.reason}`);
     }
-    logger.info('Health check invocation', {
-      invocationId,
-      remainingMs,
-      rounds: settings.rounds,
-      intervalMs: settings.intervalMs,
-      checks: settings.config.checks.length,
-    });
-    const onRound = async (report: RoundReport) => {
-      emitRoundMetrics(metrics, report);
-      const events = await publishComponentChanges(
-        deps.componentEvents,
-        report.components,
-        deps.health.clock.now(),
-      );
-      summary.rounds++;
-      summary.transitions += report.transitions.length;
-      summary.alertsSent += report.alerts.sent.length;
-      summary.eventsPublished += events.published.length;
-      logRound(logger, report, events.published.length);
-      const errors = [...report.errors, ...report.alerts.errors, ...events.errors];
-      if (errors.length > 0) logger.error('Health round problems', { roundId: report.roundId, errors });
-    };
-    const scheduledAt = Date.parse(event.time);
-    const result = await runHealthInvocation(deps.health, settings.config, {
-      invocationId,
-      remainingMs,
-      ...(Number.isFinite(scheduledAt)
-        ? { firstTick: firstTickAfter(scheduledAt, settings.periodMs, settings.intervalMs) }
-        : {}),
-      rounds: settings.rounds,
-      intervalMs: settings.intervalMs,
-      labels: settings.labels,
-      onRound,
-    });
-    summary.skipped = result.skipped;
-    // Stored here and flushed by the logMetrics middleware when the invocation ends.
-    metrics.addMetric(HEALTH_METRICS.roundsSkipped, MetricUnit.Count, result.skipped);
-    if (result.skipped > 0) {
-      logger.warn('Rounds not run: their window had passed or the invocation ran out of time', {
-        invocationId,
-        skipped: result.skipped,
-      });
-    }
-    return { ...summary, duplicate: false };
+    return { ...summary, duplicate: guarded.value === undefined };
   };
+}
+
+/** Counts of one invocation's rounds, updated as each round ends. */
+interface RoundCounts {
+  rounds: number;
+  transitions: number;
+  alertsSent: number;
+  eventsPublished: number;
+}
+
+/** Which rounds one invocation runs. */
+interface RoundPlan {
+  readonly invocationId: string;
+  readonly remainingMs: number;
+  /** The first round's tick; @default the next tick */
+  readonly firstTick: number | undefined;
+}
+
+/** Runs the invocation's rounds; returns how many were not run (window passed, or out of time). */
+async function runRounds(
+  deps: HealthHandlerDeps,
+  { invocationId, remainingMs, firstTick }: RoundPlan,
+  counts: RoundCounts,
+): Promise<number> {
+  const { settings, logger, metrics } = deps;
+  logger.info('Health check invocation', {
+    invocationId,
+    remainingMs,
+    rounds: settings.rounds,
+    intervalMs: settings.intervalMs,
+    checks: settings.config.checks.length,
+  });
+  const onRound = async (report: RoundReport) => {
+    emitRoundMetrics(metrics, report);
+    const events = await publishComponentChanges(
+      deps.componentEvents,
+      report.components,
+      deps.health.clock.now(),
+    );
+    counts.rounds++;
+    counts.transitions += report.transitions.length;
+    counts.alertsSent += report.alerts.sent.length;
+    counts.eventsPublished += events.published.length;
+    logRound(logger, report, events.published.length);
+    const errors = [...report.errors, ...report.alerts.errors, ...events.errors];
+    if (errors.length > 0) logger.error('Health round problems', { roundId: report.roundId, errors });
+  };
+  const result = await runHealthInvocation(deps.health, settings.config, {
+    invocationId,
+    remainingMs,
+    ...(firstTick === undefined ? {} : { firstTick }),
+    rounds: settings.rounds,
+    intervalMs: settings.intervalMs,
+    labels: settings.labels,
+    onRound,
+  });
+  // Stored here and flushed by the logMetrics middleware when the invocation ends.
+  metrics.addMetric(HEALTH_METRICS.roundsSkipped, MetricUnit.Count, result.skipped);
+  if (result.skipped > 0) {
+    logger.warn('Rounds not run: their window had passed or the invocation ran out of time', {
+      invocationId,
+      skipped: result.skipped,
+    });
+  }
+  return result.skipped;
 }
 
 function logRound(logger: Logger, report: RoundReport, eventsPublished: number): void {

@@ -4,7 +4,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAlertRules } from '../../adapters/aws/alert-rules-store';
-import { DynamoDbEventLedger, DynamoDbLock } from '../../adapters/aws/dynamodb-coordination';
+import { DynamoDbLock } from '../../adapters/aws/dynamodb-coordination';
+import { timerSleep } from '../../adapters/aws/dynamodb-items';
+import { PowertoolsIdempotency } from '../../adapters/aws/powertools-idempotency';
 import { AutoScalingGroupAdapter } from '../../adapters/aws/scaling/auto-scaling';
 import { CloudWatchMetricSource } from '../../adapters/aws/scaling/metric-series';
 import { SnsScalingNotifier } from '../../adapters/aws/scaling/scaling-notifier';
@@ -20,6 +22,8 @@ export interface ScalingClients {
   readonly autoScaling: AutoScalingClient;
   readonly cloudwatch: CloudWatchClient;
   readonly dynamodb: DynamoDBDocumentClient;
+  /** The low-level client under `dynamodb` (Powertools Idempotency takes one). */
+  readonly dynamodbClient: DynamoDBClient;
   readonly sns: SNSClient;
 }
 
@@ -33,12 +37,14 @@ export const SCALING_LEASE_MS = 120_000;
  * throttling); the function itself never repeats a call.
  */
 export function createScalingClients(): ScalingClients {
+  const dynamodbClient = tracer.captureAWSv3Client(new DynamoDBClient({ maxAttempts: 4 }));
   return {
     autoScaling: tracer.captureAWSv3Client(new AutoScalingClient({ maxAttempts: 4 })),
     cloudwatch: tracer.captureAWSv3Client(new CloudWatchClient({ maxAttempts: 3 })),
-    dynamodb: DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({ maxAttempts: 4 })), {
+    dynamodb: DynamoDBDocumentClient.from(dynamodbClient, {
       marshallOptions: { removeUndefinedValues: true },
     }),
+    dynamodbClient,
     sns: tracer.captureAWSv3Client(new SNSClient({ maxAttempts: 4 })),
   };
 }
@@ -62,8 +68,14 @@ export function createScalingDeps(settings: ScalingFunctionSettings, clients: Sc
       info: settings.infoTopicArn,
       warning: settings.warningTopicArn,
     }),
-    lock: new DynamoDbLock(clients.dynamodb, stateTable),
-    ledger: new DynamoDbEventLedger(clients.dynamodb, stateTable),
+    holds: new DynamoDbAlertRules(clients.dynamodb, stateTable),
+    run: {
+      idempotency: new PowertoolsIdempotency(clients.dynamodbClient, stateTable, { scope: 'scaling' }),
+      lock: new DynamoDbLock(clients.dynamodb, stateTable),
+      clock: Date.now,
+      sleep: timerSleep,
+      random: Math.random,
+    },
     settings: {
       groupName: settings.autoScalingGroupName,
       defaultPolicy: settings.defaultPolicy,
@@ -81,10 +93,7 @@ export function createScalingHandlerDeps(
   const deps = createScalingDeps(settings, clients);
   return {
     groupName: settings.autoScalingGroupName,
-    run: (request, now) => runScaling(deps, request, now),
-    holds: new DynamoDbAlertRules(clients.dynamodb, settings.stateTable),
-    // The deployed policy's warm-up (300 s unless configured); an override's is not known here.
-    warmupSeconds: settings.defaultPolicy.warmupSeconds,
+    run: (request) => runScaling(deps, request),
     metrics,
     log: logger,
     now: Date.now,

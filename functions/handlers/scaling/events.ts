@@ -31,8 +31,8 @@ export const directInvokeSchema = z.strictObject({
   reason: z.string().trim().min(1).max(500),
 });
 
-/** A request without the invocation's own id (the handler adds it as the lock owner). */
-export type ParsedRequest = Omit<ScalingRequest, 'runId'>;
+/** A request without the invocation's own id and deadline (the handler adds them). */
+export type ParsedRequest = Omit<ScalingRequest, 'runId' | 'deadline'>;
 
 /** True for an EventBridge envelope, as opposed to a direct invoke. */
 export function isEventBridgeEvent(raw: unknown): boolean {
@@ -40,9 +40,8 @@ export function isEventBridgeEvent(raw: unknown): boolean {
 }
 
 /**
- * Turns an EventBridge event into a request. The idempotency key is the event id, namespaced:
- * one alarm event reaches the failover function too, with the same id, and the two share the
- * event ledger.
+ * Turns an EventBridge event into a request. The idempotency key is the event id, namespaced
+ * (one alarm event reaches the failover function too, with the same id).
  * @throws {InputError} naming the field for an event this function has no rule for.
  */
 export function parseEventBridgeEvent(raw: unknown): ParsedRequest {

@@ -1,29 +1,18 @@
 import type { Context } from 'aws-lambda';
+import { type RunRecordLog, rejectedRun, writeRunRecord } from '../../core/runs/run-log';
 import { formatExplanation } from '../../core/scaling/explain';
-import type { ScalingOutcome, ScalingRequest } from '../../core/scaling/service';
+import type { ScalingOutcome, ScalingRequest, ScalingRun } from '../../core/scaling/service';
 import { InputError } from '../../shared/errors';
 import { isEventBridgeEvent, type ParsedRequest, parseDirectInvoke, parseEventBridgeEvent } from './events';
-import { type HoldWriter, holdAfterScaleOut } from './holds';
 import { type MetricsSink, recordScalingMetrics } from './metrics';
-
-/** The slice of the Powertools logger used here. */
-export interface ScalingLog {
-  info(message: string, extra: Record<string, unknown>): void;
-  warn(message: string, extra: Record<string, unknown>): void;
-  error(message: string, extra: Record<string, unknown>): void;
-}
 
 /** What the handler works with, built once per container (see dependencies.ts). */
 export interface ScalingHandlerDeps {
   readonly groupName: string;
   /** One scaling run (the service with its adapters bound). */
-  run(request: ScalingRequest, now: number): Promise<ScalingOutcome>;
-  /** Holds the fleet's symptom alerts after a scale-out. */
-  readonly holds: HoldWriter;
-  /** How long the hold after a scale-out lasts: the group's warm-up. */
-  readonly warmupSeconds: number;
+  run(request: ScalingRequest): Promise<ScalingRun>;
   readonly metrics: MetricsSink;
-  readonly log: ScalingLog;
+  readonly log: RunRecordLog;
   readonly now: () => number;
 }
 
@@ -32,45 +21,48 @@ export type ScalingResponse =
   | ({ readonly ok: true; readonly explanationText?: string } & ScalingOutcome)
   | { readonly ok: false; readonly error: string; readonly message: string };
 
-/** A run that could not decide, or whose SetDesiredCapacity failed; it fails the invocation so the Errors alarm sees it. */
+/** The event's work is not done; the invocation fails so Lambda retries it, then parks it in the failure queue. */
 export class ScalingRunError extends Error {
   override readonly name = 'ScalingRunError';
 }
 
 /**
  * The scaling function: EventBridge schedules and alarm state changes, and the admin API's direct
- * invoke `{ "dryRun": boolean, "reason": string }`. A bad direct invoke gets `{ ok: false }` with
- * the field named; a bad event, a failed run or a failed action fails the invocation (with
- * retries off, it lands in the failure queue for a person to read).
+ * invoke `{ "dryRun": boolean, "reason": string }`. Every invocation ends in a run record. A bad
+ * direct invoke, or one whose run failed, gets `{ ok: false }` naming why; an EventBridge event
+ * that is bad or whose work is not done (a failed read or action, a busy group) fails the
+ * invocation, so Lambda delivers it again and, after its retries, parks it in the failure queue.
  */
 export function createScalingHandler(deps: ScalingHandlerDeps) {
-  return async (event: unknown, context: Pick<Context, 'awsRequestId'>): Promise<ScalingResponse> => {
+  return async (
+    event: unknown,
+    context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
+  ): Promise<ScalingResponse> => {
     const direct = !isEventBridgeEvent(event);
+    const runId = context.awsRequestId;
     let parsed: ParsedRequest;
     try {
-      parsed = direct ? parseDirectInvoke(event, context.awsRequestId) : parseEventBridgeEvent(event);
+      parsed = direct ? parseDirectInvoke(event, runId) : parseEventBridgeEvent(event);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      deps.log.warn('scaling request rejected', { error: error.message });
-      if (!direct) throw error;
+      const retried = !direct;
+      writeRunRecord(
+        deps.log,
+        deps.metrics,
+        rejectedRun('scaling', runId, error.message, deps.now(), retried),
+      );
+      if (retried) throw error;
       return { ok: false, error: error.name, message: error.message };
     }
-    const outcome = await deps.run({ ...parsed, runId: context.awsRequestId }, deps.now());
+    const deadline = deps.now() + context.getRemainingTimeInMillis();
+    const { outcome, record } = await deps.run({ ...parsed, runId, deadline });
+    writeRunRecord(deps.log, deps.metrics, record, details(parsed, outcome));
     recordScalingMetrics(deps.metrics, deps.groupName, outcome);
-    log(deps, parsed, outcome);
-    await holdAfterScaleOut(outcome, {
-      writer: deps.holds,
-      warmupSeconds: deps.warmupSeconds,
-      groupName: deps.groupName,
-      runId: context.awsRequestId,
-      now: deps.now(),
-      log: deps.log,
-    });
-
-    const failure = failureOf(outcome);
-    if (failure !== undefined) {
-      if (!direct) throw new ScalingRunError(failure);
-      return { ok: false, error: 'ScalingRunError', message: failure };
+    if (direct) {
+      const failure = failureOf(outcome);
+      if (failure !== undefined) return { ok: false, error: 'ScalingRunError', message: failure };
+    } else if (record.event === 'retry') {
+      throw new ScalingRunError(`scaling run ${outcome.eventKey}: ${record.reason}`);
     }
     return outcome.status === 'decided'
       ? { ok: true, ...outcome, explanationText: formatExplanation(outcome.decision.explanation) }
@@ -87,26 +79,18 @@ function failureOf(outcome: ScalingOutcome): string | undefined {
   return undefined;
 }
 
-function log(deps: ScalingHandlerDeps, request: ParsedRequest, outcome: ScalingOutcome): void {
+/** What the run record's log line says besides the record: the request and the decision's inputs. */
+function details(request: ParsedRequest, outcome: ScalingOutcome): Record<string, unknown> {
   const context = { eventKey: request.eventKey, trigger: request.trigger, reason: request.reason };
   switch (outcome.status) {
-    case 'duplicate':
-    case 'busy':
-      deps.log.info(`scaling run skipped: ${outcome.status}`, context);
-      return;
+    case 'skipped':
+      return context;
     case 'failed':
-      deps.log.error('scaling run failed before deciding', {
+      return { ...context, error: outcome.error, skipped: outcome.skipped, problems: outcome.problems };
+    case 'decided':
+      return {
         ...context,
-        error: outcome.error,
-        skipped: outcome.skipped,
-        problems: outcome.problems,
-      });
-      return;
-    case 'decided': {
-      const worrying =
-        outcome.action === 'failed' || outcome.problems.length > 0 || outcome.skipped.length > 0;
-      (worrying ? deps.log.warn : deps.log.info).call(deps.log, outcome.decision.explanation.summary, {
-        ...context,
+        summary: outcome.decision.explanation.summary,
         action: outcome.action,
         actionError: outcome.actionError,
         current: outcome.decision.current,
@@ -119,7 +103,6 @@ function log(deps: ScalingHandlerDeps, request: ParsedRequest, outcome: ScalingO
         problems: outcome.problems,
         notified: outcome.notified,
         explanation: outcome.decision.explanation,
-      });
-    }
+      };
   }
 }

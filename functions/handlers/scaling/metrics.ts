@@ -32,8 +32,8 @@ export const ScalingMetric = {
 } as const;
 
 /**
- * Records one run. Duplicates and busy runs emit nothing: the run that handled the event, or
- * holds the lock, reports for it.
+ * Records one run's decision. A skipped run (a duplicate, a busy group) emits nothing here: the
+ * run that handled the event, or holds the lease, reports for it, and the run record counts it.
  */
 export function recordScalingMetrics(sink: MetricsSink, group: string, outcome: ScalingOutcome): void {
   const emit = (name: string, value: number, extra?: [string, string]) => {

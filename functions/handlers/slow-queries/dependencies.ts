@@ -1,7 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbEventLedger, DynamoDbLock } from '../../adapters/aws/dynamodb-coordination';
+import { DynamoDbLock } from '../../adapters/aws/dynamodb-coordination';
+import { timerSleep } from '../../adapters/aws/dynamodb-items';
+import { PowertoolsIdempotency } from '../../adapters/aws/powertools-idempotency';
 import { DynamoDbQueryReportStore } from '../../adapters/aws/query-report-store';
 import { SnsNotifier } from '../../adapters/aws/sns-publisher';
 import { analysisDatabaseOpener } from '../../adapters/postgres/analysis-database';
@@ -14,7 +16,8 @@ import type { SlowQueriesHandlerDeps } from './handler';
 /** Read once per execution environment: a bad deployment fails the cold start, naming the variable. */
 export const config = loadSlowQueriesConfig();
 
-const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const dynamoClient = new DynamoDBClient({});
+const dynamo = DynamoDBDocumentClient.from(dynamoClient);
 const sns = new SNSClient({});
 
 /**
@@ -43,8 +46,17 @@ export const dependencies: SlowQueriesHandlerDeps = {
       warning: config.warningTopicArn,
       info: config.infoTopicArn,
     }),
-    lock: new DynamoDbLock(dynamo, config.stateTable),
-    ledger: new DynamoDbEventLedger(dynamo, config.stateTable),
+    run: {
+      // EventBridge redelivers for up to 24 hours; a week covers any replay by hand as well.
+      idempotency: new PowertoolsIdempotency(dynamoClient, config.stateTable, {
+        scope: 'slow-queries',
+        retentionSeconds: 7 * 86_400,
+      }),
+      lock: new DynamoDbLock(dynamo, config.stateTable),
+      clock: Date.now,
+      sleep: timerSleep,
+      random: Math.random,
+    },
   },
   logger,
   metrics,

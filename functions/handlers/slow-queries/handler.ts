@@ -8,6 +8,7 @@ import {
   type ScheduledAnalysisOutcome,
   type ScheduledAnalysisSettings,
 } from '../../core/queries/scheduled-analysis';
+import { type RunRecordMetrics, rejectedRun, writeRunRecord } from '../../core/runs/run-log';
 import { InputError } from '../../shared/errors';
 import type { SlowQueriesConfig } from './config';
 
@@ -22,7 +23,7 @@ export interface SlowQueriesHandlerDeps {
   readonly analysis: Omit<ScheduledAnalysisDeps, 'log'>;
   readonly logger: AnalysisLog;
   /** Powertools `Metrics` in the function; a recorder in tests. */
-  readonly metrics: MetricsSink;
+  readonly metrics: MetricsSink & RunRecordMetrics;
   readonly config: Pick<SlowQueriesConfig, 'fleetMaxCapacity' | 'lambdaConcurrency'> & {
     readonly analysis: ScheduledAnalysisSettings;
     readonly clusterId: string;
@@ -43,6 +44,8 @@ const eventSchema = z.object({
 /** A short result for the invocation record; the report itself is in the state table. */
 export interface SlowQueriesResult {
   readonly status: ScheduledAnalysisOutcome['status'];
+  /** Why a run was skipped. */
+  readonly reason?: string;
   readonly slowQueries?: number;
   readonly regressions?: number;
   readonly recommendations?: number;
@@ -53,28 +56,49 @@ export interface SlowQueriesResult {
 /** The lock outlives the invocation by this much, so a frozen-then-thawed run cannot overlap a new one. */
 const LEASE_MARGIN_MS = 60_000;
 
-/** Builds the Lambda handler body: validate the event, run one analysis, emit its metrics. */
+/** The event's work is not done; the invocation fails so Lambda retries it, then parks it in the failure queue. */
+export class SlowQueriesRunError extends Error {
+  override readonly name = 'SlowQueriesRunError';
+}
+
+/**
+ * Builds the Lambda handler body: validate the event, run one analysis, write its run record and
+ * metrics. A run whose work is not done (failed, busy) fails the invocation for Lambda's retry.
+ */
 export function createSlowQueriesHandler(deps: SlowQueriesHandlerDeps) {
   return async (event: unknown, context: Context): Promise<SlowQueriesResult> => {
     const parsed = eventSchema.safeParse(event);
     if (!parsed.success) {
       const fields = parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`);
-      throw new InputError(`not an EventBridge scheduled event: ${fields.join('; ')}`);
+      const error = new InputError(`not an EventBridge scheduled event: ${fields.join('; ')}`);
+      writeRunRecord(
+        deps.logger,
+        deps.metrics,
+        rejectedRun('slow-queries', context.awsRequestId, error.message, deps.clock(), true),
+      );
+      throw error;
     }
     const { config } = deps;
-    const outcome = await runScheduledAnalysis(
+    const now = deps.clock();
+    const remainingMs = context.getRemainingTimeInMillis();
+    const { outcome, record } = await runScheduledAnalysis(
       { ...deps.analysis, log: deps.logger },
       {
         eventId: parsed.data.id,
         cluster: config.clusterId,
         owner: context.awsRequestId,
-        now: deps.clock(),
-        leaseMs: context.getRemainingTimeInMillis() + LEASE_MARGIN_MS,
+        now,
+        leaseMs: remainingMs + LEASE_MARGIN_MS,
+        deadline: now + remainingMs,
         settings: config.analysis,
         pool: { fleetMaxSize: config.fleetMaxCapacity, lambdaConcurrency: config.lambdaConcurrency },
         dryRun: parsed.data.detail?.dryRun ?? false,
       },
     );
+    writeRunRecord(deps.logger, deps.metrics, record, { cluster: config.clusterId, eventId: parsed.data.id });
+    if (record.event === 'retry')
+      throw new SlowQueriesRunError(`slow-query run ${record.eventKey}: ${record.reason}`);
+    if (outcome.status === 'skipped') return { status: outcome.status, reason: outcome.reason };
     if (outcome.status !== 'analysed') return { status: outcome.status };
     const { report } = outcome;
     deps.metrics.addDimension('ClusterIdentifier', config.clusterId);

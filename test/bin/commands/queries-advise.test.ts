@@ -27,6 +27,17 @@ describe('queries advise', () => {
     expect((error as Error).message).not.toContain('s3cret');
   });
 
+  it('reads --log before connecting: a missing log or a bad format fails first, naming the flag', async () => {
+    const url = 'postgres://bob:s3cret@127.0.0.1:1/db';
+    await expect(run({ 'database-url': url, log: '/nonexistent/postgres.log' })).rejects.toThrow(
+      /cannot read --log \/nonexistent\/postgres\.log/,
+    );
+    await expect(run({ 'database-url': url, log: __filename, format: 'xml' })).rejects.toThrow(
+      /--format must be one of auto, stderr, csvlog, jsonlog/,
+    );
+    await expect(run({ 'database-url': url, log: '' })).rejects.toThrow(/--log needs a file/);
+  });
+
   it('redacts passwords and survives unparsable URLs', () => {
     expect(redactUrl('postgres://u:p@h:5432/d')).toBe('postgres://u:***@h:5432/d');
     expect(redactUrl('not a url')).toBe('<unparsable URL>');

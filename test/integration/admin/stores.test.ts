@@ -1,9 +1,11 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAuditLog } from '../../../functions/adapters/aws/admin/audit-log';
 import { DynamoDbFailoverReadModel } from '../../../functions/adapters/aws/admin/failover-read-model';
-import { DynamoDbIdempotencyStore } from '../../../functions/adapters/aws/admin/idempotency-store';
 import { DynamoDbAlertRules } from '../../../functions/adapters/aws/alert-rules-store';
 import { DynamoDbFailoverStore } from '../../../functions/adapters/aws/failover/dynamodb-failover-store';
+import { PowertoolsIdempotency } from '../../../functions/adapters/aws/powertools-idempotency';
+import { UnprocessableError } from '../../../functions/core/admin/errors';
+import { runMutation } from '../../../functions/core/admin/mutation';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../support/dynamodb';
 
 const NOW = Date.UTC(2026, 2, 1, 12);
@@ -17,21 +19,55 @@ afterAll(async () => {
 });
 
 describe('admin API stores on a real DynamoDB (dynalite)', () => {
-  it('claims, replays, refuses and releases idempotency keys with real conditional writes', async () => {
-    const store = new DynamoDbIdempotencyStore(db.client, db.tableName, { pendingLeaseSeconds: 60 });
-    const response = { status: 200, body: { to: 5 }, problem: false };
-    expect(await store.claim('arn:alice', 'key-1', 'fp', NOW)).toEqual({ kind: 'new' });
-    expect(await store.claim('arn:alice', 'key-1', 'fp', NOW + 1)).toEqual({ kind: 'in-progress' });
-    expect(await store.claim('arn:bob', 'key-1', 'fp', NOW + 1)).toEqual({ kind: 'new' });
-    await store.complete('arn:alice', 'key-1', response, NOW + 2);
-    expect(await store.claim('arn:alice', 'key-1', 'fp', NOW + 3)).toEqual({ kind: 'replay', response });
-    expect(await store.claim('arn:alice', 'key-1', 'other', NOW + 3)).toEqual({ kind: 'mismatch' });
-    // An abandoned claim (its function died) can be taken over once its lease has passed.
-    expect(await store.claim('arn:bob', 'key-1', 'fp', NOW + 61_000)).toEqual({ kind: 'new' });
-    await store.release('arn:bob', 'key-1');
-    expect(await store.claim('arn:bob', 'key-1', 'fp2', NOW + 62_000)).toEqual({ kind: 'new' });
-    // An expired key (TTL not yet applied) counts as absent.
-    expect(await store.claim('arn:alice', 'key-1', 'new-fp', NOW + 90_000_000)).toEqual({ kind: 'new' });
+  it('runs a change once per Idempotency-Key and caller, replays it, refuses the key for another request and frees it after a refusal', async () => {
+    const keys = new PowertoolsIdempotency(db.raw, db.tableName, {
+      scope: 'admin-api',
+      validateFingerprint: true,
+    });
+    const deps = {
+      audit: new DynamoDbAuditLog(db.client, db.tableName),
+      idempotency: keys,
+      clock: Date.now,
+      onAuditError: () => undefined,
+    };
+    let changes = 0;
+    const context = (requestId: string, caller = 'arn:alice', fingerprint = 'fp') => ({
+      action: 'scaling.setCapacity',
+      target: 'asg/misybot-fleet',
+      reason: 'launch day',
+      caller,
+      requestId,
+      instance: 'PUT /scaling/groups/misybot-fleet/capacity',
+      idempotencyKey: 'key-0001-abcd',
+      fingerprint,
+      request: { body: { desiredCapacity: 5 } },
+      deadline: Date.now() + 28_000,
+    });
+    const change = async () => {
+      changes++;
+      return { status: 200, body: { to: 5 } };
+    };
+    expect(await runMutation(deps, context('req-1'), change)).toEqual({
+      status: 200,
+      body: { to: 5 },
+      problem: false,
+      replayed: false,
+    });
+    expect(await runMutation(deps, context('req-2'), change)).toMatchObject({ status: 200, replayed: true });
+    await expect(runMutation(deps, context('req-3', 'arn:alice', 'other'), change)).rejects.toMatchObject({
+      name: 'ConflictError',
+    });
+    // Another caller's key is another key.
+    expect(await runMutation(deps, context('req-4', 'arn:bob'), change)).toMatchObject({ replayed: false });
+    expect(changes).toBe(2);
+    const refused = async () => {
+      throw new UnprocessableError('desiredCapacity must be between 2 and 10, got 50', []);
+    };
+    await expect(runMutation(deps, context('req-5', 'arn:carol'), refused)).rejects.toMatchObject({
+      name: 'UnprocessableError',
+    });
+    expect(await runMutation(deps, context('req-6', 'arn:carol'), change)).toMatchObject({ replayed: false });
+    expect(changes).toBe(3);
   });
 
   it('records an audit entry once and completes it', async () => {

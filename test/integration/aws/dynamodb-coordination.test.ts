@@ -1,4 +1,5 @@
-import { DynamoDbEventLedger, DynamoDbLock } from '../../../functions/adapters/aws/dynamodb-coordination';
+import { DynamoDbLock } from '../../../functions/adapters/aws/dynamodb-coordination';
+import { PowertoolsIdempotency } from '../../../functions/adapters/aws/powertools-idempotency';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../support/dynamodb';
 
 let db: LocalDynamoDb;
@@ -35,11 +36,22 @@ describe('DynamoDbLock against a DynamoDB-compatible server', () => {
   });
 });
 
-describe('DynamoDbEventLedger against a DynamoDB-compatible server', () => {
-  it('claims a redelivered event exactly once, even when deliveries overlap', async () => {
-    const ledger = new DynamoDbEventLedger(db.client, db.tableName);
-    const claims = await Promise.all(Array.from({ length: 25 }, () => ledger.claim('alarm#42', 0, 60_000)));
-    expect(claims.filter(Boolean)).toHaveLength(1);
-    expect(await ledger.claim('alarm#43', 0, 60_000)).toBe(true);
+describe('PowertoolsIdempotency against a DynamoDB-compatible server', () => {
+  it('runs a redelivered event exactly once, even when deliveries overlap', async () => {
+    const events = new PowertoolsIdempotency(db.raw, db.tableName, { scope: 'overlap' });
+    let runs = 0;
+    const work = async () => {
+      runs++;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return 'done';
+    };
+    const deadline = Date.now() + 60_000;
+    const answers = await Promise.all(
+      Array.from({ length: 25 }, () => events.once({ key: 'alarm#42', deadline }, work)),
+    );
+    expect(runs).toBe(1);
+    expect(answers.filter((a) => a.kind === 'ran')).toHaveLength(1);
+    expect(answers.every((a) => ['ran', 'in-progress', 'replayed'].includes(a.kind))).toBe(true);
+    expect(await events.once({ key: 'alarm#43', deadline }, work)).toEqual({ kind: 'ran', value: 'done' });
   });
 });

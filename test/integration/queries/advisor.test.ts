@@ -1,10 +1,10 @@
 import { Client } from 'pg';
-import { queriesAdviseCommand } from '../../../bin/commands/queries-advise';
 import { HypopgPlanner } from '../../../functions/adapters/postgres/hypopg-planner';
 import { createSqlParser } from '../../../functions/adapters/postgres/sql-parser';
 import { PostgresStatisticsReader } from '../../../functions/adapters/postgres/statistics-reader';
 import { adviseDatabase } from '../../../functions/core/queries/advisor/advise-database';
 import { type PostgresServer, startPostgres } from '../harness/services';
+import { ADVICE_JSON_KEYS, adviseJson } from './advise-cli';
 
 jest.setTimeout(120_000);
 
@@ -102,17 +102,13 @@ describe('index advisor on a real PostgreSQL 15 with hypopg', () => {
 
   it('prints the documented JSON through the CLI and leaves no index, real or hypothetical, behind', async () => {
     const before = await indexNames();
-    const out: string[] = [];
-    const code = await queriesAdviseCommand.run(
-      {
-        values: { 'database-url': pg.url, 'min-calls': '20', 'min-mean-ms': '0', json: true },
-        positionals: [],
-      },
-      { stdout: (text) => out.push(text), stderr: () => undefined },
-    );
+    const { code, body } = await adviseJson({
+      'database-url': pg.url,
+      'min-calls': '20',
+      'min-mean-ms': '0',
+    });
     expect(code).toBe(0);
-    const body = JSON.parse(out.join(''));
-    expect(Object.keys(body)).toEqual(['recommendations', 'unusedIndexes', 'duplicateIndexes']);
+    expect(Object.keys(body)).toEqual(ADVICE_JSON_KEYS);
     expect(body.recommendations).toHaveLength(2);
     for (const r of body.recommendations) {
       expect(Object.keys(r)).toEqual([
@@ -123,6 +119,7 @@ describe('index advisor on a real PostgreSQL 15 with hypopg', () => {
         'costBefore',
         'costAfter',
         'estimatedSavingsMs',
+        'requires',
       ]);
     }
     expect(await indexNames()).toEqual(before);
@@ -131,12 +128,7 @@ describe('index advisor on a real PostgreSQL 15 with hypopg', () => {
   });
 
   it('applies the default PgHero thresholds: 30 calls are below --min-calls 100', async () => {
-    const out: string[] = [];
-    await queriesAdviseCommand.run(
-      { values: { 'database-url': pg.url, json: true }, positionals: [] },
-      { stdout: (text) => out.push(text), stderr: () => undefined },
-    );
-    expect(JSON.parse(out.join('')).recommendations).toEqual([]);
+    expect((await adviseJson({ 'database-url': pg.url })).body.recommendations).toEqual([]);
   });
 
   it('reads the connection figures pool sizing needs', async () => {

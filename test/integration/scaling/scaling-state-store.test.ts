@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbEventLedger, DynamoDbLock } from '../../../functions/adapters/aws/dynamodb-coordination';
+import { DynamoDbLock } from '../../../functions/adapters/aws/dynamodb-coordination';
+import { PowertoolsIdempotency } from '../../../functions/adapters/aws/powertools-idempotency';
 import { DynamoDbScalingStateStore } from '../../../functions/adapters/aws/scaling/scaling-state-store';
 import { decide } from '../../../functions/core/scaling/decide';
 import { defaultPolicyInput } from '../../../functions/core/scaling/default-policy';
@@ -9,6 +10,7 @@ import type { ScalingDecision } from '../../../functions/core/scaling/types';
 import {
   defaultPolicy,
   FakeGroup,
+  FakeHolds,
   FakeMetrics,
   FakeNotifier,
   GROUP,
@@ -115,8 +117,32 @@ describe('DynamoDbScalingStateStore against a DynamoDB-compatible server', () =>
       time: NOW - 300_000,
       recommendation: decisionAt(NOW - 300_000, 90).recommendation,
     });
+    const scaledOut = decisionAt(NOW - 300_000, 90);
+    expect(history.actions).toEqual([
+      { startTime: NOW - 300_000, fromCapacity: scaledOut.current, toCapacity: scaledOut.desired },
+    ]);
     expect(history.saturationWarnedAt).toBe(NOW);
-    expect(await store.loadHistory(nextGroup(), NOW - 600_000)).toEqual({ recommendations: [] });
+    expect(await store.loadHistory(nextGroup(), NOW - 600_000)).toEqual({ recommendations: [], actions: [] });
+  });
+
+  it('keeps the latest intended change and returns it only inside the window', async () => {
+    const store = new DynamoDbScalingStateStore(db.client, db.tableName);
+    const name = nextGroup();
+    await store.recordIntent(name, { startTime: NOW - 900_000, fromCapacity: 2, toCapacity: 4 }, 'scaling:a');
+    expect((await store.loadHistory(name, NOW - 600_000)).intendedChange).toBeUndefined();
+    await store.recordIntent(name, { startTime: NOW - 60_000, fromCapacity: 4, toCapacity: 8 }, 'scaling:b');
+    expect((await store.loadHistory(name, NOW - 600_000)).intendedChange).toEqual({
+      startTime: NOW - 60_000,
+      fromCapacity: 4,
+      toCapacity: 8,
+    });
+    const { Item } = await db.client.send(
+      new GetCommand({ TableName: db.tableName, Key: { pk: `SCALING#${name}`, sk: 'INTENT' } }),
+    );
+    expect(Item).toMatchObject({
+      eventKey: 'scaling:b',
+      expiresAt: Math.ceil((NOW - 60_000) / 1000) + 30 * 86_400,
+    });
   });
 
   it('follows LastEvaluatedKey through a long history', async () => {
@@ -180,7 +206,7 @@ describe('DynamoDbScalingStateStore against a DynamoDB-compatible server', () =>
     });
   });
 
-  it('runs the service on the real lock, ledger and store: a duplicate never scales twice, the override applies', async () => {
+  it('runs the service on the real lock, event records and store: a duplicate never scales twice, the override applies', async () => {
     const name = nextGroup();
     const store = new DynamoDbScalingStateStore(db.client, db.tableName);
     await db.client.send(
@@ -195,8 +221,14 @@ describe('DynamoDbScalingStateStore against a DynamoDB-compatible server', () =>
       metrics: new FakeMetrics({ cpu: 90, memory: 50 }),
       state: store,
       notifier: new FakeNotifier(),
-      lock: new DynamoDbLock(db.client, db.tableName),
-      ledger: new DynamoDbEventLedger(db.client, db.tableName),
+      holds: new FakeHolds(),
+      run: {
+        idempotency: new PowertoolsIdempotency(db.raw, db.tableName, { scope: 'scaling' }),
+        lock: new DynamoDbLock(db.client, db.tableName),
+        clock: () => NOW,
+        sleep: async () => {},
+        random: () => 0.5,
+      },
       settings: { groupName: name, defaultPolicy, dryRun: false },
     };
     const request = {
@@ -204,12 +236,14 @@ describe('DynamoDbScalingStateStore against a DynamoDB-compatible server', () =>
       runId: 'r-1',
       trigger: 'schedule' as const,
       reason: 'schedule',
+      // Powertools compares the in-progress record with the wall clock.
+      deadline: Date.now() + 60_000,
     };
     const [first, second] = await Promise.all([
-      runScaling(deps, request, NOW),
-      runScaling(deps, { ...request, runId: 'r-2' }, NOW),
+      runScaling(deps, request),
+      runScaling(deps, { ...request, runId: 'r-2' }),
     ]);
-    expect([first.status, second.status].sort()).toEqual(['decided', 'duplicate']);
+    expect([first.outcome.status, second.outcome.status].sort()).toEqual(['decided', 'skipped']);
     expect(fleet.sets).toEqual([6]);
     const history = await store.loadHistory(name, NOW - 600_000);
     expect(history.recommendations).toHaveLength(1);

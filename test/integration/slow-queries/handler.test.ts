@@ -3,7 +3,8 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Client } from 'pg';
-import { DynamoDbEventLedger, DynamoDbLock } from '../../../functions/adapters/aws/dynamodb-coordination';
+import { DynamoDbLock } from '../../../functions/adapters/aws/dynamodb-coordination';
+import { PowertoolsIdempotency } from '../../../functions/adapters/aws/powertools-idempotency';
 import { DynamoDbQueryReportStore } from '../../../functions/adapters/aws/query-report-store';
 import { SnsNotifier } from '../../../functions/adapters/aws/sns-publisher';
 import { analysisDatabaseOpener } from '../../../functions/adapters/postgres/analysis-database';
@@ -46,13 +47,22 @@ function handlerFor(url: string, cluster: string) {
       openDatabase: analysisDatabaseOpener(plainConnection(url), { advisorStatementTimeoutMs: 5000 }),
       loadParser: createSqlParser,
       notifier: new SnsNotifier(sns, TOPICS),
-      lock: new DynamoDbLock(dynamo.client, dynamo.tableName),
-      ledger: new DynamoDbEventLedger(dynamo.client, dynamo.tableName),
+      run: {
+        idempotency: new PowertoolsIdempotency(dynamo.raw, dynamo.tableName, { scope: 'slow-queries' }),
+        lock: new DynamoDbLock(dynamo.client, dynamo.tableName),
+        clock: () => clock,
+        sleep: async () => undefined,
+        random: () => 0.5,
+      },
     },
     logger: log,
     metrics: {
       addMetric: (name, _unit, value) => void metrics.push([name, value]),
       addDimension: () => undefined,
+      singleMetric: () => ({
+        addDimension: () => ({ addMetric: () => undefined }),
+        addMetric: () => undefined,
+      }),
     },
     config: {
       analysis: queryAnalysisSchema.parse({ minCalls: 20, minMeanMs: 0 }),
@@ -130,7 +140,10 @@ describe('slow-queries handler against PostgreSQL 15 and a DynamoDB-compatible t
     expect(await indexNames()).toEqual(before);
     expect((await workload.query('SELECT count(*)::int AS n FROM hypopg_list_indexes')).rows[0].n).toBe(0);
 
-    await expect(handler(event('evt-1'), context('req-1b'))).resolves.toEqual({ status: 'duplicate' });
+    await expect(handler(event('evt-1'), context('req-1b'))).resolves.toMatchObject({
+      status: 'skipped',
+      reason: expect.stringMatching(/^duplicate: /),
+    });
 
     clock += 3600_000;
     await runOrders(30);

@@ -61,7 +61,7 @@ describe('FailoverControl permissions', () => {
   test('write items of the state table only and publish to the three topics', () => {
     const { stack, state, topics, template } = build();
     expect(statementFor(template, 'dynamodb:PutItem')).toEqual({
-      actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+      actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       resource: stack.resolve(state.table.tableArn),
     });
     const publish = statementFor(template, 'sns:Publish');
@@ -86,6 +86,7 @@ describe('FailoverControl permissions', () => {
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
     ]);
   });
 });

@@ -100,7 +100,7 @@ describe('ScalingControl', () => {
       maxCapacity: config.fleet.maxCapacity,
       warmupSeconds: config.fleet.warmupSeconds,
     });
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
   });
 
   test('is not a dry run unless asked', () => {
@@ -188,7 +188,13 @@ describe('ScalingControl', () => {
     const all = statements(template);
     expect(all).toContainEqual(
       expect.objectContaining({
-        Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+        Action: [
+          'dynamodb:DeleteItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+          'dynamodb:UpdateItem',
+        ],
         Resource: stack.resolve(state.table.tableArn),
       }),
     );

@@ -14,6 +14,11 @@ export class GroupNotFoundError extends Error {
   override readonly name = 'GroupNotFoundError';
 }
 
+/** The group came back without its sizes: deciding without its bounds could empty it. */
+export class IncompleteGroupError extends Error {
+  override readonly name = 'IncompleteGroupError';
+}
+
 // States the engine distinguishes; the rest (warm pools, lifecycle hooks) neither carry load nor
 // launch, so they count as Standby.
 const KNOWN_STATES = new Set<LifecycleState>([
@@ -49,6 +54,19 @@ export class AutoScalingGroupAdapter implements ScalingGroup {
     ]);
     const group = groups.AutoScalingGroups?.[0];
     if (!group) throw new GroupNotFoundError(`Auto Scaling group "${this.groupName}" does not exist`);
+    const { MinSize: minCapacity, MaxSize: maxCapacity, DesiredCapacity: desiredCapacity } = group;
+    if (minCapacity === undefined || maxCapacity === undefined || desiredCapacity === undefined) {
+      const missing = Object.entries({
+        MinSize: minCapacity,
+        MaxSize: maxCapacity,
+        DesiredCapacity: desiredCapacity,
+      })
+        .filter(([, value]) => value === undefined)
+        .map(([name]) => name);
+      throw new IncompleteGroupError(
+        `Auto Scaling group "${this.groupName}" was described without ${missing.join(', ')}: no decision without its bounds`,
+      );
+    }
     const launched = new Map<string, number>();
     for (const activity of activities) {
       const launch = parseLaunch(activity);
@@ -62,9 +80,9 @@ export class AutoScalingGroupAdapter implements ScalingGroup {
     }));
     return {
       group: {
-        minCapacity: group.MinSize ?? 0,
-        maxCapacity: group.MaxSize ?? 0,
-        desiredCapacity: group.DesiredCapacity ?? 0,
+        minCapacity,
+        maxCapacity,
+        desiredCapacity,
         instances,
       },
       activities: desiredChanges(activities),

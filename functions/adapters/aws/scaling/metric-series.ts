@@ -13,7 +13,15 @@ export const FLEET_METRICS = {
   cpu: { namespace: 'AWS/EC2', metricName: 'CPUUtilization' },
   memory: { namespace: 'CWAgent', metricName: 'mem_used_percent', groupDimension: 'AutoScalingGroupName' },
   requestsPerTarget: { namespace: 'AWS/ApplicationELB', metricName: 'RequestCountPerTarget' },
+  requestCount: { namespace: 'AWS/ApplicationELB', metricName: 'RequestCount' },
 } as const;
+
+/** The target group's series: one Sum per period, no instance dimension. */
+const TARGET_GROUP_METRICS = ['requestsPerTarget', 'requestCount'] as const;
+
+function isTargetGroupMetric(name: string): name is (typeof TARGET_GROUP_METRICS)[number] {
+  return (TARGET_GROUP_METRICS as readonly string[]).includes(name);
+}
 
 /** What the CloudWatch reader needs to know about the fleet. */
 export interface FleetMetricNames {
@@ -28,7 +36,8 @@ const PERIOD_SECONDS = 60;
 
 /**
  * Reads the scaling metrics with GetMetricData: CPU and memory per instance (so the engine can
- * leave warming-up instances out), `RequestCountPerTarget` for the target group as one series.
+ * leave warming-up instances out), `RequestCountPerTarget` and `RequestCount` for the target group
+ * as one series each (the load that leads CPU by a minute).
  * Timestamps are kept: the engine only trusts datapoints inside its window.
  *
  * A metric whose queries did not all come back `Complete` is left out and reported: a partial
@@ -63,7 +72,7 @@ export class CloudWatchMetricSource implements MetricSource {
         continue;
       }
       const pointsOf = (id: string) => datapoints(results.get(id)!);
-      if (plan.name === 'requestsPerTarget') {
+      if (isTargetGroupMetric(plan.name)) {
         series.push({ name: plan.name, aggregate: pointsOf(plan.queries[0]!.query.id) });
       } else {
         series.push({
@@ -76,9 +85,9 @@ export class CloudWatchMetricSource implements MetricSource {
   }
 
   private plan(name: string, request: MetricRequest): Plan {
-    const prefix = name === 'cpu' ? 'cpu' : name === 'memory' ? 'mem' : 'rpt';
-    if (name === 'requestsPerTarget') {
-      const { namespace, metricName } = FLEET_METRICS.requestsPerTarget;
+    const prefix = { cpu: 'cpu', memory: 'mem', requestsPerTarget: 'rpt', requestCount: 'req' }[name] ?? name;
+    if (isTargetGroupMetric(name)) {
+      const { namespace, metricName } = FLEET_METRICS[name];
       const dimensions = {
         TargetGroup: this.fleet.targetGroupFullName,
         LoadBalancer: this.fleet.loadBalancerFullName,

@@ -1,6 +1,7 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Notification } from '../../../core/alerting/notification';
 import { formatExplanation } from '../../../core/scaling/explain';
+import { SCALING_COMPONENT } from '../../../core/scaling/holds';
 import type { ScalingNotifier } from '../../../core/scaling/ports';
 import type { ScalingDecision } from '../../../core/scaling/types';
 import { publishNotification } from '../sns-publisher';
@@ -10,9 +11,6 @@ export interface ScalingTopics {
   readonly info: string;
   readonly warning: string;
 }
-
-/** The alert `component` of scaling notifications, for subscription filter policies. */
-export const SCALING_COMPONENT = 'fleet';
 
 /**
  * Publishes scaling notifications in the platform's one notification format (the same JSON the

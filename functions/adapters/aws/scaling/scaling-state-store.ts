@@ -7,7 +7,7 @@ import type {
   ScalingStateStore,
   StoredPolicy,
 } from '../../../core/scaling/ports';
-import type { PastRecommendation } from '../../../core/scaling/types';
+import type { PastRecommendation, ScalingActivity } from '../../../core/scaling/types';
 import { compact } from '../dynamodb-items';
 
 /**
@@ -18,10 +18,12 @@ import { compact } from '../dynamodb-items';
  * | decision        | `SCALING#<group>`  | `DECISION#<isoTime>#<event>`  | 30 days |
  * | latest decision | `SCALING#<group>`  | `LATEST`                      | –       |
  * | failed run      | `SCALING#<group>`  | `FAILURE#<isoTime>#<event>`   | 30 days |
+ * | intended change | `SCALING#<group>`  | `INTENT`                      | 30 days |
  * | policy override | `SCALING#<group>`  | `POLICY`                      | –       |
  *
- * Decisions carry `time` and `recommendation`, so the recommendation history the stabilisation
- * windows need is a key-range query over the decisions, not a second copy. Decisions and failures
+ * Decisions carry `time`, `recommendation` and the capacity change, so the recommendation history
+ * the stabilisation windows need, and the engine's own actions the cooldowns fall back on, are a
+ * key-range query over the decisions, not a second copy. Decisions and failures
  * are projected into `gsi1` (`SCALING` / `SCALING_FAILURE`) for the admin API's "latest across
  * groups". The override's `policy` attribute is the policy document as an operator wrote it.
  */
@@ -51,41 +53,82 @@ export class DynamoDbScalingStateStore implements ScalingStateStore {
 
   async loadHistory(group: string, since: number): Promise<ScalingHistory> {
     const recommendations: PastRecommendation[] = [];
+    const actions: ScalingActivity[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const output = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeNames: { '#time': 'time' },
+          ExpressionAttributeNames: { '#time': 'time', '#action': 'action', '#current': 'current' },
           ExpressionAttributeValues: {
             ':pk': pk(group),
             ':from': `DECISION#${iso(since)}`,
             // '~' sorts after every character of an ISO time and an event key.
             ':to': 'DECISION#~',
           },
-          ProjectionExpression: '#time, recommendation',
+          ProjectionExpression: '#time, recommendation, #action, #current, desired',
           ConsistentRead: true,
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
       for (const item of output.Items ?? []) {
-        if (typeof item.time === 'number' && typeof item.recommendation === 'number' && item.time > since) {
+        if (typeof item.time !== 'number' || item.time <= since) continue;
+        if (typeof item.recommendation === 'number') {
           recommendations.push({ time: item.time, recommendation: item.recommendation });
+        }
+        if (
+          item.action === 'scaled' &&
+          typeof item.current === 'number' &&
+          typeof item.desired === 'number'
+        ) {
+          actions.push({ startTime: item.time, fromCapacity: item.current, toCapacity: item.desired });
         }
       }
       start = output.LastEvaluatedKey;
     } while (start);
-    const { Item: latest } = await this.client.send(
-      new GetCommand({
+    const [{ Item: latest }, { Item: intent }] = await Promise.all([
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: pk(group), sk: 'LATEST' },
+          ProjectionExpression: 'saturationWarnedAt',
+          ConsistentRead: true,
+        }),
+      ),
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: pk(group), sk: 'INTENT' },
+          ProjectionExpression: 'startTime, fromCapacity, toCapacity',
+          ConsistentRead: true,
+        }),
+      ),
+    ]);
+    const warnedAt = latest?.saturationWarnedAt;
+    const intended = intendedChange(intent, since);
+    return {
+      recommendations,
+      actions,
+      ...(typeof warnedAt === 'number' ? { saturationWarnedAt: warnedAt } : {}),
+      ...(intended ? { intendedChange: intended } : {}),
+    };
+  }
+
+  async recordIntent(group: string, change: ScalingActivity, eventKey: string): Promise<void> {
+    await this.client.send(
+      new PutCommand({
         TableName: this.tableName,
-        Key: { pk: pk(group), sk: 'LATEST' },
-        ProjectionExpression: 'saturationWarnedAt',
-        ConsistentRead: true,
+        Item: {
+          pk: pk(group),
+          sk: 'INTENT',
+          ...change,
+          at: iso(change.startTime),
+          eventKey,
+          expiresAt: this.expiry(change.startTime),
+        },
       }),
     );
-    const warnedAt = latest?.saturationWarnedAt;
-    return { recommendations, ...(typeof warnedAt === 'number' ? { saturationWarnedAt: warnedAt } : {}) };
   }
 
   async recordDecision(group: string, record: DecisionRecord): Promise<void> {
@@ -164,4 +207,15 @@ export class DynamoDbScalingStateStore implements ScalingStateStore {
 }
 
 const pk = (group: string) => `SCALING#${group}`;
+
+/** The stored intended change when it is whole and after `since`. */
+function intendedChange(
+  item: Record<string, unknown> | undefined,
+  since: number,
+): ScalingActivity | undefined {
+  const { startTime, fromCapacity, toCapacity } = item ?? {};
+  if (typeof startTime !== 'number' || typeof fromCapacity !== 'number' || typeof toCapacity !== 'number')
+    return undefined;
+  return startTime > since ? { startTime, fromCapacity, toCapacity } : undefined;
+}
 const iso = (time: number) => new Date(time).toISOString();

@@ -128,12 +128,17 @@ export async function setCapacity(
   request: SetCapacityRequest,
   caller: { requestId: string },
 ) {
+  const lease = `scaling#${name}`;
   const locked = await withLock(
     deps.lock,
-    `scaling#${name}`,
-    `admin:${caller.requestId}`,
-    CAPACITY_LEASE_MS,
-    deps.clock(),
+    {
+      name: lease,
+      owner: `admin:${caller.requestId}`,
+      leaseMs: CAPACITY_LEASE_MS,
+      now: deps.clock(),
+      // The capacity is set by then: a lease left behind lapses on its own and is reported.
+      onReleaseError: (error) => deps.onLockReleaseError(error, lease),
+    },
     async () => {
       const group = await groupOf(deps, name);
       const wanted = request.desiredCapacity;

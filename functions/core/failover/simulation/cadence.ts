@@ -8,7 +8,7 @@ import type { FailoverCoreSettings } from '../settings';
 import type { ComponentVerdict } from '../types';
 import {
   MemoryFailoverStore,
-  MemoryLedger,
+  MemoryIdempotency,
   MemoryLock,
   noHolds,
   RecordingPager,
@@ -93,6 +93,9 @@ const healthConfig = parseHealthCheckConfig({
   checks: [{ id: 'db-port', component: 'database', kind: 'tcp', host: 'db.internal', port: 5432 }],
 });
 
+/** The failover function's timeout in the deployed stack. */
+const FUNCTION_TIMEOUT_MS = 900_000;
+
 /** Runs the scenario and reports what the engine did. */
 export async function simulateCadence(scenario: CadenceScenario): Promise<CadenceReport> {
   const { random } = scenario;
@@ -104,11 +107,21 @@ export async function simulateCadence(scenario: CadenceScenario): Promise<Cadenc
     actions: cluster,
     observer: cluster,
     notifier: pager,
-    lock: new MemoryLock(),
-    ledger: new MemoryLedger(),
+    run: {
+      idempotency: new MemoryIdempotency(),
+      lock: new MemoryLock(),
+      clock: clock.now,
+      sleep: async (ms) => {
+        clock.time += ms;
+      },
+      // Runs are serial here: no lease is ever busy, so no wait is drawn.
+      random: () => 0.5,
+    },
     owner: 'simulation',
     clock: clock.now,
   };
+  // The failover function's timeout: when a run's event record would lapse.
+  const runDeadline = () => clock.time + FUNCTION_TIMEOUT_MS;
   const settings: FailoverCoreSettings =
     scenario.engine === 'guarded'
       ? scenario.settings
@@ -170,7 +183,13 @@ export async function simulateCadence(scenario: CadenceScenario): Promise<Cadenc
     }
     if (event.kind === 'schedule') {
       const id = `schedule:database:${new Date(event.minute).toISOString()}`;
-      await runFailoverTrigger(deps, holds, { kind: 'observe', id, component: 'database' }, settings);
+      await runFailoverTrigger(
+        deps,
+        holds,
+        { kind: 'observe', id, component: 'database' },
+        settings,
+        runDeadline(),
+      );
       continue;
     }
     const id = `health:database:${new Date(event.round).toISOString()}`;
@@ -183,13 +202,19 @@ export async function simulateCadence(scenario: CadenceScenario): Promise<Cadenc
         flapping: event.flapping,
         at: event.round,
       } as const;
-      await runFailoverTrigger(deps, holds, trigger, settings);
+      await runFailoverTrigger(deps, holds, trigger, settings, runDeadline());
     } else {
       // Before: a `down` verdict marked the primary unhealthy for its own event only.
       const observed = await cluster.observe();
       const unhealthy = event.status === 'down' || !observed.primary.healthy;
       const health = { ...observed, primary: { ...observed.primary, healthy: !unhealthy } };
-      await runFailoverEvent(deps, holds, { kind: 'health', id, component: 'database', health }, settings);
+      await runFailoverEvent(
+        deps,
+        holds,
+        { kind: 'health', id, component: 'database', health },
+        settings,
+        runDeadline(),
+      );
     }
   }
 

@@ -1,4 +1,5 @@
-import type { EventLedger, Lock } from '../../coordination';
+import type { Lock } from '../../coordination';
+import type { Idempotency, Once, OnceRequest } from '../../runs/idempotency';
 import type { HoldWriter } from '../holds';
 import {
   type FailoverActions,
@@ -106,14 +107,23 @@ export class MemoryLock implements Lock {
   }
 }
 
-/** Claimed event ids in memory. */
-export class MemoryLedger implements EventLedger {
-  readonly claimed = new Set<string>();
+/**
+ * Event records in memory: a completed event is replayed, a failed one released for its retry.
+ * The simulation runs one event at a time, so no record is ever found in progress.
+ */
+export class MemoryIdempotency implements Idempotency {
+  readonly completed = new Map<string, unknown>();
 
-  async claim(eventKey: string): Promise<boolean> {
-    if (this.claimed.has(eventKey)) return false;
-    this.claimed.add(eventKey);
-    return true;
+  async once<T>(request: OnceRequest, work: () => Promise<T>): Promise<Once<T>> {
+    if (this.completed.has(request.key))
+      return { kind: 'replayed', value: this.completed.get(request.key) as T };
+    try {
+      const value = await work();
+      this.completed.set(request.key, value);
+      return { kind: 'ran', value };
+    } catch (error) {
+      return { kind: 'failed', error };
+    }
   }
 }
 

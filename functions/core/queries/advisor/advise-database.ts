@@ -51,6 +51,21 @@ export interface DatabaseAdvice extends IndexAdvice {
   readonly duplicateIndexes: DuplicateIndex[];
 }
 
+/**
+ * Statements with their literals, keyed by the parser's fingerprint (which ignores constants and
+ * parameter numbers, so a logged execution matches its pg_stat_statements entry).
+ */
+export type QuerySamples = ReadonlyMap<string, string>;
+
+function sampleFor(query: string, parser: SqlParser, samples: QuerySamples | undefined): string | undefined {
+  if (!samples || samples.size === 0) return undefined;
+  try {
+    return samples.get(parser.fingerprint(query));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Merges entries of one query text (several users, top-level and nested) into one workload query. */
 function workloadQueries(snapshot: StatsSnapshot): AdvisableQuery[] {
   const byText = new Map<string, { key: string; calls: number; totalMs: number }>();
@@ -70,7 +85,8 @@ function workloadQueries(snapshot: StatsSnapshot): AdvisableQuery[] {
 
 /**
  * Dexter and PgHero in one pass over a live database: index recommendations for the queries above
- * the thresholds, proved with hypothetical indexes, and unused and duplicate indexes.
+ * the thresholds, proved with hypothetical indexes, and unused and duplicate indexes. `samples`
+ * (from a log) let the planner see a query's real constants instead of its parameters.
  */
 export async function adviseDatabase(
   deps: {
@@ -79,15 +95,19 @@ export async function adviseDatabase(
     readonly planner: HypotheticalPlanner;
   },
   settings: Partial<DatabaseAdviceSettings> = {},
+  samples?: QuerySamples,
 ): Promise<DatabaseAdvice> {
   const merged: DatabaseAdviceSettings = { ...DEFAULT_DATABASE_ADVICE_SETTINGS, ...settings };
   // One after the other: the adapters share one connection.
   const snapshot = await deps.stats.statements();
   const indexes = await deps.stats.indexes();
   const catalog = await deps.stats.catalog();
-  const queries = workloadQueries(snapshot).filter(
-    (q) => q.calls >= merged.minCalls && q.meanMs >= merged.minMeanMs,
-  );
+  const queries = workloadQueries(snapshot)
+    .filter((q) => q.calls >= merged.minCalls && q.meanMs >= merged.minMeanMs)
+    .map((q) => {
+      const sample = sampleFor(q.query, deps.parser, samples);
+      return sample === undefined ? q : { ...q, sample };
+    });
   const advice = await adviseIndexes(
     queries,
     indexes,

@@ -8,6 +8,8 @@ export interface TableUse {
   readonly range: string[];
   /** Columns compared with a column of another table (inner side of a nested-loop join). */
   readonly join: string[];
+  /** Columns matched with `LIKE` against a parameter or a pattern that does not start with a wildcard. */
+  readonly pattern: string[];
   readonly sort: string[];
 }
 
@@ -15,9 +17,15 @@ export interface TableUse {
 export interface TableCatalog {
   /** `schema.table` → column names. */
   readonly columns: ReadonlyMap<string, readonly string[]>;
+  /**
+   * `schema.table.column` → the planner's estimate of its distinct values (pg_stats `n_distinct`,
+   * fractions already multiplied by the row count), for the column order of a multi-column index.
+   * Left out, or a column missing, means unknown.
+   */
+  readonly distinct?: ReadonlyMap<string, number>;
 }
 
-type Role = 'equality' | 'range' | 'join';
+type Role = 'equality' | 'range' | 'join' | 'pattern';
 type Scope = Map<string, string>;
 
 const CTE = '';
@@ -31,6 +39,24 @@ function node(value: unknown, type: string): ParseNode | undefined {
 
 function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
+}
+
+/**
+ * A `LIKE` right-hand side a b-tree may answer: a parameter (whether it holds a prefix is only
+ * known once it is bound, which the planner decides) or a string that starts with neither `%`
+ * nor `_`. `ILIKE` and `NOT LIKE` never use a b-tree and are not passed here.
+ */
+function isPrefixPattern(value: unknown): boolean {
+  if (node(value, 'ParamRef')) return true;
+  const text = (node(value, 'A_Const')?.sval as { sval?: unknown } | undefined)?.sval;
+  return typeof text === 'string' && text.length > 0 && !'%_'.includes(text[0]!);
+}
+
+/** `ORDER BY 2` names the second output column (pg_stat_statements keeps such ordinals as written). */
+function sortExpression(expr: unknown, select: ParseNode): unknown {
+  const ordinal = (node(expr, 'A_Const')?.ival as { ival?: unknown } | undefined)?.ival;
+  if (typeof ordinal !== 'number') return expr;
+  return node(list(select.targetList)[ordinal - 1], 'ResTarget')?.val;
 }
 
 function containsColumn(value: unknown): boolean {
@@ -80,7 +106,7 @@ class Extractor {
     for (const item of list(select.fromClause)) this.from(item, scope);
     this.where(select.whereClause, scope);
     for (const item of list(select.sortClause)) {
-      const column = this.column(node(item, 'SortBy')?.node, scope);
+      const column = this.column(sortExpression(node(item, 'SortBy')?.node, select), scope);
       if (column) this.use(column.table).sort.push(column.name);
     }
   }
@@ -147,6 +173,10 @@ class Extractor {
       if (left) this.add(left, 'range');
       return;
     }
+    if (op.kind === 'AEXPR_LIKE') {
+      if (left && name === '~~' && isPrefixPattern(op.rexpr)) this.add(left, 'pattern');
+      return;
+    }
     if (op.kind !== 'AEXPR_OP' || name === undefined) return;
     if (left && right && left.table !== right.table && name === '=') {
       this.add(left, 'join');
@@ -186,7 +216,7 @@ class Extractor {
   private use(table: string): TableUse {
     let use = this.uses.get(table);
     if (!use) {
-      use = { table, equality: [], range: [], join: [], sort: [] };
+      use = { table, equality: [], range: [], join: [], pattern: [], sort: [] };
       this.uses.set(table, use);
     }
     return use;
@@ -194,8 +224,8 @@ class Extractor {
 }
 
 /**
- * The indexable column uses of a parsed statement, per table: equality and range predicates, join
- * keys and ORDER BY columns. Conditions under OR, on expressions, or on unresolvable columns are
+ * The indexable column uses of a parsed statement, per table: equality, range and prefix-pattern
+ * predicates, join keys and ORDER BY columns. Conditions under OR, on expressions, or on unresolvable columns are
  * left out, since no plain b-tree index on a column answers them.
  */
 export function extractTableUses(tree: ParseTree, catalog?: TableCatalog): TableUse[] {

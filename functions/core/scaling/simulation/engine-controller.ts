@@ -1,10 +1,10 @@
 import { decide } from '../decide';
-import type { PolicySet } from '../policy-schema';
-import type { Datapoint, MetricSeries, PastRecommendation } from '../types';
+import { metricReadSeconds, type PolicySet } from '../policy-schema';
+import type { Datapoint, MetricSeries, PastRecommendation, ScalingDecision } from '../types';
 import type { Controller, FleetView } from './fleet';
 
 /** Metrics the fleet model publishes, by the names policies use. */
-export const SIMULATED_METRICS = ['cpu', 'memory', 'requestsPerTarget'] as const;
+export const SIMULATED_METRICS = ['cpu', 'memory', 'requestsPerTarget', 'requestCount'] as const;
 
 /**
  * The real engine driven through the fleet model, exactly as the scaling function drives it:
@@ -15,6 +15,8 @@ export class EngineController implements Controller {
   readonly name = 'misybot-ha';
   readonly intervalSeconds = 60;
   private readonly recommendations: PastRecommendation[] = [];
+  /** The decision of the latest run, with its explanation. */
+  lastDecision: ScalingDecision | undefined;
   private readonly lookbackSeconds: number;
 
   constructor(private readonly policy: PolicySet) {
@@ -22,6 +24,7 @@ export class EngineController implements Controller {
     this.lookbackSeconds = Math.max(
       behaviour.scaleOut.stabilizationWindowSeconds,
       behaviour.scaleIn.stabilizationWindowSeconds,
+      behaviour.scaleIn.baselineHold?.windowSeconds ?? 0,
       ...behaviour.scaleOut.policies.map((p) => p.periodSeconds),
       ...behaviour.scaleIn.policies.map((p) => p.periodSeconds),
       behaviour.scaleOut.cooldownSeconds,
@@ -30,7 +33,7 @@ export class EngineController implements Controller {
   }
 
   control(view: FleetView): number {
-    const metrics = buildSeries(view, this.policy.metrics.windowSeconds);
+    const metrics = buildSeries(view, metricReadSeconds(this.policy));
     const since = view.now - this.lookbackSeconds * 1000;
     const decision = decide({
       now: view.now,
@@ -50,6 +53,7 @@ export class EngineController implements Controller {
       activities: view.activities.filter((a) => a.startTime > since),
     });
     this.recommendations.push({ time: decision.time, recommendation: decision.recommendation });
+    this.lastDecision = decision;
     return decision.desired;
   }
 }
@@ -59,10 +63,15 @@ function buildSeries(view: FleetView, windowSeconds: number): MetricSeries[] {
   const cpu: Record<string, Datapoint[]> = {};
   const memory: Record<string, Datapoint[]> = {};
   const requests: Datapoint[] = [];
+  const total: Datapoint[] = [];
   let hasMemory = false;
-  for (const period of view.periods) {
+  for (const period of view.requestPeriods) {
     if (period.start <= since) continue;
     requests.push({ timestamp: period.start, value: period.requestsPerTarget });
+    total.push({ timestamp: period.start, value: period.requests });
+  }
+  for (const period of view.periods) {
+    if (period.start <= since) continue;
     for (const instance of period.instances) {
       append(cpu, instance.id, { timestamp: period.start, value: period.cpu });
       if (period.memory !== undefined) {
@@ -74,6 +83,7 @@ function buildSeries(view: FleetView, windowSeconds: number): MetricSeries[] {
   const series: MetricSeries[] = [
     { name: 'cpu', byInstance: cpu },
     { name: 'requestsPerTarget', aggregate: requests },
+    { name: 'requestCount', aggregate: total },
   ];
   if (hasMemory) series.push({ name: 'memory', byInstance: memory });
   return series;

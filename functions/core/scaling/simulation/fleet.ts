@@ -8,8 +8,20 @@ export interface FleetSettings {
   readonly bootSeconds: number;
   /** Length of one metric datapoint (CloudWatch detailed monitoring). @default 60 */
   readonly metricPeriodSeconds: number;
-  /** Seconds after a period ends before its datapoint can be read. @default 120 */
+  /**
+   * Seconds after a period ends before its instance datapoints (EC2 `CPUUtilization` with detailed
+   * monitoring, the CloudWatch agent's memory) can be read. @default 120
+   */
   readonly metricDelaySeconds: number;
+  /**
+   * Seconds after a period ends before the ALB's `RequestCountPerTarget` for it can be read: the
+   * load balancer sends its metrics every 60 s. @default 60
+   */
+  readonly requestsDelaySeconds: number;
+  /** Pre-initialised, stopped instances kept beside the group (an EC2 Auto Scaling warm pool). @default 0 */
+  readonly warmPoolSize: number;
+  /** Seconds from a warm start (a stopped pool instance) until it is in service. @default 90 */
+  readonly warmStartSeconds: number;
   /** Memory of one instance, for the memory metric. @default 2 */
   readonly memoryPerInstanceGiB: number;
   readonly minCapacity: number;
@@ -27,12 +39,16 @@ export interface SimInstance {
 /** One published metric period: the same value for every instance, since the ALB spreads load evenly. */
 export interface MetricPeriod {
   readonly start: number;
-  /** When the datapoint becomes readable. */
+  /** When the instance datapoints (CPU, memory) become readable. */
   readonly visibleAt: number;
+  /** When the ALB datapoint (`requestsPerTarget`) becomes readable. */
+  readonly requestsVisibleAt: number;
   readonly cpu: number;
   readonly memory: number | undefined;
   /** ALB `RequestCountPerTarget`: requests per in-service instance over the period. */
   readonly requestsPerTarget: number;
+  /** ALB `RequestCount`: requests over the period, for the whole target group. */
+  readonly requests: number;
   /** Instances in service for the whole period, which report a datapoint for it. */
   readonly instances: readonly SimInstance[];
 }
@@ -44,8 +60,10 @@ export interface FleetView {
   readonly minCapacity: number;
   readonly maxCapacity: number;
   readonly instances: readonly SimInstance[];
-  /** Published periods visible at `now`, oldest first. */
+  /** Published periods whose instance datapoints are visible at `now`, oldest first. */
   readonly periods: readonly MetricPeriod[];
+  /** Published periods whose ALB datapoint is visible at `now` (newer ones than `periods`), oldest first. */
+  readonly requestPeriods: readonly MetricPeriod[];
   readonly activities: readonly ScalingActivity[];
 }
 
@@ -58,16 +76,21 @@ export interface Controller {
 }
 
 /**
- * The fleet: instances launch on a scale-out and serve after `bootSeconds`; a scale-in
- * terminates pending instances first, then the newest in-service ones. CPU is the load share of
- * each in-service instance, capped at 100 %; a period's datapoint is the mean over its steps.
+ * The fleet: instances launch on a scale-out and serve after `bootSeconds`, or after
+ * `warmStartSeconds` when a warmed instance waits in the warm pool (which then launches a
+ * replacement that is warmed after `bootSeconds`); a scale-in terminates pending instances first,
+ * then the newest in-service ones. CPU is the load share of each in-service instance, capped at
+ * 100 %; a period's datapoint is the mean over its steps. Stopped pool instances are not members:
+ * they bill only their volumes.
  */
 export class Fleet {
   private readonly members: SimInstance[] = [];
+  /** When each warm-pool instance is (or was) warmed and ready for a warm start. */
+  private readonly pool: number[] = [];
   private readonly published: MetricPeriod[] = [];
   private readonly history: ScalingActivity[] = [];
   private next = 0;
-  private sums = { cpu: 0, memory: 0, requests: 0, steps: 0 };
+  private sums = { cpu: 0, memory: 0, requests: 0, total: 0, steps: 0 };
   private periodStart: number;
   desired: number;
 
@@ -79,6 +102,7 @@ export class Fleet {
     this.desired = initialCapacity;
     this.periodStart = start;
     for (let i = 0; i < initialCapacity; i++) this.launch(start - 3_600_000, 0);
+    for (let i = 0; i < settings.warmPoolSize; i++) this.pool.push(start - 3_600_000);
   }
 
   private launch(now: number, bootSeconds: number): void {
@@ -88,6 +112,18 @@ export class Fleet {
       launchTime: now,
       inServiceAt: now + bootSeconds * 1000,
     });
+  }
+
+  /** Launches one instance for a scale-out: warm from the pool when one is ready, else cold. */
+  private scaleOutOne(now: number): void {
+    const ready = this.pool.findIndex((readyAt) => readyAt <= now);
+    if (ready < 0) {
+      this.launch(now, this.settings.bootSeconds);
+      return;
+    }
+    this.pool.splice(ready, 1);
+    this.pool.push(now + this.settings.bootSeconds * 1000);
+    this.launch(now, this.settings.warmStartSeconds);
   }
 
   inService(now: number): SimInstance[] {
@@ -111,7 +147,7 @@ export class Fleet {
     if (desired === this.desired) return false;
     this.history.push({ startTime: now, fromCapacity: this.desired, toCapacity: desired });
     this.desired = desired;
-    while (this.members.length < desired) this.launch(now, this.settings.bootSeconds);
+    while (this.members.length < desired) this.scaleOutOne(now);
     while (this.members.length > desired) {
       const pending = this.members.filter((i) => i.inServiceAt > now);
       const pool = pending.length > 0 ? pending : this.members;
@@ -140,6 +176,7 @@ export class Fleet {
     this.sums.cpu += cpu;
     this.sums.memory += mem;
     this.sums.requests += serving === 0 ? 0 : (load * stepSeconds) / serving;
+    this.sums.total += load * stepSeconds;
     this.sums.steps += 1;
     const periodMs = this.settings.metricPeriodSeconds * 1000;
     if (now + stepSeconds * 1000 >= this.periodStart + periodMs) {
@@ -148,23 +185,26 @@ export class Fleet {
       this.published.push({
         start: this.periodStart,
         visibleAt: end + this.settings.metricDelaySeconds * 1000,
+        requestsVisibleAt: end + this.settings.requestsDelaySeconds * 1000,
         cpu: this.sums.cpu / steps,
         memory: memory === undefined ? undefined : this.sums.memory / steps,
         requestsPerTarget: this.sums.requests,
+        requests: this.sums.total,
         instances: this.members.filter((i) => i.inServiceAt <= this.periodStart),
       });
       this.periodStart = end;
-      this.sums = { cpu: 0, memory: 0, requests: 0, steps: 0 };
+      this.sums = { cpu: 0, memory: 0, requests: 0, total: 0, steps: 0 };
     }
   }
 
-  /** Periods visible at `now` that started after `since`, oldest first. */
-  visiblePeriods(now: number, since: number): MetricPeriod[] {
+  /** Periods whose `signal` datapoints are visible at `now` and that started after `since`, oldest first. */
+  visiblePeriods(now: number, since: number, signal: 'instance' | 'requests' = 'instance'): MetricPeriod[] {
     const visible: MetricPeriod[] = [];
     for (let i = this.published.length - 1; i >= 0; i--) {
       const period = this.published[i]!;
       if (period.start <= since) break;
-      if (period.visibleAt <= now) visible.push(period);
+      const at = signal === 'instance' ? period.visibleAt : period.requestsVisibleAt;
+      if (at <= now) visible.push(period);
     }
     return visible.reverse();
   }
@@ -177,6 +217,7 @@ export class Fleet {
       maxCapacity: this.settings.maxCapacity,
       instances: [...this.members],
       periods: this.visiblePeriods(now, now - lookbackSeconds * 1000),
+      requestPeriods: this.visiblePeriods(now, now - lookbackSeconds * 1000, 'requests'),
       activities: this.history,
     };
   }

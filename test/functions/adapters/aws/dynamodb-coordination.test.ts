@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDbEventLedger, DynamoDbLock } from '../../../../functions/adapters/aws/dynamodb-coordination';
+import { DynamoDbLock } from '../../../../functions/adapters/aws/dynamodb-coordination';
 
 const documentClient = DynamoDBDocumentClient.from(
   new DynamoDBClient({ region: 'eu-west-1', maxAttempts: 1 }),
@@ -60,29 +60,5 @@ describe('DynamoDbLock', () => {
   it('leaves a lease another run took over without failing', async () => {
     dynamo.on(DeleteCommand).rejects(conditionFailed());
     await expect(lock.release('scaling#web', 'run-1')).resolves.toBeUndefined();
-  });
-});
-
-describe('DynamoDbEventLedger', () => {
-  const ledger = new DynamoDbEventLedger(documentClient, 'state');
-
-  it('claims a new event with a put that fails when the key exists, kept for the retention period', async () => {
-    dynamo.on(PutCommand).resolves({});
-    await expect(ledger.claim('scaling#evt-1', Date.UTC(2026, 0, 1), 86_400_000)).resolves.toBe(true);
-    expect(dynamo.commandCalls(PutCommand)[0]!.args[0].input).toEqual({
-      TableName: 'state',
-      Item: {
-        pk: 'EVENT#scaling#evt-1',
-        sk: 'EVENT',
-        claimedAt: '2026-01-01T00:00:00.000Z',
-        expiresAt: Date.UTC(2026, 0, 2) / 1000,
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    });
-  });
-
-  it('refuses a duplicate delivery of the same event', async () => {
-    dynamo.on(PutCommand).rejects(conditionFailed());
-    await expect(ledger.claim('scaling#evt-1', 0, 1000)).resolves.toBe(false);
   });
 });

@@ -63,11 +63,60 @@ describe('HypopgPlanner', () => {
     ]);
   });
 
-  it('resets hypopg even when creating a hypothetical index fails', async () => {
+  it('answers every query with the error when the server refuses a hypothetical index, and still resets hypopg', async () => {
     const { client, log } = fakeClient(150004, /hypopg_create_index/);
-    await expect(
-      new HypopgPlanner(client).costs(['SELECT 1'], [{ table: 'public.t', columns: ['a'] }]),
-    ).rejects.toThrow();
+    const costs = await new HypopgPlanner(client).costs(
+      ['SELECT 1', 'SELECT 2'],
+      [{ table: 'public.t', columns: ['a'], operatorClasses: { a: 'text_pattern_ops' } }],
+    );
+    expect(costs).toEqual([
+      {
+        error: expect.stringMatching(
+          /^cannot create the hypothetical index CREATE INDEX ON public\.t \(a text_pattern_ops\): /,
+        ),
+      },
+      { error: expect.stringMatching(/^cannot create the hypothetical index/) },
+    ]);
     expect(log.slice(-2)).toEqual(['ROLLBACK', 'SELECT hypopg_reset()']);
+  });
+
+  it('declares a parameter the statement leaves untyped as text and plans again, once per parameter', async () => {
+    const log: string[] = [];
+    const client = {
+      async query(config: string | { text: string }) {
+        const text = typeof config === 'string' ? config : config.text;
+        log.push(text);
+        if (text.includes('pg_extension')) return { rows: [{ found: true }] };
+        if (text.startsWith('SHOW server_version_num')) return { rows: [{ server_version_num: '160002' }] };
+        // $2 has no type until declared; $3 never gets one (the error repeats).
+        if (
+          text.startsWith('EXPLAIN (FORMAT JSON, GENERIC_PLAN)') ||
+          text === 'PREPARE misybot_advisor_plan (unknown, text, unknown) AS SELECT $1, $2 FROM t LIMIT $3'
+        )
+          throw Object.assign(
+            new Error(`could not determine data type of parameter $${text.startsWith('PREPARE') ? 3 : 2}`),
+            { code: '42P18' },
+          );
+        if (text.startsWith('EXPLAIN')) return { rows: [{ 'QUERY PLAN': [{ Plan: { 'Total Cost': 7 } }] }] };
+        return { rows: [] };
+      },
+    } as unknown as ClientBase;
+    const costs = await new HypopgPlanner(client).costs(['SELECT $1, $2 FROM t LIMIT $3'], []);
+    expect(costs).toEqual([{ cost: 7 }]);
+    expect(log.filter((s) => /^(PREPARE|EXPLAIN|DEALLOCATE)/.test(s))).toEqual([
+      'EXPLAIN (FORMAT JSON, GENERIC_PLAN) SELECT $1, $2 FROM t LIMIT $3',
+      // A PREPARE that failed prepared nothing: nothing to deallocate.
+      'PREPARE misybot_advisor_plan (unknown, text, unknown) AS SELECT $1, $2 FROM t LIMIT $3',
+      'PREPARE misybot_advisor_plan (unknown, text, text) AS SELECT $1, $2 FROM t LIMIT $3',
+      'EXPLAIN (FORMAT JSON) EXECUTE misybot_advisor_plan(NULL, NULL, NULL)',
+      'DEALLOCATE misybot_advisor_plan',
+    ]);
+  });
+
+  it('gives up on a parameter that stays untyped after being declared', async () => {
+    const { client } = fakeClient(150004, /^PREPARE/);
+    expect(await new HypopgPlanner(client).costs(['SELECT $1'], [])).toEqual([
+      { error: 'could not determine data type of parameter $1' },
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { type FailoverDeps, handleFailoverEvent } from '../../../../functions/core/failover/service';
 import { FakeAurora } from './fake-aurora';
-import { InMemoryLedger, InMemoryLock, InMemoryStore, RecordingNotifier, SimulatedClock } from './fakes';
+import { deadlineAfter, InMemoryStore, RecordingNotifier, runDeps, SimulatedClock } from './fakes';
 import { T0, testSettings } from './fixtures';
 
 const CHECK_MS = 10_000;
@@ -20,8 +20,7 @@ function cluster() {
     actions: cloud,
     observer: cloud,
     notifier,
-    lock: new InMemoryLock(),
-    ledger: new InMemoryLedger(),
+    run: runDeps(clock),
     owner: 'scheduler',
     clock: clock.now,
   };
@@ -35,6 +34,7 @@ function cluster() {
       { kind: 'health', id: `check-${check}`, component: 'database', health: cloud.snapshot() },
       settings,
       clock.time,
+      deadlineAfter(clock.time),
     );
   };
   return { clock, cloud, store, notifier, deps, runCheck };
@@ -95,6 +95,7 @@ describe('failover drill on a simulated clock (10 s checks, failure threshold 2)
       },
       settings,
       T0,
+      deadlineAfter(T0),
     );
     expect(result).toMatchObject({ status: 'executed', verdict: 'completed', phase: 'primary' });
     expect(c.cloud.promotions.map((p) => p.target)).toEqual(['db-2', 'db-1']);

@@ -1,3 +1,4 @@
+import type { Lock } from '../../../../functions/core/coordination';
 import type {
   FailoverActions,
   FailoverAlert,
@@ -7,6 +8,7 @@ import type {
   ResourceAction,
 } from '../../../../functions/core/failover/ports';
 import { StateConflictError } from '../../../../functions/core/failover/ports';
+import { MemoryLock } from '../../../../functions/core/failover/simulation/world';
 import type {
   ActionOutcome,
   Component,
@@ -14,6 +16,9 @@ import type {
   HealthSnapshot,
   Incident,
 } from '../../../../functions/core/failover/types';
+import type { GuardedRunDeps } from '../../../../functions/core/runs/guarded-run';
+import type { Idempotency } from '../../../../functions/core/runs/idempotency';
+import { memoryIdempotency } from '../../../support/memory-coordination';
 
 /** A state store with the same conditional-write rule as the DynamoDB one. */
 export class InMemoryStore implements FailoverStateStore {
@@ -45,11 +50,30 @@ export class InMemoryStore implements FailoverStateStore {
   }
 }
 
-/** The simulation's lock and ledger, with the production adapters' contracts. */
-export {
-  MemoryLedger as InMemoryLedger,
-  MemoryLock as InMemoryLock,
-} from '../../../../functions/core/failover/simulation/world';
+/** The simulation's lock, with the production adapter's contract. */
+export { MemoryLock as InMemoryLock };
+
+/**
+ * The coordination of a run on `clock`: event records in memory, `lock`, and one attempt on a
+ * busy lease (a wait would move the simulated clock under the engine).
+ */
+export function runDeps(
+  clock: { now: () => number; advance(ms: number): void },
+  lock: Lock = new MemoryLock(),
+  events: Idempotency = memoryIdempotency(clock.now),
+): GuardedRunDeps {
+  return {
+    idempotency: events,
+    lock,
+    clock: clock.now,
+    sleep: async (ms) => clock.advance(ms),
+    random: () => 0.5,
+    busyRetry: { attempts: 1, baseDelayMs: 0 },
+  };
+}
+
+/** A deadline far enough after `now` that no event record lapses within a test. */
+export const deadlineAfter = (now: number) => now + 3_600_000;
 
 /** Actions answered by a script (by kind), advancing a simulated clock per call. */
 export class ScriptedActions implements FailoverActions {

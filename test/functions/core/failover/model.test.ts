@@ -6,14 +6,23 @@ import {
 } from '../../../../functions/core/failover/service';
 import type { FailoverCoreSettings } from '../../../../functions/core/failover/settings';
 import type { SwitchRecord } from '../../../../functions/core/failover/types';
+import type { Idempotency } from '../../../../functions/core/runs/idempotency';
+import { memoryIdempotency } from '../../../support/memory-coordination';
 import { type FailoverMode, FakeAurora } from './fake-aurora';
-import { InMemoryLedger, InMemoryLock, InMemoryStore, RecordingNotifier, SimulatedClock } from './fakes';
+import {
+  deadlineAfter,
+  InMemoryLock,
+  InMemoryStore,
+  RecordingNotifier,
+  runDeps,
+  SimulatedClock,
+} from './fakes';
 import { T0, testSettings } from './fixtures';
 
 /** What the model remembers: the last event delivered, for redelivery. */
 interface Model {
   lastEvent?: FailoverEvent;
-  /** Whether that delivery was handled; an event refused as busy may legitimately run again. */
+  /** Whether that delivery was done; an event released for a retry (busy, conflict) runs again. */
   lastHandled: boolean;
   nextId: number;
 }
@@ -24,7 +33,7 @@ interface Real {
   readonly clock: SimulatedClock;
   readonly cloud: FakeAurora;
   readonly store: InMemoryStore;
-  readonly ledger: InMemoryLedger;
+  readonly events: Idempotency;
   readonly lock: InMemoryLock;
   readonly switches: Map<string, SwitchRecord>;
 }
@@ -34,8 +43,7 @@ const deps = (r: Real, owner: string, lock = r.lock): FailoverDeps => ({
   actions: r.cloud,
   observer: r.cloud,
   notifier: new RecordingNotifier(),
-  lock,
-  ledger: r.ledger,
+  run: runDeps(r.clock, lock, r.events),
   owner,
   clock: r.clock.now,
 });
@@ -83,8 +91,14 @@ class HealthCheck implements fc.AsyncCommand<Model, Real> {
       health: r.cloud.snapshot(),
     };
     m.lastEvent = event;
-    const result = await handleFailoverEvent(deps(r, 'scheduler'), event, r.settings, r.clock.time);
-    m.lastHandled = result.status !== 'busy';
+    const result = await handleFailoverEvent(
+      deps(r, 'scheduler'),
+      event,
+      r.settings,
+      r.clock.time,
+      deadlineAfter(r.clock.time),
+    );
+    m.lastHandled = result.record.event === 'done';
     await checkInvariants(r);
   }
   toString = () => 'HealthCheck';
@@ -112,7 +126,13 @@ class Redeliver implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, r: Real) {
     if (!m.lastHandled) return;
     const promotions = r.cloud.promotions.length;
-    const result = await handleFailoverEvent(deps(r, 'redelivery'), m.lastEvent!, r.settings, r.clock.time);
+    const result = await handleFailoverEvent(
+      deps(r, 'redelivery'),
+      m.lastEvent!,
+      r.settings,
+      r.clock.time,
+      deadlineAfter(r.clock.time),
+    );
     expect(result.status).toBe('duplicate');
     expect(r.cloud.promotions).toHaveLength(promotions);
     await checkInvariants(r);
@@ -148,10 +168,10 @@ class Concurrent implements fc.AsyncCommand<Model, Real> {
     const lock = () => (this.sharedLock ? r.lock : new InMemoryLock());
     m.lastEvent = health;
     const [result] = await Promise.all([
-      handleFailoverEvent(deps(r, 'scheduler', lock()), health, r.settings, now),
-      handleFailoverEvent(deps(r, 'operator', lock()), manual, r.settings, now),
+      handleFailoverEvent(deps(r, 'scheduler', lock()), health, r.settings, now, deadlineAfter(now)),
+      handleFailoverEvent(deps(r, 'operator', lock()), manual, r.settings, now, deadlineAfter(now)),
     ]);
-    m.lastHandled = result.status !== 'busy';
+    m.lastHandled = result.record.event === 'done';
     await checkInvariants(r);
   }
   toString = () => `Concurrent(${this.command}, sharedLock=${this.sharedLock})`;
@@ -184,10 +204,22 @@ class Overlapping implements fc.AsyncCommand<Model, Real> {
       };
       m.lastEvent = health;
       const lock = this.sharedLock ? r.lock : new InMemoryLock();
-      const result = await handleFailoverEvent(deps(r, 'scheduler', lock), health, r.settings, r.clock.time);
-      m.lastHandled = result.status !== 'busy';
+      const result = await handleFailoverEvent(
+        deps(r, 'scheduler', lock),
+        health,
+        r.settings,
+        r.clock.time,
+        deadlineAfter(r.clock.time),
+      );
+      m.lastHandled = result.record.event === 'done';
     };
-    await handleFailoverEvent(deps(r, 'operator'), manual, r.settings, r.clock.time);
+    await handleFailoverEvent(
+      deps(r, 'operator'),
+      manual,
+      r.settings,
+      r.clock.time,
+      deadlineAfter(r.clock.time),
+    );
     r.cloud.duringNextAction = undefined;
     await checkInvariants(r);
   }
@@ -249,7 +281,7 @@ describe('failover engine against a model of the cluster', () => {
             clock,
             cloud: new FakeAurora(clock),
             store: new InMemoryStore(),
-            ledger: new InMemoryLedger(),
+            events: memoryIdempotency(clock.now),
             lock: new InMemoryLock(),
             switches: new Map(),
           };

@@ -1,15 +1,17 @@
-import { FailoverPersistenceError, StateConflictError } from '../../../../functions/core/failover/ports';
+import { StateConflictError } from '../../../../functions/core/failover/ports';
 import {
   type FailoverDeps,
   type FailoverEvent,
   handleFailoverEvent,
 } from '../../../../functions/core/failover/service';
+import { memoryIdempotency } from '../../../support/memory-coordination';
 import {
+  deadlineAfter,
   FixedObserver,
-  InMemoryLedger,
   InMemoryLock,
   InMemoryStore,
   RecordingNotifier,
+  runDeps,
   ScriptedActions,
   SimulatedClock,
 } from './fakes';
@@ -24,19 +26,18 @@ function world() {
   const actions = new ScriptedActions(clock);
   const notifier = new RecordingNotifier();
   const lock = new InMemoryLock();
-  const ledger = new InMemoryLedger();
+  const events = memoryIdempotency(clock.now);
   const observer = new FixedObserver(dbHealth());
   const deps: FailoverDeps = {
     store,
     actions,
     notifier,
-    lock,
-    ledger,
+    run: runDeps(clock, lock, events),
     observer,
     owner: 'run-1',
     clock: clock.now,
   };
-  return { clock, store, actions, notifier, lock, ledger, observer, deps };
+  return { clock, store, actions, notifier, lock, events, observer, deps };
 }
 
 const healthEvent = (id: string, health = down): FailoverEvent => ({
@@ -58,8 +59,14 @@ const failoverCommand = (id: string, dryRun = false): FailoverEvent => ({
 describe('handleFailoverEvent', () => {
   it('executes the plan step by step, verifies, saves the outcome and sends the timeline', async () => {
     const w = world();
-    await handleFailoverEvent(w.deps, healthEvent('h1'), settings, T0);
-    const result = await handleFailoverEvent(w.deps, healthEvent('h2'), settings, T0 + 10_000);
+    await handleFailoverEvent(w.deps, healthEvent('h1'), settings, T0, deadlineAfter(T0));
+    const result = await handleFailoverEvent(
+      w.deps,
+      healthEvent('h2'),
+      settings,
+      T0 + 10_000,
+      deadlineAfter(T0 + 10_000),
+    );
     expect(result).toMatchObject({
       status: 'executed',
       verdict: 'completed',
@@ -79,18 +86,66 @@ describe('handleFailoverEvent', () => {
 
   it('does nothing for a redelivered event', async () => {
     const w = world();
-    await handleFailoverEvent(w.deps, healthEvent('h1'), settings, T0);
-    const again = await handleFailoverEvent(w.deps, healthEvent('h1'), settings, T0 + 1000);
+    await handleFailoverEvent(w.deps, healthEvent('h1'), settings, T0, deadlineAfter(T0));
+    const again = await handleFailoverEvent(
+      w.deps,
+      healthEvent('h1'),
+      settings,
+      T0 + 1000,
+      deadlineAfter(T0 + 1000),
+    );
     expect(again.status).toBe('duplicate');
+    expect(again.record).toMatchObject({ status: 'skipped', event: 'done' });
     expect(w.store.items.get('database')?.primaryFailures).toBe(1);
   });
 
-  it('answers busy without claiming the event while another run holds the component', async () => {
+  it('answers busy and releases the event for a retry while another run holds the component', async () => {
     const w = world();
     await w.lock.acquire('failover#database', 'other-run', 60_000, T0);
-    const result = await handleFailoverEvent(w.deps, healthEvent('h1'), settings, T0);
+    const result = await handleFailoverEvent(w.deps, healthEvent('h1'), settings, T0, deadlineAfter(T0));
     expect(result.status).toBe('busy');
-    expect(w.ledger.claimed.size).toBe(0);
+    expect(result.record).toMatchObject({ status: 'skipped', event: 'retry' });
+    expect(w.events.records.size).toBe(0);
+    await w.lock.release('failover#database', 'other-run');
+    const retried = await handleFailoverEvent(
+      w.deps,
+      healthEvent('h1'),
+      settings,
+      T0 + 60_000,
+      deadlineAfter(T0),
+    );
+    expect(retried.status).toBe('decided');
+    expect(w.store.items.get('database')?.primaryFailures).toBe(1);
+  });
+
+  it('releases the event of a run that failed after claiming it, so the retry is not a duplicate', async () => {
+    const w = world();
+    const load = w.store.load.bind(w.store);
+    w.store.load = async () => {
+      throw Object.assign(new Error('Internal server error'), { name: 'InternalServerError' });
+    };
+    const failed = await handleFailoverEvent(w.deps, healthEvent('h1'), settings, T0, deadlineAfter(T0));
+    expect(failed).toMatchObject({ status: 'failed', record: { status: 'failed', event: 'retry' } });
+    w.store.load = load;
+    const retried = await handleFailoverEvent(
+      w.deps,
+      healthEvent('h1'),
+      settings,
+      T0 + 60_000,
+      deadlineAfter(T0),
+    );
+    expect(retried).toMatchObject({ status: 'decided', record: { event: 'done' } });
+  });
+
+  it('keeps an executed failover when the component lease cannot be released, and records it', async () => {
+    const w = world();
+    w.lock.release = async () => {
+      throw new Error('throttled');
+    };
+    const result = await handleFailoverEvent(w.deps, failoverCommand('c1'), settings, T0, deadlineAfter(T0));
+    expect(result).toMatchObject({ status: 'executed', verdict: 'completed' });
+    expect(result.record).toMatchObject({ status: 'acted', event: 'done' });
+    expect(result.record.problems.map((p) => p.kind)).toEqual(['lock-release']);
   });
 
   it('reports a conflict and acts on nothing when another run wrote the state first', async () => {
@@ -105,8 +160,10 @@ describe('handleFailoverEvent', () => {
       failoverCommand('c1'),
       settings,
       T0,
+      deadlineAfter(T0),
     );
     expect(result.status).toBe('conflict');
+    expect(result.record).toMatchObject({ status: 'skipped', event: 'retry' });
     expect(w.actions.calls).toEqual([]);
   });
 
@@ -118,7 +175,7 @@ describe('handleFailoverEvent', () => {
       message: 'ThrottlingException: Rate exceeded',
       accepted: false,
     });
-    const result = await handleFailoverEvent(w.deps, failoverCommand('c1'), settings, T0);
+    const result = await handleFailoverEvent(w.deps, failoverCommand('c1'), settings, T0, deadlineAfter(T0));
     expect(result).toMatchObject({ status: 'executed', verdict: 'failed', phase: 'primary' });
     expect(result.executed.map((r) => (r.outcome.ok ? 'ok' : r.outcome.failure))).toEqual([
       'throttled',
@@ -136,40 +193,76 @@ describe('handleFailoverEvent', () => {
       seen.push(...(w.store.items.get('database')?.operation?.results.map((r) => r.action.kind) ?? []));
       return { ok: true };
     });
-    await handleFailoverEvent(w.deps, failoverCommand('c1'), settings, T0);
+    await handleFailoverEvent(w.deps, failoverCommand('c1'), settings, T0, deadlineAfter(T0));
     expect(seen).toEqual(['aurora-failover']);
   });
 
   it('runs nothing, saves nothing and claims nothing for a dry run', async () => {
     const w = world();
-    const result = await handleFailoverEvent(w.deps, failoverCommand('c1', true), settings, T0);
+    const result = await handleFailoverEvent(
+      w.deps,
+      failoverCommand('c1', true),
+      settings,
+      T0,
+      deadlineAfter(T0),
+    );
     expect(result.status).toBe('dry-run');
     expect(result.plan.filter((a) => a.kind !== 'notify')).toHaveLength(2);
     expect(w.actions.calls).toEqual([]);
     expect(w.store.saves).toBe(0);
     expect(w.notifier.sent).toEqual([]);
-    expect(w.ledger.claimed.size).toBe(0);
+    expect(w.events.records.size).toBe(0);
   });
 
   it('keeps going when an alert cannot be sent', async () => {
     const w = world();
     w.notifier.failWith = new Error('SNS throttled');
-    const result = await handleFailoverEvent(w.deps, failoverCommand('c1'), settings, T0);
+    const result = await handleFailoverEvent(w.deps, failoverCommand('c1'), settings, T0, deadlineAfter(T0));
     expect(result.verdict).toBe('completed');
     expect(result.notifications.every((n) => !n.delivered)).toBe(true);
   });
 
-  it('pages and throws when the outcome cannot be saved, leaving the lease to expire', async () => {
+  it('pages and records a failure to retry when the outcome cannot be saved, leaving the lease to expire', async () => {
     const w = world();
     w.actions.script.set('wait-for-writer', () => {
       w.store.failNextSaves = { count: 2, error: new Error('DynamoDB unavailable') };
       return { ok: true };
     });
-    await expect(handleFailoverEvent(w.deps, failoverCommand('c1'), settings, T0)).rejects.toBeInstanceOf(
-      FailoverPersistenceError,
-    );
+    const result = await handleFailoverEvent(w.deps, failoverCommand('c1'), settings, T0, deadlineAfter(T0));
+    expect(result).toMatchObject({
+      status: 'failed',
+      record: {
+        status: 'failed',
+        event: 'retry',
+        reason: expect.stringContaining('could not be saved (FailoverPersistenceError)'),
+      },
+    });
     expect(w.store.items.get('database')?.phase).toBe('failing-over');
     expect(w.notifier.sent.at(-1)?.subject).toContain('not saved');
+  });
+
+  it('takes an outcome save that timed out but landed as saved: the run is done and its retry repeats nothing', async () => {
+    const w = world();
+    const save = w.store.save.bind(w.store);
+    let saves = 0;
+    w.store.save = async (state, version) => {
+      const saved = await save(state, version);
+      // The decision, two steps of progress, then the outcome: its answer is lost.
+      if (++saves === 4) throw Object.assign(new Error('socket timeout'), { name: 'TimeoutError' });
+      return saved;
+    };
+    const result = await handleFailoverEvent(w.deps, failoverCommand('c1'), settings, T0, deadlineAfter(T0));
+    expect(result).toMatchObject({ status: 'executed', verdict: 'completed', record: { event: 'done' } });
+    expect(w.notifier.sent.map((a) => a.subject)).not.toContainEqual(expect.stringContaining('not saved'));
+    const again = await handleFailoverEvent(
+      w.deps,
+      failoverCommand('c1'),
+      settings,
+      T0 + 60_000,
+      deadlineAfter(T0),
+    );
+    expect(again.status).toBe('duplicate');
+    expect(w.actions.calls.filter((c) => c.action.kind === 'aurora-failover')).toHaveLength(1);
   });
 
   it('treats an adapter that throws as a failed step that may have been accepted', async () => {
@@ -177,7 +270,7 @@ describe('handleFailoverEvent', () => {
     w.actions.script.set('aurora-failover', () => {
       throw new Error('socket hang up');
     });
-    const result = await handleFailoverEvent(w.deps, failoverCommand('c1'), settings, T0);
+    const result = await handleFailoverEvent(w.deps, failoverCommand('c1'), settings, T0, deadlineAfter(T0));
     expect(result.executed[0]?.outcome).toMatchObject({ ok: false, failure: 'unknown', accepted: true });
     expect(w.store.items.get('database')?.history).toHaveLength(1);
   });

@@ -60,6 +60,15 @@ describe('advanceCheckState', () => {
     ]);
   });
 
+  it('changes nothing for an earlier round of the same invocation (a redelivery re-running its rounds)', () => {
+    const down = { checkId: 'c', status: 'down' as const, latencyMs: 5 };
+    let state = advanceCheckState(undefined, down, policy, 'inv#0', 0).state;
+    state = advanceCheckState(state, down, policy, 'inv#1', 10_000).state;
+    expect(advanceCheckState(state, down, policy, 'inv#0', 60_000).state).toBe(state);
+    expect(advanceCheckState(state, down, policy, 'inv#2', 60_000).state.lastRoundId).toBe('inv#2');
+    expect(advanceCheckState(state, down, policy, 'next#0', 60_000).state.lastRoundId).toBe('next#0');
+  });
+
   it('changes nothing when the same round is applied twice', () => {
     const first = advanceCheckState(
       undefined,

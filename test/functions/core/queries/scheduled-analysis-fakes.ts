@@ -1,6 +1,6 @@
 import { createSqlParser } from '../../../../functions/adapters/postgres/sql-parser';
 import type { Notification } from '../../../../functions/core/alerting/notification';
-import type { EventLedger, Lock } from '../../../../functions/core/coordination';
+import type { Lock } from '../../../../functions/core/coordination';
 import type { PlanCost } from '../../../../functions/core/queries/advisor/advise-indexes';
 import type { CandidateIndex } from '../../../../functions/core/queries/advisor/candidates';
 import type { MissingPrerequisite } from '../../../../functions/core/queries/analysis-notifications';
@@ -16,6 +16,7 @@ import type {
 } from '../../../../functions/core/queries/scheduled-analysis';
 import type { StatementCounters, StatsSnapshot } from '../../../../functions/core/queries/snapshot-delta';
 import { DEFAULT_WORKLOAD_SETTINGS } from '../../../../functions/core/queries/workload-analysis';
+import { memoryIdempotency } from '../../../support/memory-coordination';
 
 export const SETTINGS = {
   ...DEFAULT_WORKLOAD_SETTINGS,
@@ -121,15 +122,6 @@ export class MemoryLock implements Lock {
   }
 }
 
-export class MemoryLedger implements EventLedger {
-  readonly claimed = new Set<string>();
-  async claim(key: string, _now: number, _retentionMs: number): Promise<boolean> {
-    if (this.claimed.has(key)) return false;
-    this.claimed.add(key);
-    return true;
-  }
-}
-
 export class RecordingLog implements AnalysisLog {
   readonly lines: Array<{ level: string; message: string; details: Record<string, unknown> }> = [];
   info(message: string, details: Record<string, unknown>) {
@@ -149,7 +141,8 @@ export function fakeDeps() {
   const db = new FakeDatabase();
   const sent: Notification[] = [];
   const lock = new MemoryLock();
-  const ledger = new MemoryLedger();
+  // Event records live on their own clock: far from the analyses' times, none ever lapses.
+  const events = memoryIdempotency(() => 0);
   const log = new RecordingLog();
   const deps: ScheduledAnalysisDeps = {
     store,
@@ -159,9 +152,15 @@ export function fakeDeps() {
     },
     loadParser: createSqlParser,
     notifier: { publish: async (n) => void sent.push(n) },
-    lock,
-    ledger,
+    run: {
+      idempotency: events,
+      lock,
+      clock: () => 0,
+      sleep: async () => {},
+      random: () => 0.5,
+      busyRetry: { attempts: 2, baseDelayMs: 10 },
+    },
     log,
   };
-  return { deps, store, db, sent, lock, ledger, log };
+  return { deps, store, db, sent, lock, events, log };
 }

@@ -1,6 +1,7 @@
 import { notificationSchema } from '../../../../functions/core/alerting/notification';
 import {
   runScheduledAnalysis,
+  type ScheduledAnalysisDeps,
   type ScheduledAnalysisRequest,
 } from '../../../../functions/core/queries/scheduled-analysis';
 import { EVENTS_BY_ACCOUNT, entry, fakeDeps, ORDERS_BY_CUSTOMER, SETTINGS } from './scheduled-analysis-fakes';
@@ -15,11 +16,16 @@ function request(eventId: string, now: number, extra: Partial<ScheduledAnalysisR
     owner: `req-${eventId}`,
     now,
     leaseMs: 360_000,
+    deadline: 1_000_000,
     settings: SETTINGS,
     pool: { fleetMaxSize: 10, lambdaConcurrency: 5 },
     ...extra,
   };
 }
+
+/** What the run did; the run records are tested at the end. */
+const outcomeOf = async (deps: ScheduledAnalysisDeps, analysis: ScheduledAnalysisRequest) =>
+  (await runScheduledAnalysis(deps, analysis)).outcome;
 
 describe('runScheduledAnalysis', () => {
   it('on the first run analyses since the stats reset, proves an index, stores everything and sends a digest', async () => {
@@ -29,7 +35,7 @@ describe('runScheduledAnalysis', () => {
       entries: [entry('111', ORDERS_BY_CUSTOMER, 500, 40), entry('222', 'SELECT 1', 900, 0.1)],
     };
 
-    const outcome = await runScheduledAnalysis(deps, request('e1', T0));
+    const outcome = await outcomeOf(deps, request('e1', T0));
 
     expect(outcome.status).toBe('analysed');
     if (outcome.status !== 'analysed') return;
@@ -63,10 +69,10 @@ describe('runScheduledAnalysis', () => {
   it('stays quiet when the next interval shows the same findings, and still stores the report', async () => {
     const { deps, store, db, sent } = fakeDeps();
     db.snapshot = { takenAt: T0, entries: [entry('111', ORDERS_BY_CUSTOMER, 500, 40)] };
-    await runScheduledAnalysis(deps, request('e1', T0));
+    await outcomeOf(deps, request('e1', T0));
     db.snapshot = { takenAt: T0 + HOUR, entries: [entry('111', ORDERS_BY_CUSTOMER, 1000, 40)] };
 
-    const outcome = await runScheduledAnalysis(deps, request('e2', T0 + HOUR));
+    const outcome = await outcomeOf(deps, request('e2', T0 + HOUR));
 
     expect(outcome).toMatchObject({ status: 'analysed', digestSent: false });
     if (outcome.status !== 'analysed') return;
@@ -80,13 +86,13 @@ describe('runScheduledAnalysis', () => {
   it('sends a digest of only what is new when another query turns slow', async () => {
     const { deps, db, sent } = fakeDeps();
     db.snapshot = { takenAt: T0, entries: [entry('111', ORDERS_BY_CUSTOMER, 500, 40)] };
-    await runScheduledAnalysis(deps, request('e1', T0));
+    await outcomeOf(deps, request('e1', T0));
     db.snapshot = {
       takenAt: T0 + HOUR,
       entries: [entry('111', ORDERS_BY_CUSTOMER, 1000, 40), entry('333', EVENTS_BY_ACCOUNT, 300, 25)],
     };
 
-    const outcome = await runScheduledAnalysis(deps, request('e2', T0 + HOUR));
+    const outcome = await outcomeOf(deps, request('e2', T0 + HOUR));
 
     expect(outcome).toMatchObject({ status: 'analysed', digestSent: true });
     expect(sent).toHaveLength(2);
@@ -98,12 +104,12 @@ describe('runScheduledAnalysis', () => {
   it('reports a regression against the previous interval as a new finding', async () => {
     const { deps, db, sent } = fakeDeps();
     db.snapshot = { takenAt: T0, entries: [entry('444', 'SELECT * FROM t WHERE id = $1', 50, 2)] };
-    await runScheduledAnalysis(deps, request('e1', T0));
+    await outcomeOf(deps, request('e1', T0));
     expect(sent).toHaveLength(0);
     const later = entry('444', 'SELECT * FROM t WHERE id = $1', 100, 0);
     db.snapshot = { takenAt: T0 + HOUR, entries: [{ ...later, totalExecMs: 100 + 50 * 8, meanExecMs: 5 }] };
 
-    const outcome = await runScheduledAnalysis(deps, request('e2', T0 + HOUR));
+    const outcome = await outcomeOf(deps, request('e2', T0 + HOUR));
 
     if (outcome.status !== 'analysed') throw new Error(outcome.status);
     expect(outcome.report.regressions).toEqual([expect.objectContaining({ baselineMeanMs: 2, meanMs: 8 })]);
@@ -114,30 +120,36 @@ describe('runScheduledAnalysis', () => {
   it('does nothing for a redelivered event: no database session, no store write', async () => {
     const { deps, store, db, sent } = fakeDeps();
     db.snapshot = { takenAt: T0, entries: [entry('111', ORDERS_BY_CUSTOMER, 500, 40)] };
-    await runScheduledAnalysis(deps, request('e1', T0));
+    await outcomeOf(deps, request('e1', T0));
 
-    const outcome = await runScheduledAnalysis(deps, request('e1', T0 + 5000));
+    const outcome = await outcomeOf(deps, request('e1', T0 + 5000));
 
-    expect(outcome).toEqual({ status: 'duplicate' });
+    expect(outcome).toEqual({
+      status: 'skipped',
+      reason: expect.stringMatching(/^duplicate: run req-e1 already handled this event \(acted: /),
+    });
     expect(db.opened).toBe(1);
     expect(store.reports).toHaveLength(1);
     expect(sent).toHaveLength(1);
   });
 
-  it('skips the run while another one holds the cluster lock', async () => {
-    const { deps, store, db, lock, log } = fakeDeps();
+  it('does not analyse while another run holds the cluster lock, and releases the event for a retry', async () => {
+    const { deps, store, db, lock, events } = fakeDeps();
     lock.holder = 'another-invocation';
 
-    const outcome = await runScheduledAnalysis(deps, request('e1', T0));
+    const { outcome, record } = await runScheduledAnalysis(deps, request('e1', T0));
 
-    expect(outcome).toEqual({ status: 'busy' });
+    expect(outcome).toEqual({
+      status: 'skipped',
+      reason: 'busy: another run holds queries#misybot-db (2 attempts)',
+    });
+    expect(record).toMatchObject({ status: 'skipped', event: 'retry' });
     expect(db.opened).toBe(0);
     expect(store.reports).toEqual([]);
-    expect(log.lines.at(-1)).toMatchObject({
-      level: 'warn',
-      details: { cluster: 'misybot-db', eventId: 'e1' },
-    });
     expect(lock.holder).toBe('another-invocation');
+    expect(events.records.size).toBe(0);
+    lock.holder = undefined;
+    expect((await outcomeOf(deps, request('e1', T0 + 60_000))).status).toBe('analysed');
   });
 
   it('warns once when pg_stat_statements is missing, logs an error every run, and never throws', async () => {
@@ -149,8 +161,8 @@ describe('runScheduledAnalysis', () => {
     };
     db.missing = [missing];
 
-    const first = await runScheduledAnalysis(deps, request('e1', T0));
-    const second = await runScheduledAnalysis(deps, request('e2', T0 + HOUR));
+    const first = await outcomeOf(deps, request('e1', T0));
+    const second = await outcomeOf(deps, request('e2', T0 + HOUR));
 
     expect(first).toEqual({ status: 'blocked', missing: [missing], warned: true });
     expect(second).toEqual({ status: 'blocked', missing: [missing], warned: false });
@@ -167,10 +179,10 @@ describe('runScheduledAnalysis', () => {
     // Fixed, then broken again: the second breakage is news again.
     db.missing = [];
     db.snapshot = { takenAt: T0 + 2 * HOUR, entries: [entry('222', 'SELECT 1', 10, 0.1)] };
-    expect((await runScheduledAnalysis(deps, request('e3', T0 + 2 * HOUR))).status).toBe('analysed');
+    expect((await outcomeOf(deps, request('e3', T0 + 2 * HOUR))).status).toBe('analysed');
     expect(store.state.warned).toEqual([]);
     db.missing = [missing];
-    await runScheduledAnalysis(deps, request('e4', T0 + 3 * HOUR));
+    await outcomeOf(deps, request('e4', T0 + 3 * HOUR));
     expect(sent).toHaveLength(2);
   });
 
@@ -184,7 +196,7 @@ describe('runScheduledAnalysis', () => {
     ];
     db.snapshot = { takenAt: T0, entries: [entry('111', ORDERS_BY_CUSTOMER, 500, 40)] };
 
-    const outcome = await runScheduledAnalysis(deps, request('e1', T0));
+    const outcome = await outcomeOf(deps, request('e1', T0));
 
     if (outcome.status !== 'analysed') throw new Error(outcome.status);
     expect(outcome.report.advisor).toMatchObject({ status: 'skipped', reason: 'hypopg is missing' });
@@ -195,7 +207,7 @@ describe('runScheduledAnalysis', () => {
     ]);
     expect(store.state.warned).toEqual([db.missing[0]!.message]);
     db.snapshot = { takenAt: T0 + HOUR, entries: [entry('111', ORDERS_BY_CUSTOMER, 1000, 40)] };
-    await runScheduledAnalysis(deps, request('e2', T0 + HOUR));
+    await outcomeOf(deps, request('e2', T0 + HOUR));
     expect(sent).toHaveLength(2);
   });
 
@@ -204,7 +216,7 @@ describe('runScheduledAnalysis', () => {
     db.snapshot = { takenAt: T0, entries: [entry('111', ORDERS_BY_CUSTOMER, 500, 40)] };
     db.planFailure = new Error('canceling statement due to statement timeout');
 
-    const outcome = await runScheduledAnalysis(deps, request('e1', T0));
+    const outcome = await outcomeOf(deps, request('e1', T0));
 
     if (outcome.status !== 'analysed') throw new Error(outcome.status);
     expect(outcome.report.advisor).toMatchObject({
@@ -219,7 +231,7 @@ describe('runScheduledAnalysis', () => {
     const { deps, store, db, sent } = fakeDeps();
     db.snapshot = { takenAt: T0, entries: [entry('111', ORDERS_BY_CUSTOMER, 500, 40)] };
 
-    const outcome = await runScheduledAnalysis(deps, request('e1', T0, { dryRun: true }));
+    const outcome = await outcomeOf(deps, request('e1', T0, { dryRun: true }));
 
     expect(outcome).toMatchObject({ status: 'analysed', digestSent: false });
     if (outcome.status !== 'analysed') return;
@@ -229,14 +241,39 @@ describe('runScheduledAnalysis', () => {
     expect(store.reports).toEqual([]);
   });
 
-  it('closes the session and releases the lock when reading statistics fails', async () => {
-    const { deps, db, lock } = fakeDeps();
+  it('closes the session, releases the lock and records a failure to retry when reading statistics fails', async () => {
+    const { deps, db, lock, events } = fakeDeps();
     db.statements = async () => {
       throw new Error('connection terminated');
     };
 
-    await expect(runScheduledAnalysis(deps, request('e1', T0))).rejects.toThrow('connection terminated');
+    const { outcome, record } = await runScheduledAnalysis(deps, request('e1', T0));
+    expect(outcome).toEqual({ status: 'failed', error: 'the run failed: connection terminated' });
+    expect(record).toMatchObject({ status: 'failed', event: 'retry' });
     expect(db.closed).toBe(1);
     expect(lock.holder).toBeUndefined();
+    expect(events.records.size).toBe(0);
+  });
+
+  it('records an analysis as acted, a dry run as decided, and a missing extension as a failure that is done', async () => {
+    const analysed = fakeDeps();
+    analysed.db.snapshot = { takenAt: T0, entries: [entry('111', ORDERS_BY_CUSTOMER, 500, 40)] };
+    expect((await runScheduledAnalysis(analysed.deps, request('e1', T0))).record).toMatchObject({
+      fn: 'slow-queries',
+      eventKey: 'slow-queries#e1',
+      status: 'acted',
+      event: 'done',
+    });
+    const dry = await runScheduledAnalysis(analysed.deps, request('e2', T0, { dryRun: true }));
+    expect(dry.record).toMatchObject({ status: 'decided' });
+    const blocked = fakeDeps();
+    blocked.db.missing = [
+      { extension: 'pg_stat_statements', message: 'pg_stat_statements is not installed' },
+    ];
+    expect((await runScheduledAnalysis(blocked.deps, request('e1', T0))).record).toMatchObject({
+      status: 'failed',
+      event: 'done',
+      reason: 'blocked: pg_stat_statements missing',
+    });
   });
 });

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultPolicyInput } from '../../../../functions/core/scaling/default-policy';
-import { PolicyError, parsePolicySet } from '../../../../functions/core/scaling/policy-schema';
+import {
+  metricNames,
+  metricReadSeconds,
+  PolicyError,
+  parsePolicySet,
+} from '../../../../functions/core/scaling/policy-schema';
 
 const minimal = { targetTracking: [{ name: 'cpu', metric: 'cpu', target: 60 }] };
 function problems(input: unknown): readonly string[] {
@@ -91,6 +96,50 @@ describe('policy schema', () => {
     );
     expect(found).toContain('scheduled[1]: must set minCapacity, maxCapacity or desiredCapacity, got none');
     expect(found).toContain('scheduled[2].maxCapacity: must be ≥ scheduled[2].minCapacity (5), got 3');
+  });
+
+  it('fills in the leading signal, the baseline hold and the large-drop window with their defaults', () => {
+    const policy = parsePolicySet({
+      targetTracking: [{ name: 'cpu', metric: 'cpu', target: 60, leading: {} }],
+      behaviour: { scaleIn: { baselineHold: {}, largeDrop: {} } },
+    });
+    expect(policy.targetTracking[0]!.leading).toEqual({
+      load: 'requestCount',
+      loadPerTarget: 'requestsPerTarget',
+      extrapolate: true,
+      burstRise: 0.35,
+      calibrationSeconds: 1800,
+    });
+    expect(policy.behaviour.scaleIn).toMatchObject({
+      baselineHold: { windowSeconds: 7200, holdSeconds: 2700, quantile: 0.1, keepPercent: 50 },
+      largeDrop: { percent: 40, stabilizationWindowSeconds: 120 },
+    });
+  });
+
+  it('rejects out-of-range leading, hold and step settings, naming each field', () => {
+    const found = problems({
+      targetTracking: [{ name: 'cpu', metric: 'cpu', target: 60, leading: { burstRise: 0, load: '9x' } }],
+      behaviour: {
+        scaleOut: { minStepPercent: 0 },
+        scaleIn: { baselineHold: { keepPercent: 120 }, largeDrop: { percent: 100 } },
+      },
+    });
+    expect(found.map((p) => p.split(':')[0])).toEqual(
+      expect.arrayContaining([
+        'targetTracking[0].leading.load',
+        'targetTracking[0].leading.burstRise',
+        'behaviour.scaleOut.minStepPercent',
+        'behaviour.scaleIn.baselineHold.keepPercent',
+        'behaviour.scaleIn.largeDrop.percent',
+      ]),
+    );
+  });
+
+  it("reads the leading signal's counts too, and far enough back to calibrate", () => {
+    const policy = parsePolicySet(defaultPolicyInput);
+    expect(metricNames(policy)).toEqual(['cpu', 'memory', 'requestCount', 'requestsPerTarget']);
+    expect(metricReadSeconds(policy)).toBe(1800);
+    expect(metricReadSeconds(parsePolicySet(minimal))).toBe(300);
   });
 
   it('accepts the default policy, and bench/policies/default.json is the same policy', () => {

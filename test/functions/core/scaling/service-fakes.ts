@@ -1,6 +1,8 @@
+import type { Hold } from '../../../../functions/core/alerting/silences';
 import { defaultPolicyInput } from '../../../../functions/core/scaling/default-policy';
 import { parsePolicySet } from '../../../../functions/core/scaling/policy-schema';
 import type {
+  AlertHolds,
   DecisionRecord,
   FailureRecord,
   GroupSnapshot,
@@ -20,7 +22,7 @@ import type {
   ScalingActivity,
   ScalingDecision,
 } from '../../../../functions/core/scaling/types';
-import { InMemoryLedger, InMemoryLock } from '../failover/fakes';
+import { manualClock, memoryIdempotency, memoryLock } from '../../../support/memory-coordination';
 
 /** In-memory ports for the scaling service, each recording what it was asked. */
 
@@ -76,7 +78,7 @@ export class FakeMetrics implements MetricSource {
   constructor(public values: Record<string, number>) {}
 
   supports(name: string): boolean {
-    return name === 'cpu' || name === 'memory';
+    return ['cpu', 'memory', 'requestCount', 'requestsPerTarget'].includes(name);
   }
 
   async read(request: MetricRequest): Promise<MetricRead> {
@@ -105,12 +107,31 @@ export class FakeMetrics implements MetricSource {
   }
 }
 
+/** The recommendations and the actions of recorded decisions, as the state store reads them back. */
+export function historyOf(decisions: readonly DecisionRecord[]): Omit<ScalingHistory, 'saturationWarnedAt'> {
+  return {
+    recommendations: decisions.map((d) => ({
+      time: d.decision.time,
+      recommendation: d.decision.recommendation,
+    })),
+    actions: decisions
+      .filter((d) => d.action === 'scaled')
+      .map((d) => ({
+        startTime: d.decision.time,
+        fromCapacity: d.decision.current,
+        toCapacity: d.decision.desired,
+      })),
+  };
+}
+
 export class MemoryScalingState implements ScalingStateStore {
   override?: StoredPolicy;
   readonly decisions: DecisionRecord[] = [];
   readonly failures: FailureRecord[] = [];
+  intended?: ScalingActivity;
   historyError?: Error;
   recordError?: Error;
+  intentError?: Error;
 
   async loadPolicyOverride(): Promise<StoredPolicy | undefined> {
     return this.override;
@@ -120,11 +141,17 @@ export class MemoryScalingState implements ScalingStateStore {
     if (this.historyError) throw this.historyError;
     const latest = this.decisions.at(-1);
     return {
-      recommendations: this.decisions
-        .filter((d) => d.decision.time > since)
-        .map((d) => ({ time: d.decision.time, recommendation: d.decision.recommendation })),
+      ...historyOf(this.decisions.filter((d) => d.decision.time > since)),
       ...(latest?.saturationWarnedAt === undefined ? {} : { saturationWarnedAt: latest.saturationWarnedAt }),
+      ...(this.intended !== undefined && this.intended.startTime > since
+        ? { intendedChange: this.intended }
+        : {}),
     };
+  }
+
+  async recordIntent(_group: string, change: ScalingActivity): Promise<void> {
+    if (this.intentError) throw this.intentError;
+    this.intended = change;
   }
 
   async recordDecision(_group: string, record: DecisionRecord): Promise<void> {
@@ -133,6 +160,7 @@ export class MemoryScalingState implements ScalingStateStore {
   }
 
   async recordFailure(_group: string, failure: FailureRecord): Promise<void> {
+    if (this.recordError) throw this.recordError;
     this.failures.push(failure);
   }
 }
@@ -153,7 +181,17 @@ export class FakeNotifier implements ScalingNotifier {
   }
 }
 
-/** The service's ports, all in memory; `settings` may be overridden. */
+export class FakeHolds implements AlertHolds {
+  readonly holds: Hold[] = [];
+  error?: Error;
+
+  async setHold(hold: Hold): Promise<void> {
+    if (this.error) throw this.error;
+    this.holds.push(hold);
+  }
+}
+
+/** The service's ports, all in memory, on a clock the test moves; `settings` may be overridden. */
 export function fakeDeps(
   options: { group?: GroupState; metrics?: Record<string, number>; dryRun?: boolean } = {},
 ) {
@@ -161,18 +199,20 @@ export function fakeDeps(
   const metrics = new FakeMetrics(options.metrics ?? { cpu: 60, memory: 50 });
   const state = new MemoryScalingState();
   const notifier = new FakeNotifier();
-  const lock = new InMemoryLock();
-  const ledger = new InMemoryLedger();
+  const holds = new FakeHolds();
+  const clock = manualClock(NOW);
+  const lock = memoryLock();
+  const idempotency = memoryIdempotency(clock.now);
   const deps: ScalingDeps = {
     group,
     metrics,
     state,
     notifier,
-    lock,
-    ledger,
+    holds,
+    run: { idempotency, lock, clock: clock.now, sleep: clock.sleep, random: () => 0.5 },
     settings: { groupName: GROUP, defaultPolicy, dryRun: options.dryRun ?? false },
   };
-  return { deps, group, metrics, state, notifier, lock, ledger };
+  return { deps, group, metrics, state, notifier, holds, clock, lock, idempotency };
 }
 
 export const throttled = () =>

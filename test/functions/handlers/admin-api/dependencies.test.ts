@@ -12,7 +12,12 @@ describe('admin API wiring', () => {
   const clients = createClients();
 
   it('wires the optional control functions only when their names are set', () => {
-    const bare = createAdminDeps(env, clients, () => undefined);
+    const bare = createAdminDeps(
+      env,
+      clients,
+      () => undefined,
+      () => undefined,
+    );
     expect(bare.failoverCommander).toBeUndefined();
     expect(bare.cacheInvalidator).toBeUndefined();
     expect(bare.settings).toMatchObject({
@@ -30,6 +35,7 @@ describe('admin API wiring', () => {
       },
       clients,
       () => undefined,
+      () => undefined,
     );
     expect(
       [full.failoverCommander, full.scalingEvaluator, full.queryAnalyzer, full.cacheInvalidator].every(
@@ -40,12 +46,29 @@ describe('admin API wiring', () => {
 
   it('fails the cold start naming the variable that is missing or malformed', () => {
     const { LISTENER_ARN: _gone, ...missing } = env;
-    expect(() => createAdminDeps(missing, clients, () => undefined)).toThrow(/LISTENER_ARN/);
-    expect(() => createAdminDeps({ ...env, TARGET_GROUPS: 'nope' }, clients, () => undefined)).toThrow(
-      /TARGET_GROUPS: must be JSON/,
-    );
     expect(() =>
-      createAdminDeps({ ...env, ADMIN_SETTINGS: '{"targetGroupNames":[]}' }, clients, () => undefined),
+      createAdminDeps(
+        missing,
+        clients,
+        () => undefined,
+        () => undefined,
+      ),
+    ).toThrow(/LISTENER_ARN/);
+    expect(() =>
+      createAdminDeps(
+        { ...env, TARGET_GROUPS: 'nope' },
+        clients,
+        () => undefined,
+        () => undefined,
+      ),
+    ).toThrow(/TARGET_GROUPS: must be JSON/);
+    expect(() =>
+      createAdminDeps(
+        { ...env, ADMIN_SETTINGS: '{"targetGroupNames":[]}' },
+        clients,
+        () => undefined,
+        () => undefined,
+      ),
     ).toThrow(/ADMIN_SETTINGS\.autoScalingGroupName/);
   });
 });

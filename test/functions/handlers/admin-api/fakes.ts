@@ -4,8 +4,6 @@ import type {
   AuditEntry,
   AuditOutcome,
   GroupCapacity,
-  IdempotencyClaim,
-  StoredResponse,
   TargetGroupView,
 } from '../../../../functions/core/admin/ports';
 import { type AdminDeps, adminSettingsSchema } from '../../../../functions/core/admin/settings';
@@ -16,6 +14,8 @@ import { type FailoverState, type Incident, initialState } from '../../../../fun
 import type { CheckState } from '../../../../functions/core/health/state-machine';
 import type { Observability } from '../../../../functions/handlers/admin-api/app';
 import { lambdaTracingOnly } from '../../../../functions/shared/tracing';
+import { type MemoryRecord, memoryIdempotency } from '../../../support/memory-coordination';
+import { aRunRecord } from '../../../support/run-record';
 
 export const NOW = Date.UTC(2026, 2, 1, 12, 0, 0);
 export const GROUP = 'misybot-fleet';
@@ -34,7 +34,8 @@ export function quietObservability(): Observability {
 export interface FakeWorld {
   readonly mutations: string[];
   readonly audit: { entry: AuditEntry; outcome?: AuditOutcome }[];
-  readonly keys: Map<string, { fingerprint: string; response?: StoredResponse }>;
+  /** The `Idempotency-Key` records, as the state table would keep them. */
+  readonly keys: Map<string, MemoryRecord>;
   readonly silences: Map<string, Silence>;
   group: GroupCapacity;
   targetGroups: TargetGroupView[];
@@ -62,16 +63,18 @@ export function failoverPlan(overrides: Partial<FailoverResult> = {}): FailoverR
     checks: [{ guard: 'target-healthy', passed: true, detail: 'db-2 healthy' }],
     executed: [],
     notifications: [],
+    record: aRunRecord(),
     ...overrides,
   };
 }
 
 /** A full AdminDeps over in-memory fakes; `world` shows what happened. */
 export function fakeDeps(overrides: Partial<AdminDeps> = {}): { deps: AdminDeps; world: FakeWorld } {
+  const keys = memoryIdempotency(Date.now);
   const world: FakeWorld = {
     mutations: [],
     audit: [],
-    keys: new Map(),
+    keys: keys.records,
     silences: new Map(),
     group: {
       name: GROUP,
@@ -130,6 +133,7 @@ export function fakeDeps(overrides: Partial<AdminDeps> = {}): { deps: AdminDeps;
     settings,
     clock: () => NOW,
     onAuditError: () => record('onAuditError'),
+    onLockReleaseError: () => record('onLockReleaseError'),
     lock: {
       acquire: async (name) => recorded(`lock.acquire ${name}`, world.lockFree),
       release: async () => undefined,
@@ -141,22 +145,7 @@ export function fakeDeps(overrides: Partial<AdminDeps> = {}): { deps: AdminDeps;
         if (found) found.outcome = outcome;
       },
     },
-    idempotency: {
-      claim: async (scope, key, fingerprint): Promise<IdempotencyClaim> => {
-        const stored = world.keys.get(`${scope}|${key}`);
-        if (!stored) {
-          world.keys.set(`${scope}|${key}`, { fingerprint });
-          return { kind: 'new' };
-        }
-        if (stored.fingerprint !== fingerprint) return { kind: 'mismatch' };
-        return stored.response ? { kind: 'replay', response: stored.response } : { kind: 'in-progress' };
-      },
-      complete: async (scope, key, response) => {
-        const stored = world.keys.get(`${scope}|${key}`)!;
-        stored.response = response;
-      },
-      release: async (scope, key) => void world.keys.delete(`${scope}|${key}`),
-    },
+    idempotency: keys,
     readModel: {
       checkStates: async (ids) => new Map([...world.checkStates].filter(([id]) => ids.includes(id))),
       healthIncidents: async () => world.healthIncidents,

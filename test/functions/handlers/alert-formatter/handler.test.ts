@@ -10,9 +10,10 @@ import {
 import { postWebhook } from '../../../../functions/adapters/http/webhook-poster';
 import { toSnsMessage } from '../../../../functions/core/alerting/formats/sns';
 import type { Notification } from '../../../../functions/core/alerting/notification';
-import { DeliveryMemo } from '../../../../functions/handlers/alert-formatter/delivery-memo';
+import type { Idempotency } from '../../../../functions/core/runs/idempotency';
 import { createFormatterHandler } from '../../../../functions/handlers/alert-formatter/handler';
 import type { FormatterSettings } from '../../../../functions/handlers/alert-formatter/settings';
+import { memoryIdempotency } from '../../../support/memory-coordination';
 import { type CapturedOutput, capturedPowertools } from '../health-check/fakes';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:critical';
@@ -29,7 +30,16 @@ const settings: FormatterSettings = {
     { severity: 'warning', protocol: 'slack', secretArn: SLACK_SECRET },
   ],
   topicSeverities: new Map([[TOPIC, 'critical']]),
+  stateTable: 'misybot-state',
 };
+const context = { awsRequestId: 'req-1', getRemainingTimeInMillis: () => 90_000 };
+/** The coordination ports: `records` stands for the state table, shared by every environment. */
+const runDeps = (records: Idempotency = memoryIdempotency(Date.now)) => ({
+  idempotency: records,
+  clock: Date.now,
+  sleep: async () => {},
+  random: () => 0.5,
+});
 
 const notification: Notification = {
   version: 1,
@@ -105,7 +115,7 @@ beforeEach(() => {
 });
 afterEach(() => output?.restore());
 
-function setup(urls?: WebhookUrlSource) {
+function setup(urls?: WebhookUrlSource, records?: Idempotency) {
   const powertools = capturedPowertools('alert-formatter');
   output = powertools.output;
   const loopback: WebhookUrlSource = {
@@ -116,7 +126,7 @@ function setup(urls?: WebhookUrlSource) {
     settings,
     urls: urls ?? loopback,
     post: (url, body) => postWebhook(url, body, { sleep: async () => {}, maxAttempts: 2, timeoutMs: 2000 }),
-    delivered: new DeliveryMemo(),
+    run: runDeps(records),
     logger: powertools.logger,
     metrics: powertools.metrics,
   });
@@ -125,7 +135,7 @@ function setup(urls?: WebhookUrlSource) {
 describe('alert-formatter handler', () => {
   it('posts a Slack message and a Teams card to the webhooks of the topic’s severity', async () => {
     const handler = setup();
-    expect(await handler(snsEvent())).toEqual({ delivered: 2, failed: 0 });
+    expect(await handler(snsEvent(), context)).toEqual({ delivered: 2, failed: 0 });
     const slack = received.find((r) => r.path.startsWith('/services/'))!;
     const teams = received.find((r) => r.path.startsWith('/workflows/'))!;
     expect(received).toHaveLength(2);
@@ -143,7 +153,7 @@ describe('alert-formatter handler', () => {
       NewStateValue: 'ALARM',
       NewStateReason: 'Threshold Crossed',
     });
-    await setup()(snsEvent(alarm));
+    await setup()(snsEvent(alarm), context);
     expect(received.map((r) => JSON.stringify(r.body))).toEqual([
       expect.stringContaining('misybot-alb-5xx is ALARM'),
       expect.stringContaining('misybot-alb-5xx is ALARM'),
@@ -152,7 +162,7 @@ describe('alert-formatter handler', () => {
 
   it('a channel that refuses the message does not lose the others, and is not retried', async () => {
     statusFor.set(`/workflows/${TEAMS_TOKEN}`, 404);
-    const result = await setup()(snsEvent());
+    const result = await setup()(snsEvent(), context);
     expect(result).toEqual({ delivered: 1, failed: 1 });
     expect(received.map((r) => r.path)).toEqual([`/services/${SLACK_TOKEN}`]);
     expect(output.logs).toContainEqual(
@@ -166,21 +176,21 @@ describe('alert-formatter handler', () => {
   it('fails the invocation on a transient failure, and its retry posts only to the channel that missed it', async () => {
     const handler = setup();
     statusFor.set(`/workflows/${TEAMS_TOKEN}`, 503);
-    await expect(handler(snsEvent())).rejects.toThrow(
+    await expect(handler(snsEvent(), context)).rejects.toThrow(
       expect.objectContaining({
         name: 'WebhookFanOutError',
         message: expect.stringContaining('teams critical #2'),
       }),
     );
     statusFor.clear();
-    expect(await handler(snsEvent())).toEqual({ delivered: 2, failed: 0 });
+    expect(await handler(snsEvent(), context)).toEqual({ delivered: 1, failed: 0 });
     expect(received.map((r) => r.path)).toEqual([`/services/${SLACK_TOKEN}`, `/workflows/${TEAMS_TOKEN}`]);
   });
 
   it('fails the invocation when no channel got the message, even for permanent failures', async () => {
     statusFor.set(`/services/${SLACK_TOKEN}`, 404);
     statusFor.set(`/workflows/${TEAMS_TOKEN}`, 410);
-    await expect(setup()(snsEvent())).rejects.toThrow(
+    await expect(setup()(snsEvent(), context)).rejects.toThrow(
       expect.objectContaining({ name: 'WebhookFanOutError' }),
     );
   });
@@ -188,7 +198,7 @@ describe('alert-formatter handler', () => {
   it('never writes a webhook URL or its credential to the logs, even when the service echoes it', async () => {
     statusFor.set(`/services/${SLACK_TOKEN}`, 503);
     statusFor.set(`/workflows/${TEAMS_TOKEN}`, 404);
-    await setup()(snsEvent()).catch(() => undefined);
+    await setup()(snsEvent(), context).catch(() => undefined);
     const everything = output.raw.join('\n');
     expect(everything).toContain('slack critical #1');
     expect(everything).toContain('127.0.0.1');
@@ -219,12 +229,12 @@ describe('alert-formatter handler', () => {
             return new Response('ok', { status: 200 });
           },
         }),
-      delivered: new DeliveryMemo(),
+      run: runDeps(),
       logger: powertools.logger,
       metrics: powertools.metrics,
     });
-    await handler(snsEvent(undefined, TOPIC, 'msg-1'));
-    await handler(snsEvent(undefined, TOPIC, 'msg-2'));
+    await handler(snsEvent(undefined, TOPIC, 'msg-1'), context);
+    await handler(snsEvent(undefined, TOPIC, 'msg-2'), context);
     expect(posted).toHaveLength(4);
     expect(
       secrets
@@ -234,9 +244,36 @@ describe('alert-formatter handler', () => {
     ).toEqual([SLACK_SECRET, TEAMS_SECRET]);
   });
 
-  it('refuses a message from a topic that is not an alert topic', async () => {
-    await expect(setup()(snsEvent(undefined, 'arn:aws:sns:eu-west-1:123456789012:other'))).rejects.toThrow(
-      expect.objectContaining({ name: 'InputError' }),
+  it('a retry in another execution environment posts only to the channel that missed it', async () => {
+    const table = memoryIdempotency(Date.now);
+    statusFor.set(`/workflows/${TEAMS_TOKEN}`, 503);
+    await expect(setup(undefined, table)(snsEvent(), context)).rejects.toThrow(
+      expect.objectContaining({ name: 'WebhookFanOutError' }),
     );
+    statusFor.clear();
+    const elsewhere = setup(undefined, table);
+    expect(await elsewhere(snsEvent(), { ...context, awsRequestId: 'req-2' })).toEqual({
+      delivered: 1,
+      failed: 0,
+    });
+    expect(received.map((r) => r.path)).toEqual([`/services/${SLACK_TOKEN}`, `/workflows/${TEAMS_TOKEN}`]);
+    expect(output.logs.at(-1)).toMatchObject({
+      message: 'run record',
+      run: { fn: 'alert-formatter', status: 'acted', reason: '1 delivered, 1 already delivered, 0 failed' },
+    });
+  });
+
+  it('records a redelivered message whose channels all got it as skipped', async () => {
+    const handler = setup();
+    await handler(snsEvent(), context);
+    expect(await handler(snsEvent(), context)).toEqual({ delivered: 0, failed: 0 });
+    expect(received).toHaveLength(2);
+    expect(output.logs.at(-1)).toMatchObject({ run: { status: 'skipped', event: 'done' } });
+  });
+
+  it('refuses a message from a topic that is not an alert topic', async () => {
+    await expect(
+      setup()(snsEvent(undefined, 'arn:aws:sns:eu-west-1:123456789012:other'), context),
+    ).rejects.toThrow(expect.objectContaining({ name: 'InputError' }));
   });
 });

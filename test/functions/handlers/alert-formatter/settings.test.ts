@@ -4,6 +4,7 @@ const topics = {
   CRITICAL_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:critical',
   WARNING_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:warning',
   INFO_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:info',
+  STATE_TABLE: 'misybot-state',
 };
 const hook = {
   severity: 'critical',
@@ -16,6 +17,7 @@ describe('readFormatterSettings', () => {
     const settings = readFormatterSettings({ ...topics, WEBHOOKS: JSON.stringify([hook]) });
     expect(settings.webhooks).toEqual([hook]);
     expect(settings.topicSeverities.get(topics.WARNING_TOPIC_ARN)).toBe('warning');
+    expect(settings.stateTable).toBe('misybot-state');
   });
 
   it.each([

@@ -20,8 +20,10 @@ import { createFailoverHandler } from '../../../../functions/handlers/failover/h
 import { command, ENV, RecordingLog, RecordingMetrics } from './support';
 
 const region = { region: 'eu-west-1', maxAttempts: 1 };
+const dynamoDbClient = new DynamoDBClient(region);
 const clients: FailoverClients = {
-  dynamoDb: DynamoDBDocumentClient.from(new DynamoDBClient(region)),
+  dynamoDb: DynamoDBDocumentClient.from(dynamoDbClient),
+  dynamoDbClient,
   sns: new SNSClient(region),
   route53: new Route53Client(region),
   rds: new RDSClient(region),
@@ -97,6 +99,7 @@ describe('createFailoverWiring', () => {
     const handler = createFailoverHandler(wire());
     const response = await handler(command({ component: 'cache', action: 'drill', dryRun: true }), {
       awsRequestId: 'request-1',
+      getRemainingTimeInMillis: () => 60_000,
     });
     expect(response).toMatchObject({
       ok: true,

@@ -1,5 +1,5 @@
 import { UnknownComponentError } from '../../../../functions/handlers/failover/events';
-import { FailoverTriggerError } from '../../../../functions/handlers/failover/handle';
+import { FailoverCommandError, FailoverTriggerError } from '../../../../functions/handlers/failover/handle';
 import { dbHealth, dnsHealth } from '../../core/failover/fixtures';
 import { alarmChanged, command, harness, healthChanged, scheduled } from './support';
 
@@ -23,8 +23,9 @@ describe('failover handler: commands from the admin API', () => {
     });
     expect(h.actions.calls).toEqual([]);
     expect(h.store.saves).toBe(0);
-    expect(h.ledger.claimed.size).toBe(0);
+    expect(h.events.records.size).toBe(0);
     expect(h.metrics.emitted).toEqual([]);
+    expect(h.metrics.runs).toEqual([['decided', 'ControlRuns']]);
   });
 
   test('a command runs the plan and answers with the incident id; the same request again does nothing', async () => {
@@ -61,8 +62,12 @@ describe('failover handler: commands from the admin API', () => {
     );
     expect(h.observer.calls).toEqual([]);
     expect(h.actions.calls).toEqual([]);
-    expect(h.ledger.claimed.size).toBe(0);
+    expect(h.events.records.size).toBe(0);
     expect(h.store.saves).toBe(0);
+    expect(h.log.lines.at(-1)).toMatchObject({
+      message: 'run record',
+      extra: { run: { status: 'failed', event: 'done' } },
+    });
   });
 
   test('a component without its resource is refused with a clear message', async () => {
@@ -76,21 +81,33 @@ describe('failover handler: commands from the admin API', () => {
     expect(h.observer.calls).toEqual([]);
   });
 
-  test('a failure answers with its name and message, never a stack trace', async () => {
+  test('a dry run that fails answers with the reason, never a stack trace', async () => {
     const h = harness();
     h.store.load = async () => {
       throw Object.assign(new Error('User is not authorized to perform dynamodb:GetItem'), {
         name: 'AccessDeniedException',
       });
     };
-    const response = await h.invoke(command());
+    const response = await h.invoke(command({ dryRun: true }));
     expect(response).toEqual({
       ok: false,
-      error: 'AccessDeniedException',
-      message: 'User is not authorized to perform dynamodb:GetItem',
+      error: 'FailoverRunError',
+      message: 'the run failed: User is not authorized to perform dynamodb:GetItem (AccessDeniedException)',
       component: 'database',
     });
-    expect(h.log.lines.at(-1)).toMatchObject({ level: 'error', message: 'failover command failed' });
+    expect(h.log.lines.at(-1)).toMatchObject({ level: 'error', message: 'run record' });
+  });
+
+  test('a command whose run failed fails the invocation, so Lambda retries the asynchronous invoke', async () => {
+    const h = harness();
+    const load = h.store.load.bind(h.store);
+    h.store.load = async () => {
+      throw Object.assign(new Error('Internal error'), { name: 'InternalServerError' });
+    };
+    await expect(h.invoke(command())).rejects.toBeInstanceOf(FailoverCommandError);
+    expect(h.events.records.size).toBe(0);
+    h.store.load = load;
+    expect(await h.invoke(command(), 'retry-1')).toMatchObject({ ok: true, status: 'executed' });
   });
 
   test('a blocked command is counted and logged as a warning', async () => {
@@ -119,11 +136,22 @@ describe('failover handler: commands from the admin API', () => {
     ]);
   });
 
-  test('a component held by another run answers busy', async () => {
+  test('a dry run on a component held by another run answers busy', async () => {
     const h = harness();
     await h.lock.acquire('failover#database', 'other-run', 60_000, h.clock.now());
-    expect(await h.invoke(command())).toMatchObject({ ok: true, status: 'busy' });
+    expect(await h.invoke(command({ dryRun: true }))).toMatchObject({ ok: true, status: 'busy' });
     expect(h.actions.calls).toEqual([]);
+  });
+
+  test('a command on a component held by another run is not acknowledged: the invocation fails for a retry', async () => {
+    const h = harness();
+    await h.lock.acquire('failover#database', 'other-run', 60_000, h.clock.now());
+    await expect(h.invoke(command())).rejects.toMatchObject({
+      name: 'FailoverCommandError',
+      message: expect.stringContaining('busy: another run holds failover#database'),
+    });
+    expect(h.actions.calls).toEqual([]);
+    expect(h.metrics.runs).toContainEqual(['', 'ControlRunsRetried']);
   });
 });
 
@@ -232,12 +260,18 @@ describe('failover handler: EventBridge triggers', () => {
     await expect(failure).rejects.toBeInstanceOf(FailoverTriggerError);
     await expect(failure).rejects.toMatchObject({
       message:
-        'failover schedule trigger failed for dns (Throttling: Rate exceeded); cache (Error: no health scripted for cache)',
+        'failover schedule trigger not done for dns (could not observe dns: Rate exceeded (Throttling)); cache (could not observe cache: no health scripted for cache)',
     });
-    expect(h.ledger.claimed).toEqual(new Set(['failover#database#schedule:database:2026-01-01T12:01:00Z']));
-    expect(h.log.lines.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([
-      'failover dns: trigger failed',
-      'failover cache: trigger failed',
+    expect([...h.events.records.keys()]).toEqual([
+      'failover#database#schedule:database:2026-01-01T12:01:00Z',
+    ]);
+    expect(
+      h.log.lines
+        .filter((l) => l.level === 'error')
+        .map((l) => (l.extra.run as { eventKey: string }).eventKey),
+    ).toEqual([
+      'failover#dns#schedule:dns:2026-01-01T12:01:00Z',
+      'failover#cache#schedule:cache:2026-01-01T12:01:00Z',
     ]);
   });
 

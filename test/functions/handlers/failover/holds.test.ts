@@ -1,5 +1,6 @@
 import { FailoverHolds } from '../../../../functions/core/failover/holds';
 import type { FailoverResult } from '../../../../functions/core/failover/service';
+import { aRunRecord } from '../../../support/run-record';
 import { ScriptedActions } from '../../core/failover/fakes';
 import { T0 } from '../../core/failover/fixtures';
 import { command, harness, healthChanged, RecordingHolds, RecordingLog } from './support';
@@ -92,6 +93,7 @@ describe('FailoverHolds', () => {
     checks: [],
     executed: [],
     notifications: [],
+    record: aRunRecord(),
     ...overrides,
   });
   const setup = () => {

@@ -2,14 +2,16 @@ import type { Hold, HoldReason } from '../../../../functions/core/alerting/silen
 import type { HoldWriter } from '../../../../functions/core/failover/holds';
 import type { HealthObserver } from '../../../../functions/core/failover/ports';
 import type { Component, HealthSnapshot } from '../../../../functions/core/failover/types';
+import type { RunRecordMetrics } from '../../../../functions/core/runs/run-log';
 import { parseFailoverEnvironment } from '../../../../functions/handlers/failover/config';
 import { createFailoverHandler, type FailoverLog } from '../../../../functions/handlers/failover/handle';
 import type { MetricsSink } from '../../../../functions/handlers/failover/metrics';
+import { memoryIdempotency } from '../../../support/memory-coordination';
 import {
-  InMemoryLedger,
   InMemoryLock,
   InMemoryStore,
   RecordingNotifier,
+  runDeps,
   ScriptedActions,
   SimulatedClock,
 } from '../../core/failover/fakes';
@@ -44,18 +46,26 @@ export class ComponentObserver implements HealthObserver {
   }
 }
 
-/** Collects the EMF metrics the handler emits, as `[component, name, unit, value]`. */
-export class RecordingMetrics implements MetricsSink {
+/**
+ * Collects the EMF metrics the handler emits: the engine's as `[component, name, unit, value]`,
+ * the run records' (`ControlRuns` by `Status`, coordination problems) as `[status or '', name]`.
+ */
+export class RecordingMetrics implements MetricsSink, RunRecordMetrics {
   readonly emitted: [string, string, string, number][] = [];
+  readonly runs: [string, string][] = [];
 
   singleMetric() {
     return {
-      addDimension: (name: string, component: string) => ({
-        addMetric: (metric: string, unit: string, value: number) => {
-          if (name !== 'Component') throw new Error(`unexpected dimension ${name}`);
-          this.emitted.push([component, metric, unit, value]);
+      addDimension: (name: string, value: string) => ({
+        addMetric: (metric: string, unit: string, amount: number) => {
+          if (name === 'Status') this.runs.push([value, metric]);
+          else if (name === 'Component') this.emitted.push([value, metric, unit, amount]);
+          else throw new Error(`unexpected dimension ${name}`);
         },
       }),
+      addMetric: (metric: string) => {
+        this.runs.push(['', metric]);
+      },
     };
   }
 }
@@ -102,7 +112,7 @@ export function harness(env: NodeJS.ProcessEnv = {}) {
   const actions = new ScriptedActions(clock);
   const notifier = new RecordingNotifier();
   const lock = new InMemoryLock();
-  const ledger = new InMemoryLedger();
+  const events = memoryIdempotency(clock.now);
   const observer = new ComponentObserver({
     dns: dnsHealth(true),
     database: dbHealth(),
@@ -113,13 +123,14 @@ export function harness(env: NodeJS.ProcessEnv = {}) {
   const holds = new RecordingHolds(() => actions.calls.length);
   const handler = createFailoverHandler({
     config,
-    deps: { store, actions, observer, notifier, lock, ledger, clock: clock.now },
+    deps: { store, actions, observer, notifier, run: runDeps(clock, lock, events), clock: clock.now },
     holds,
     metrics,
     log,
   });
-  const invoke = (event: unknown, requestId = 'request-1') => handler(event, { awsRequestId: requestId });
-  return { config, clock, store, actions, notifier, lock, ledger, observer, metrics, log, holds, invoke };
+  const invoke = (event: unknown, requestId = 'request-1') =>
+    handler(event, { awsRequestId: requestId, getRemainingTimeInMillis: () => 600_000 });
+  return { config, clock, store, actions, notifier, lock, events, observer, metrics, log, holds, invoke };
 }
 
 let deliveries = 0;

@@ -1,7 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import type { EventLedger } from '../../../../functions/core/coordination';
 import type {
   ComponentHealthChanged,
   ComponentStatusRecord,
@@ -30,17 +29,6 @@ export class RecordingBus implements HealthEventPublisher {
 
   async publish(events: readonly ComponentHealthChanged[]) {
     this.published.push(...events);
-  }
-}
-
-/** An event ledger in memory. */
-export class MemoryLedger implements EventLedger {
-  readonly claimed = new Set<string>();
-
-  async claim(key: string) {
-    if (this.claimed.has(key)) return false;
-    this.claimed.add(key);
-    return true;
   }
 }
 

@@ -1,8 +1,9 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { parseHealthCheckConfig } from '../../../../functions/core/health/health-config';
 import type { Probe, ProbeStatus } from '../../../../functions/core/health/probe';
-import { createHealthHandler } from '../../../../functions/handlers/health-check/handler';
+import { createHealthHandler, HealthRunError } from '../../../../functions/handlers/health-check/handler';
 import type { HealthSettings } from '../../../../functions/handlers/health-check/settings';
+import { memoryIdempotency } from '../../../support/memory-coordination';
 import {
   ManualClock,
   MemoryCheckStates,
@@ -15,7 +16,6 @@ import {
   capturedPowertools,
   lambdaContext,
   MemoryComponentStatuses,
-  MemoryLedger,
   RecordingBus,
 } from './fakes';
 
@@ -50,32 +50,43 @@ function setup(verdicts: Record<string, ProbeStatus> = {}) {
   };
   const powertools = capturedPowertools('health-check');
   output = powertools.output;
+  const clock = new ManualClock();
+  const events = memoryIdempotency(() => clock.now());
   const deps = {
     settings,
     health: {
       probe,
-      clock: new ManualClock(),
+      clock,
       checkStates: new MemoryCheckStates(),
       incidents: new MemoryIncidents(),
       rules: new MemoryRules(),
       notifier: new MemoryNotifier(),
     },
     componentEvents: { componentStatuses: new MemoryComponentStatuses(), events: new RecordingBus() },
-    ledger: new MemoryLedger(),
+    run: {
+      idempotency: events,
+      clock: () => clock.now(),
+      sleep: (ms: number) => clock.sleep(ms),
+      random: () => 0.5,
+    },
     logger: powertools.logger,
     metrics: powertools.metrics,
   };
-  return { deps, calls, handler: createHealthHandler(deps) };
+  return { deps, calls, events, handler: createHealthHandler(deps) };
 }
 
 describe('health-check handler', () => {
   it('runs six rounds named after their ticks, within the remaining time', async () => {
-    const { deps, calls, handler } = setup();
+    const { deps, calls, events, handler } = setup();
     const summary = await handler(event('evt-1'), lambdaContext(65_000));
     expect(summary).toMatchObject({ invocationId: 'evt-1', duplicate: false, rounds: 6, skipped: 0 });
     expect(calls).toHaveLength(12);
     expect(deps.health.checkStates.map.get('api-health')?.lastRoundId).toBe('tick#2026-01-01T00:00:50.000Z');
-    expect(deps.ledger.claimed).toEqual(new Set(['health-check#evt-1']));
+    expect([...events.records.keys()]).toEqual(['health-check#evt-1']);
+    expect(events.records.get('health-check#evt-1')?.status).toBe('completed');
+    expect(output.logs.find((line) => line.message === 'run record')).toMatchObject({
+      run: { fn: 'health-check', status: 'acted', event: 'done' },
+    });
   });
 
   it('checks the minute after the scheduled one on its 10 s ticks, wherever in its minute the event arrives', async () => {
@@ -168,6 +179,22 @@ describe('health-check handler', () => {
     expect(await handler(event(), lambdaContext(65_000))).toMatchObject({ rounds: 5, skipped: 1 });
     deps.metrics.publishStoredMetrics();
     expect(output.emf.at(-1)).toMatchObject({ HealthRoundsSkipped: 1, service: 'health-check' });
+  });
+
+  it('fails the invocation and releases the event when the rounds cannot run, so the event is not lost', async () => {
+    const { deps, events, handler } = setup();
+    const load = deps.health.checkStates.load.bind(deps.health.checkStates);
+    deps.health.checkStates.load = async () => {
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' });
+    };
+    await expect(handler(event('evt-9'), lambdaContext(65_000))).rejects.toBeInstanceOf(HealthRunError);
+    expect(events.records.size).toBe(0);
+    expect(output.logs.find((line) => line.message === 'run record')).toMatchObject({
+      level: 'ERROR',
+      run: { status: 'failed', event: 'retry' },
+    });
+    deps.health.checkStates.load = load;
+    await expect(handler(event('evt-9'), lambdaContext(65_000))).resolves.toMatchObject({ duplicate: false });
   });
 
   it('refuses an event without an id', async () => {

@@ -5,7 +5,7 @@ import {
   SetDesiredCapacityCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
   DeleteCommand,
@@ -24,16 +24,23 @@ import {
 } from '../../../../functions/handlers/scaling/dependencies';
 
 const NOW = Date.parse('2024-03-04T12:00:30Z');
+const dynamodbClient = new DynamoDBClient({ region: 'eu-west-1', maxAttempts: 1 });
 const clients = {
   autoScaling: new AutoScalingClient({ region: 'eu-west-1', maxAttempts: 1 }),
   cloudwatch: new CloudWatchClient({ region: 'eu-west-1', maxAttempts: 1 }),
-  dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1', maxAttempts: 1 })),
+  dynamodb: DynamoDBDocumentClient.from(dynamodbClient),
+  dynamodbClient,
   sns: new SNSClient({ region: 'eu-west-1', maxAttempts: 1 }),
 };
 const asg = mockClient(clients.autoScaling);
 const cw = mockClient(clients.cloudwatch);
 const ddb = mockClient(clients.dynamodb);
+const raw = mockClient(clients.dynamodbClient);
 const sns = mockClient(clients.sns);
+
+// The adapters read the wall clock (Powertools too); the metrics below are stamped for NOW.
+beforeAll(() => jest.useFakeTimers({ now: NOW, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] }));
+afterAll(() => jest.useRealTimers());
 const settings = {
   stateTable: 'misybot-state',
   autoScalingGroupName: 'misybot-fleet',
@@ -46,7 +53,9 @@ const settings = {
 };
 
 beforeEach(() => {
-  for (const mock of [asg, cw, ddb, sns]) mock.reset();
+  for (const mock of [asg, cw, ddb, raw, sns]) mock.reset();
+  raw.on(PutItemCommand).resolves({});
+  raw.on(UpdateItemCommand).resolves({});
   asg.on(DescribeAutoScalingGroupsCommand).resolves({
     AutoScalingGroups: [
       {
@@ -67,7 +76,14 @@ beforeEach(() => {
     Timestamps: [new Date(Date.parse('2024-03-04T11:59:00Z'))],
   });
   cw.on(GetMetricDataCommand).resolves({
-    MetricDataResults: [point('cpu_0', 90), point('cpu_1', 90), point('mem_0', 50), point('mem_1', 50)],
+    MetricDataResults: [
+      point('cpu_0', 90),
+      point('cpu_1', 90),
+      point('mem_0', 50),
+      point('mem_1', 50),
+      point('rpt', 3240),
+      point('req', 6480),
+    ],
   });
   ddb.on(PutCommand).resolves({});
   ddb.on(DeleteCommand).resolves({});
@@ -77,24 +93,41 @@ beforeEach(() => {
 });
 
 describe('createScalingDeps', () => {
-  it('wires one scheduled run through the SDK: claim, lock, read, act, notify, record, release', async () => {
+  it('wires one scheduled run through the SDK: claim, lock, read, act, hold, notify, record, release, complete', async () => {
     const deps = createScalingDeps(settings, clients);
-    const outcome = await runScaling(
-      deps,
-      { eventKey: 'scaling:e-1', runId: 'req-1', trigger: 'schedule', reason: 'schedule' },
-      NOW,
-    );
+    const { outcome, record } = await runScaling(deps, {
+      eventKey: 'scaling:e-1',
+      runId: 'req-1',
+      trigger: 'schedule',
+      reason: 'schedule',
+      deadline: NOW + 60_000,
+    });
     expect(outcome).toMatchObject({ status: 'decided', action: 'scaled' });
+    expect(record).toMatchObject({ status: 'acted', event: 'done', problems: [] });
     expect(asg.commandCalls(SetDesiredCapacityCommand).map((c) => c.args[0].input)).toEqual([
-      { AutoScalingGroupName: 'misybot-fleet', DesiredCapacity: 4, HonorCooldown: false },
+      { AutoScalingGroupName: 'misybot-fleet', DesiredCapacity: 3, HonorCooldown: false },
     ]);
+    expect(raw.commandCalls(PutItemCommand)[0]!.args[0].input).toMatchObject({
+      TableName: 'misybot-state',
+      Item: {
+        pk: { S: 'IDEMPOTENCY#scaling' },
+        status: { S: 'INPROGRESS' },
+        in_progress_expiration: { N: String(NOW + 60_000) },
+      },
+    });
+    expect(raw.commandCalls(UpdateItemCommand)[0]!.args[0].input.ExpressionAttributeValues).toMatchObject({
+      ':status': { S: 'COMPLETED' },
+    });
     const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item!);
     expect(puts.map((item) => `${item.pk}|${String(item.sk).split('#')[0]}`)).toEqual([
-      'EVENT#scaling:e-1|EVENT',
       'LOCK#scaling#misybot-fleet|LOCK',
+      'SCALING#misybot-fleet|INTENT',
+      'HOLD|fleet',
       'SCALING#misybot-fleet|DECISION',
       'SCALING#misybot-fleet|LATEST',
     ]);
+    expect(puts[1]).toMatchObject({ startTime: NOW, toCapacity: 3, eventKey: expect.any(String) });
+    expect(puts[2]).toMatchObject({ until: NOW + settings.defaultPolicy.warmupSeconds * 1000 });
     expect(ddb.commandCalls(DeleteCommand)[0]!.args[0].input.Key).toEqual({
       pk: 'LOCK#scaling#misybot-fleet',
       sk: 'LOCK',
@@ -107,13 +140,16 @@ describe('createScalingDeps', () => {
 });
 
 describe('createScalingHandlerDeps', () => {
-  it("holds the fleet's alerts in the state table for the deployed policy's warm-up", async () => {
+  it('binds the service to the real adapters and the wall clock', async () => {
     const deps = createScalingHandlerDeps(settings, clients);
-    expect(deps.warmupSeconds).toBe(settings.defaultPolicy.warmupSeconds);
-    await deps.holds.setHold({ component: 'fleet', reason: 'scale-out', startedAt: NOW, until: NOW + 1 });
-    expect(ddb.commandCalls(PutCommand)[0]!.args[0].input).toMatchObject({
-      TableName: 'misybot-state',
-      Item: { pk: 'HOLD', sk: 'fleet#scale-out' },
+    expect(deps.now()).toBe(NOW);
+    const { outcome } = await deps.run({
+      eventKey: 'scaling:e-2',
+      runId: 'req-2',
+      trigger: 'schedule',
+      reason: 'schedule',
+      deadline: NOW + 60_000,
     });
+    expect(outcome).toMatchObject({ status: 'decided', action: 'scaled' });
   });
 });

@@ -1,4 +1,3 @@
-import type { Hold } from '../../../../functions/core/alerting/silences';
 import { runScaling, type ScalingRequest } from '../../../../functions/core/scaling/service';
 import {
   createScalingHandler,
@@ -67,29 +66,21 @@ function setup(options: Parameters<typeof fakeDeps>[0] = {}) {
   const log = (level: string) => (message: string, extra: Record<string, unknown>) =>
     logs.push({ level, message, extra });
   const requests: ScalingRequest[] = [];
-  const holds: Hold[] = [];
-  const hold = { failWith: undefined as Error | undefined };
   const deps: ScalingHandlerDeps = {
     groupName: 'misybot-fleet',
-    run: (request, now) => {
+    run: (request) => {
       requests.push(request);
-      return runScaling(fakes.deps, request, now);
+      return runScaling(fakes.deps, request);
     },
-    holds: {
-      setHold: async (written) => {
-        if (hold.failWith) throw hold.failWith;
-        holds.push(written);
-      },
-    },
-    warmupSeconds: 240,
     metrics: sink,
     log: { info: log('info'), warn: log('warn'), error: log('error') },
-    now: () => NOW,
+    now: fakes.clock.now,
   };
-  return { ...fakes, handler: createScalingHandler(deps), emitted, logs, requests, holds, hold };
+  return { ...fakes, handler: createScalingHandler(deps), emitted, logs, requests };
 }
 
-const context = { awsRequestId: 'req-1' };
+const contextOf = (awsRequestId: string) => ({ awsRequestId, getRemainingTimeInMillis: () => 60_000 });
+const context = contextOf('req-1');
 
 describe('scaling handler', () => {
   it('evaluates on a scheduled event, keyed by the event id, and publishes the decision as metrics', async () => {
@@ -101,6 +92,7 @@ describe('scaling handler', () => {
         runId: 'req-1',
         trigger: 'schedule',
         reason: 'schedule at 2024-03-04T12:00:00Z',
+        deadline: NOW + 60_000,
       },
     ]);
     expect(response).toMatchObject({ ok: true, status: 'decided', action: 'scaled' });
@@ -120,14 +112,17 @@ describe('scaling handler', () => {
     expect(logs).toEqual([
       expect.objectContaining({
         level: 'info',
-        message: expect.stringMatching(/^scale out 4 → /),
+        message: 'run record',
         extra: expect.objectContaining({
           trigger: 'schedule',
           action: 'scaled',
+          summary: expect.stringMatching(/^scale out 4 → /),
           explanation: expect.any(Object),
+          run: expect.objectContaining({ fn: 'scaling', status: 'acted', event: 'done' }),
         }),
       }),
     ]);
+    expect(emitted).toContainEqual({ name: 'ControlRuns', value: 1, dimensions: { Status: 'acted' } });
   });
 
   it('evaluates on an alarm state change and keeps the alarm as the reason', async () => {
@@ -164,6 +159,7 @@ describe('scaling handler', () => {
       trigger: 'manual',
       reason: 'operator: checking the new policy',
       dryRun: true,
+      deadline: NOW + 60_000,
     });
     expect(response).toMatchObject({
       ok: true,
@@ -173,8 +169,8 @@ describe('scaling handler', () => {
     expect(group.sets).toEqual([]);
   });
 
-  it('rejects a bad direct invoke, naming the fields, without running', async () => {
-    const { handler, requests } = setup();
+  it('rejects a bad direct invoke, naming the fields, without running, and records it', async () => {
+    const { handler, requests, logs } = setup();
     await expect(handler({ dryRun: 'yes', reason: '', extra: 1 }, context)).resolves.toEqual({
       ok: false,
       error: 'InputError',
@@ -184,10 +180,18 @@ describe('scaling handler', () => {
     });
     await expect(handler(null, context)).resolves.toMatchObject({ ok: false, error: 'InputError' });
     expect(requests).toEqual([]);
+    expect(logs.map((l) => l.extra.run)).toEqual([
+      expect.objectContaining({
+        status: 'failed',
+        event: 'done',
+        reason: expect.stringMatching(/^rejected: /),
+      }),
+      expect.objectContaining({ status: 'failed', event: 'done' }),
+    ]);
   });
 
-  it('fails an EventBridge event it has no rule for', async () => {
-    const { handler, requests } = setup();
+  it('fails an EventBridge event it has no rule for, and records it', async () => {
+    const { handler, requests, logs } = setup();
     await expect(
       handler({ ...scheduled, 'detail-type': 'EC2 Instance State-change Notification' }, context),
     ).rejects.toMatchObject({
@@ -196,9 +200,13 @@ describe('scaling handler', () => {
     });
     await expect(handler({ ...alarm, detail: { alarmName: 'x' } }, context)).rejects.toThrow(/detail\.state/);
     expect(requests).toEqual([]);
+    expect(logs.map((l) => l.extra.run)).toEqual([
+      expect.objectContaining({ status: 'failed', event: 'retry' }),
+      expect.objectContaining({ status: 'failed', event: 'retry' }),
+    ]);
   });
 
-  it('fails the invocation when the run could not decide, after recording the failure metric', async () => {
+  it('fails the invocation when the run could not decide, so Lambda retries it, after recording the failure', async () => {
     const { handler, group, emitted, logs } = setup();
     group.readError = throttled();
     await expect(handler(scheduled, context)).rejects.toMatchObject({
@@ -210,70 +218,51 @@ describe('scaling handler', () => {
       value: 1,
       dimensions: { AutoScalingGroupName: 'misybot-fleet' },
     });
-    expect(logs[0]).toMatchObject({ level: 'error' });
-    await expect(handler({ dryRun: false, reason: 'now' }, { awsRequestId: 'req-2' })).resolves.toMatchObject(
-      {
-        ok: false,
-        error: 'ScalingRunError',
-      },
-    );
+    expect(logs[0]).toMatchObject({
+      level: 'error',
+      message: 'run record',
+      extra: { run: expect.objectContaining({ status: 'failed', event: 'retry' }) },
+    });
+    await expect(handler({ dryRun: false, reason: 'now' }, contextOf('req-2'))).resolves.toMatchObject({
+      ok: false,
+      error: 'ScalingRunError',
+    });
   });
 
-  it('does nothing and emits nothing for a duplicate delivery', async () => {
+  it('does nothing for a duplicate delivery but record it as skipped', async () => {
     const { handler, group, emitted } = setup({ metrics: { cpu: 90, memory: 50 } });
     await handler(scheduled, context);
-    const count = emitted.length;
-    await expect(handler(scheduled, { awsRequestId: 'req-2' })).resolves.toEqual({
+    const scalingMetrics = () => emitted.filter((e) => e.name.startsWith('Scaling')).length;
+    const count = scalingMetrics();
+    await expect(handler(scheduled, contextOf('req-2'))).resolves.toEqual({
       ok: true,
-      status: 'duplicate',
+      status: 'skipped',
       eventKey: 'scaling:53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
+      reason: expect.stringMatching(/^duplicate: run req-1 already handled this event/),
     });
     expect(group.sets).toHaveLength(1);
-    expect(emitted).toHaveLength(count);
-  });
-});
-
-describe('scaling handler: alert hold after a scale-out', () => {
-  it("holds the fleet's symptom alerts until the new instances have warmed up", async () => {
-    const { handler, holds, group } = setup({ metrics: { cpu: 90, memory: 50 } });
-    await handler(scheduled, context);
-    expect(group.sets).toHaveLength(1);
-    expect(holds).toEqual([
-      {
-        component: 'fleet',
-        reason: 'scale-out',
-        startedAt: NOW,
-        until: NOW + 240_000,
-        setBy: 'scaling misybot-fleet req-1',
-      },
-    ]);
+    expect(scalingMetrics()).toBe(count);
+    expect(emitted).toContainEqual({ name: 'ControlRuns', value: 1, dimensions: { Status: 'skipped' } });
   });
 
-  it('holds nothing on a dry run, a scale-in, no change or a duplicate', async () => {
-    const dry = setup({ metrics: { cpu: 90, memory: 50 } });
-    await dry.handler({ dryRun: true, reason: 'what if' }, context);
-    expect(dry.holds).toEqual([]);
-    const scaleIn = setup({ metrics: { cpu: 5, memory: 5 } });
-    await expect(scaleIn.handler(scheduled, context)).resolves.toMatchObject({
-      action: 'scaled',
-      decision: { direction: 'in' },
+  it('fails an event that found the group busy, so it is delivered again rather than dropped', async () => {
+    const { handler, lock, group, emitted } = setup({ metrics: { cpu: 90, memory: 50 } });
+    await lock.acquire('scaling#misybot-fleet', 'a-scheduled-run', 120_000, NOW);
+    await expect(handler(alarm, context)).rejects.toMatchObject({
+      name: 'ScalingRunError',
+      message: expect.stringContaining('busy: another run holds scaling#misybot-fleet'),
     });
-    expect(scaleIn.holds).toEqual([]);
-    const none = setup({ metrics: { cpu: 50, memory: 50 } });
-    await expect(none.handler(scheduled, context)).resolves.toMatchObject({ action: 'none' });
-    expect(none.holds).toEqual([]);
+    expect(group.sets).toEqual([]);
+    expect(emitted).toContainEqual({ name: 'ControlRunsRetried', value: 1, dimensions: {} });
   });
 
-  it('scales out all the same when the hold cannot be written, and says so in a warning', async () => {
-    const { handler, holds, hold, group, logs } = setup({ metrics: { cpu: 90, memory: 50 } });
-    hold.failWith = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+  it('counts a lease that could not be released, and keeps the scale-out it guarded', async () => {
+    const { handler, lock, group, emitted } = setup({ metrics: { cpu: 90, memory: 50 } });
+    lock.release = async () => {
+      throw throttled();
+    };
     await expect(handler(scheduled, context)).resolves.toMatchObject({ ok: true, action: 'scaled' });
     expect(group.sets).toHaveLength(1);
-    expect(holds).toEqual([]);
-    expect(logs.at(-1)).toMatchObject({
-      level: 'warn',
-      message: 'scaling: could not set the alert hold on fleet',
-      extra: { component: 'fleet', error: hold.failWith },
-    });
+    expect(emitted).toContainEqual({ name: 'LockReleaseFailures', value: 1, dimensions: {} });
   });
 });

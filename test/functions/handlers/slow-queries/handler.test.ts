@@ -37,6 +37,13 @@ function setup() {
   const fakes = fakeDeps();
   const metrics: Array<[string, string, number]> = [];
   const dimensions: Array<[string, string]> = [];
+  const runs: string[] = [];
+  const single = {
+    addDimension: (_name: string, value: string) => ({
+      addMetric: (name: string) => void runs.push(`${name}:${value}`),
+    }),
+    addMetric: (name: string) => void runs.push(name),
+  };
   const { log, ...analysis } = fakes.deps;
   const handler = createSlowQueriesHandler({
     analysis,
@@ -44,11 +51,12 @@ function setup() {
     metrics: {
       addMetric: (name, unit, value) => void metrics.push([name, unit, value]),
       addDimension: (name, value) => void dimensions.push([name, value]),
+      singleMetric: () => single,
     },
     config: { analysis: SETTINGS, fleetMaxCapacity: 10, lambdaConcurrency: 4, clusterId: 'misybot-db' },
     clock: () => T0,
   });
-  return { ...fakes, handler, metrics, dimensions };
+  return { ...fakes, handler, metrics, dimensions, runs };
 }
 
 describe('loadSlowQueriesConfig', () => {
@@ -124,23 +132,46 @@ describe('slow-queries handler', () => {
     expect(sent).toEqual([]);
   });
 
-  it('returns the status, without metrics, for a duplicate or a blocked run', async () => {
-    const { handler, db, metrics } = setup();
+  it('returns the status, without analysis metrics, for a blocked run or a duplicate, and records both', async () => {
+    const { handler, db, metrics, runs } = setup();
     db.missing = [
       { extension: 'pg_stat_statements', message: 'not created: run CREATE EXTENSION pg_stat_statements;' },
     ];
     await expect(handler(scheduled('evt-1'), context)).resolves.toEqual({ status: 'blocked' });
-    await expect(handler(scheduled('evt-1'), context)).resolves.toEqual({ status: 'duplicate' });
+    await expect(handler(scheduled('evt-1'), context)).resolves.toEqual({
+      status: 'skipped',
+      reason: expect.stringMatching(/^duplicate: run req-1 already handled this event \(failed: blocked/),
+    });
     expect(metrics).toEqual([]);
+    expect(runs).toEqual(['ControlRuns:failed', 'ControlRuns:skipped']);
   });
 
-  it('rejects an event without an id, naming the field', async () => {
-    const { handler, db } = setup();
+  it('fails the invocation when the analysis failed, so Lambda retries the event', async () => {
+    const { handler, db, log, runs } = setup();
+    db.statements = async () => {
+      throw new Error('connection terminated');
+    };
+    await expect(handler(scheduled('evt-1'), context)).rejects.toMatchObject({
+      name: 'SlowQueriesRunError',
+      message: 'slow-query run slow-queries#evt-1: the run failed: connection terminated',
+    });
+    expect(log.lines.at(-1)).toMatchObject({ level: 'error', message: 'run record' });
+    expect(runs).toEqual(['ControlRuns:failed', 'ControlRunsRetried']);
+  });
+
+  it('rejects an event without an id, naming the field, and records it', async () => {
+    const { handler, db, runs } = setup();
     const { id: _id, ...noId } = scheduled('x');
     const error = await handler(noId, context).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toMatch(/^not an EventBridge scheduled event: id: /);
     await expect(handler('not an event', context)).rejects.toThrow(/\(event\): /);
     expect(db.opened).toBe(0);
+    expect(runs).toEqual([
+      'ControlRuns:failed',
+      'ControlRunsRetried',
+      'ControlRuns:failed',
+      'ControlRunsRetried',
+    ]);
   });
 });

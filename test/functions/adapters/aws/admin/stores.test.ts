@@ -1,6 +1,5 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -11,7 +10,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbAuditLog } from '../../../../../functions/adapters/aws/admin/audit-log';
 import { DynamoDbFailoverReadModel } from '../../../../../functions/adapters/aws/admin/failover-read-model';
 import { DynamoDbAdminReadModel } from '../../../../../functions/adapters/aws/admin/health-read-model';
-import { DynamoDbIdempotencyStore } from '../../../../../functions/adapters/aws/admin/idempotency-store';
 import { DynamoDbQueryReports } from '../../../../../functions/adapters/aws/admin/query-reports';
 import { initialState } from '../../../../../functions/core/failover/types';
 
@@ -20,7 +18,6 @@ const documentClient = DynamoDBDocumentClient.from(
 );
 const dynamo = mockClient(documentClient);
 const NOW = Date.UTC(2026, 2, 1, 12);
-const conditionFailed = () => new ConditionalCheckFailedException({ message: 'condition', $metadata: {} });
 
 beforeEach(() => dynamo.reset());
 
@@ -69,61 +66,6 @@ describe('DynamoDbAuditLog', () => {
       .on(PutCommand)
       .rejects(Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' }));
     await expect(log.begin(entry)).rejects.toThrow('slow down');
-  });
-});
-
-describe('DynamoDbIdempotencyStore', () => {
-  const store = new DynamoDbIdempotencyStore(documentClient, 'state');
-
-  it('claims a new key conditionally, scoped to the caller and hashed', async () => {
-    dynamo.on(PutCommand).resolves({});
-    expect(await store.claim('arn:alice', 'key-1', 'fp', NOW)).toEqual({ kind: 'new' });
-    const input = dynamo.commandCalls(PutCommand)[0]!.args[0].input;
-    expect(input.Item).toMatchObject({
-      sk: 'KEY',
-      fingerprint: 'fp',
-      state: 'pending',
-      leaseUntil: NOW + 120_000,
-    });
-    expect(input.Item!.pk).toMatch(/^IDEMPOTENCY#[0-9a-f]{64}$/);
-    expect(input.ConditionExpression).toBe(
-      'attribute_not_exists(pk) OR expiresAt < :nowSeconds OR (#state = :pending AND leaseUntil < :now)',
-    );
-  });
-
-  it('replays a completed key, refuses another request with it, and reports one in progress', async () => {
-    dynamo.on(PutCommand).rejects(conditionFailed());
-    const response = { status: 200, body: { to: 5 }, problem: false };
-    dynamo
-      .on(GetCommand)
-      .resolvesOnce({ Item: { fingerprint: 'fp', state: 'done', response } })
-      .resolvesOnce({ Item: { fingerprint: 'other', state: 'done', response } })
-      .resolvesOnce({ Item: { fingerprint: 'fp', state: 'pending' } });
-    expect(await store.claim('arn:alice', 'key-1', 'fp', NOW)).toEqual({ kind: 'replay', response });
-    expect(await store.claim('arn:alice', 'key-1', 'fp', NOW)).toEqual({ kind: 'mismatch' });
-    expect(await store.claim('arn:alice', 'key-1', 'fp', NOW)).toEqual({ kind: 'in-progress' });
-    expect(dynamo.commandCalls(GetCommand)[0]!.args[0].input.ConsistentRead).toBe(true);
-  });
-
-  it('stores the answer keeping the fingerprint, and releases a key by deleting it', async () => {
-    dynamo.on(UpdateCommand).resolves({}).on(DeleteCommand).resolves({});
-    await store.complete(
-      'arn:alice',
-      'key-1',
-      { status: 202, body: { accepted: true }, problem: false },
-      NOW,
-    );
-    await store.release('arn:alice', 'key-1');
-    const update = dynamo.commandCalls(UpdateCommand)[0]!.args[0].input;
-    expect(update.UpdateExpression).toBe(
-      'SET #state = :done, #response = :response, expiresAt = :expiresAt REMOVE leaseUntil',
-    );
-    expect(update.ExpressionAttributeValues![':response']).toEqual({
-      status: 202,
-      body: { accepted: true },
-      problem: false,
-    });
-    expect(dynamo.commandCalls(DeleteCommand)[0]!.args[0].input.Key).toEqual(update.Key);
   });
 });
 

@@ -178,6 +178,18 @@ describe('AutoScalingGroupAdapter', () => {
     });
   });
 
+  it('refuses a group described without its sizes, rather than reading them as 0', async () => {
+    asg.on(DescribeAutoScalingGroupsCommand).resolves({
+      AutoScalingGroups: [{ AutoScalingGroupName: 'misybot-fleet', DesiredCapacity: 6 } as never],
+    });
+    asg.on(DescribeScalingActivitiesCommand).resolves({ Activities: [] });
+    await expect(adapter.read(SINCE)).rejects.toMatchObject({
+      name: 'IncompleteGroupError',
+      message:
+        'Auto Scaling group "misybot-fleet" was described without MinSize, MaxSize: no decision without its bounds',
+    });
+  });
+
   it('lets throttling surface after the SDK retries, so nothing is decided', async () => {
     asg.on(DescribeAutoScalingGroupsCommand).rejects(throttled());
     asg.on(DescribeScalingActivitiesCommand).resolves({ Activities: [] });

@@ -111,6 +111,33 @@ describe('CloudWatchMetricSource', () => {
     });
   });
 
+  it("queries the target group's RequestCount as one Sum series, for the leading signal", async () => {
+    cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [result('req', [54_000])] });
+    expect(source.supports('requestCount')).toBe(true);
+    const read = await source.read(request(['requestCount']));
+    expect(cw.commandCalls(GetMetricDataCommand)[0]!.args[0].input.MetricDataQueries).toEqual([
+      {
+        Id: 'req',
+        MetricStat: {
+          Metric: {
+            Namespace: 'AWS/ApplicationELB',
+            MetricName: 'RequestCount',
+            Dimensions: [
+              { Name: 'TargetGroup', Value: 'targetgroup/misybot/0123456789abcdef' },
+              { Name: 'LoadBalancer', Value: 'app/misybot/0123456789abcdef' },
+            ],
+          },
+          Period: 60,
+          Stat: 'Sum',
+        },
+        ReturnData: true,
+      },
+    ]);
+    expect(read.series).toEqual([
+      { name: 'requestCount', aggregate: [{ timestamp: MINUTE - 60_000, value: 54_000 }] },
+    ]);
+  });
+
   it('keeps timestamps, per instance and as one aggregate series, across NextToken pages', async () => {
     cw.on(GetMetricDataCommand)
       .resolvesOnce({

@@ -74,7 +74,7 @@ describe('SnsScalingNotifier', () => {
     const input = sns.commandCalls(PublishCommand)[0]!.args[0].input;
     expect(input.TopicArn).toBe(topics.warning);
     expect(input.Subject).toBe(
-      '[WARNING] misybot-fleet is at its maximum of 4 instances and the policies ask for 8',
+      '[WARNING] misybot-fleet is at its maximum of 4 instances and the policies ask for 7',
     );
     expect(parseSnsMessage(input.Message!)).toMatchObject({
       severity: 'warning',

@@ -39,12 +39,13 @@ describe('extractTableUses', () => {
         'SELECT * FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.status = $1 AND o.created_at > $2 ORDER BY o.created_at',
       ),
     ).toEqual([
-      { table: 'public.customers', equality: [], range: [], join: ['id'], sort: [] },
+      { table: 'public.customers', equality: [], range: [], join: ['id'], pattern: [], sort: [] },
       {
         table: 'public.orders',
         equality: ['status'],
         range: ['created_at'],
         join: ['customer_id'],
+        pattern: [],
         sort: ['created_at'],
       },
     ]);
@@ -52,7 +53,7 @@ describe('extractTableUses', () => {
 
   it('reads UPDATE/DELETE, IN, BETWEEN, IS NULL, subqueries and CTEs, and ignores OR branches', () => {
     expect(uses('UPDATE s.t SET b = $1 WHERE a IN ($2, $3) AND c BETWEEN $4 AND $5 AND d IS NULL')).toEqual([
-      { table: 's.t', equality: ['a', 'd'], range: ['c'], join: [], sort: [] },
+      { table: 's.t', equality: ['a', 'd'], range: ['c'], join: [], pattern: [], sort: [] },
     ]);
     expect(uses('DELETE FROM t WHERE a = $1 OR b = $2')).toEqual([]);
     expect(
@@ -61,6 +62,19 @@ describe('extractTableUses', () => {
     expect(uses('SELECT * FROM a WHERE id IN (SELECT a_id FROM b WHERE z = $1)').map((u) => u.table)).toEqual(
       ['public.b'],
     );
+  });
+
+  it('takes LIKE on a parameter or a prefix as a pattern column, but not a leading wildcard, ILIKE or NOT LIKE', () => {
+    const [use] = uses(
+      "SELECT * FROM t WHERE a LIKE $1 AND b LIKE 'ab%' AND c LIKE '%ab' AND d ILIKE 'ab%' AND e NOT LIKE 'ab%'",
+    );
+    expect(use?.pattern).toEqual(['a', 'b']);
+  });
+
+  it('resolves ORDER BY ordinals to the output column they name', () => {
+    expect(uses('SELECT id, created_at FROM t WHERE a = $1 ORDER BY 2 DESC')[0]?.sort).toEqual([
+      'created_at',
+    ]);
   });
 
   it('ignores a column wrapped in a cast or function, which a plain index cannot serve', () => {
@@ -91,7 +105,34 @@ describe('candidatesFor', () => {
     expect(candidatesFor(sorted!, new Map(), []).map((c) => c.columns)).toEqual([['a'], ['a', 'c'], ['c']]);
   });
 
-  it('leads with the equality column the workload looks up most often', () => {
+  it('leads with the most selective equality column when the planner has statistics', () => {
+    const [use] = uses('SELECT * FROM t WHERE kind = $1 AND tenant_id = $2');
+    const catalog = {
+      columns: new Map([['public.t', ['kind', 'tenant_id']]]),
+      distinct: new Map([
+        ['public.t.kind', 25],
+        ['public.t.tenant_id', 200],
+      ]),
+    };
+    expect(candidatesFor(use!, equalityFrequency([use!]), [], catalog)[0]?.columns).toEqual([
+      'tenant_id',
+      'kind',
+    ]);
+  });
+
+  it('proposes a pattern column with and without text_pattern_ops, after the equality columns', () => {
+    const [use] = uses('SELECT * FROM t WHERE name LIKE $1 AND tenant_id = $2');
+    const found = candidatesFor(use!, new Map(), []).map((c) => createIndexSql(c, false));
+    expect(found).toEqual([
+      'CREATE INDEX ON public.t (tenant_id)',
+      'CREATE INDEX ON public.t (tenant_id, name)',
+      'CREATE INDEX ON public.t (tenant_id, name text_pattern_ops)',
+      'CREATE INDEX ON public.t (name)',
+      'CREATE INDEX ON public.t (name text_pattern_ops)',
+    ]);
+  });
+
+  it('leads with the equality column the workload looks up most often without statistics', () => {
     const workload = [
       ...uses('SELECT * FROM t WHERE a = $1 AND b = $2'),
       ...uses('SELECT * FROM t WHERE b = $1'),

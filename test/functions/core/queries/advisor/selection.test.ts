@@ -50,4 +50,38 @@ describe('selectIndexes', () => {
     );
     expect(chosen.map((r) => r.columns[0])).toEqual(['b', 's']);
   });
+
+  it('still takes a composite that halves a query again after a single column served it, and drops an index left with no query', () => {
+    const chosen = selectIndexes(
+      [query('recent', 100, 50), query('latest', 100, 50)],
+      [
+        evaluation(['created_at'], { recent: 300, latest: 10 }),
+        evaluation(['tenant_id', 'created_at'], { recent: 20, latest: 1000 }),
+        evaluation(['tenant_id'], { recent: 400 }),
+      ],
+      0.5,
+    );
+    expect(chosen.map((r) => [r.columns, r.queryKeys])).toEqual([
+      [['created_at'], ['latest']],
+      [['tenant_id', 'created_at'], ['recent']],
+    ]);
+  });
+
+  it('does not take a second index that only shaves a little off a served query', () => {
+    const chosen = selectIndexes(
+      [query('q', 100, 50)],
+      [evaluation(['a'], { q: 100 }), evaluation(['a', 'b'], { q: 95 })],
+      0.5,
+    );
+    expect(chosen.map((r) => r.columns)).toEqual([['a']]);
+  });
+
+  it('breaks a near tie (planner noise) for the default operator class over a pattern one', () => {
+    const pattern: CandidateEvaluation = {
+      candidate: { table: 'public.t', columns: ['name'], operatorClasses: { name: 'text_pattern_ops' } },
+      costAfter: new Map([['q', 10]]),
+    };
+    const chosen = selectIndexes([query('q', 100, 50)], [pattern, evaluation(['name'], { q: 15 })], 0.5);
+    expect(chosen.map((r) => r.sql)).toEqual(['CREATE INDEX CONCURRENTLY ON public.t (name)']);
+  });
 });

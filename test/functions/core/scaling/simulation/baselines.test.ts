@@ -23,9 +23,11 @@ function view(now: number, cpu: number[], members: SimInstance[], extra: Partial
     return {
       start,
       visibleAt: start + MINUTE,
+      requestsVisibleAt: start + MINUTE,
       cpu: value,
       memory: undefined,
       requestsPerTarget: 0,
+      requests: 0,
       instances: members,
     };
   });
@@ -36,6 +38,7 @@ function view(now: number, cpu: number[], members: SimInstance[], extra: Partial
     maxCapacity: 100,
     instances: members,
     periods,
+    requestPeriods: periods,
     activities: [],
     ...extra,
   };

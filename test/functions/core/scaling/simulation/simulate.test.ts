@@ -1,6 +1,12 @@
+import { defaultPolicyInput } from '../../../../../functions/core/scaling/default-policy';
 import { parsePolicySet } from '../../../../../functions/core/scaling/policy-schema';
 import { renderChart } from '../../../../../functions/core/scaling/simulation/chart';
-import { simulate } from '../../../../../functions/core/scaling/simulation/simulate';
+import { EngineController } from '../../../../../functions/core/scaling/simulation/engine-controller';
+import {
+  prepareSimulation,
+  runController,
+  simulate,
+} from '../../../../../functions/core/scaling/simulation/simulate';
 import { parseTrace } from '../../../../../functions/core/scaling/simulation/trace';
 
 const rows = ['# minCapacity = 2', '# maxCapacity = 30', 'time,load'];
@@ -69,5 +75,48 @@ describe('ASCII chart', () => {
     expect(lines[1]).toBe('         | . ');
     expect(lines[2]).toBe('       0 |.  ');
     expect(chart).toContain('. demand   # capacity');
+  });
+});
+
+describe('the engine in the fleet model', () => {
+  const first = (series: readonly number[], predicate: (value: number) => boolean) =>
+    series.findIndex(predicate);
+  const traceOf = (load: (minute: number) => number, minutes: number) => {
+    const lines = ['# minCapacity = 2', '# maxCapacity = 40', 'time,load'];
+    for (let minute = 0; minute <= minutes; minute++) lines.push(`${minute * 60},${load(minute)}`);
+    return parseTrace(lines.join('\n'));
+  };
+  const cpuOnly = (leading: boolean) =>
+    parsePolicySet({
+      behaviour: { scaleOut: { cooldownSeconds: 60, policies: [] } },
+      targetTracking: [{ name: 'cpu', metric: 'cpu', target: 60, ...(leading ? { leading: {} } : {}) }],
+    });
+  const run = (policy: ReturnType<typeof parsePolicySet>, trace: ReturnType<typeof parseTrace>) => {
+    const { settings, policy: simulated } = prepareSimulation(trace, policy);
+    return runController(new EngineController(simulated), trace, settings);
+  };
+
+  it('sees a step of load a minute sooner through the request counts than through CPU', () => {
+    const step = traceOf((minute) => (minute >= 60 ? 900 : 300), 120);
+    const withLead = first(run(cpuOnly(true), step).series.desired, (d) => d > 5);
+    const cpu = first(run(cpuOnly(false), step).series.desired, (d) => d > 5);
+    expect(withLead).toBeGreaterThan(60);
+    expect(cpu - withLead).toBe(1);
+  });
+
+  it('keeps 60 % of the usual fleet through an outage, where without the hold it shrinks to the minimum', () => {
+    const outage = traceOf(
+      (minute) => (minute >= 150 && minute < 180 ? 60 : minute >= 180 && minute < 190 ? 1200 : 600),
+      240,
+    );
+    const held = run(parsePolicySet(defaultPolicyInput), outage).series.desired;
+    expect(Math.min(...held.slice(150, 180))).toBe(6);
+    expect(Math.max(...held.slice(180, 188))).toBeGreaterThanOrEqual(20);
+    const { baselineHold: _hold, ...scaleIn } = defaultPolicyInput.behaviour.scaleIn;
+    const without = parsePolicySet({
+      ...defaultPolicyInput,
+      behaviour: { ...defaultPolicyInput.behaviour, scaleIn },
+    });
+    expect(Math.min(...run(without, outage).series.desired.slice(150, 180))).toBe(2);
   });
 });
