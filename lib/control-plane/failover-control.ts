@@ -5,10 +5,10 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { Component } from '../../functions/core/failover/types';
 import type { FailoverSettings } from '../../functions/shared/config';
+import type { SeverityTopics } from '../observability/alert-topics';
 import { ControlFunction } from './control-function';
 import { failoverEnvironment, failoverTimeout } from './failover-environment';
 import { grantPublish, grantTableItems } from './grants';
@@ -26,7 +26,7 @@ export interface ComponentAlarm {
 export interface FailoverControlProps {
   /** The control plane's state table: failover state, leases, event records, incidents. */
   readonly stateTable: ITable;
-  readonly topics: { readonly critical: ITopic; readonly warning: ITopic; readonly info: ITopic };
+  readonly topics: SeverityTopics;
   /** The Route 53 health check of the PRIMARY failover record. @default - no DNS component */
   readonly healthCheckId?: string;
   /** The Aurora cluster whose writer fails over. */
@@ -84,7 +84,7 @@ export class FailoverControl extends Construct {
       // account from throttling the function during the incident it is there for.
       reservedConcurrentExecutions: props.reservedConcurrency ?? 5,
       alarms: {
-        topic: props.topics.critical,
+        topic: props.topics.topic('critical'),
         severity: 'critical',
         impact: 'failover, recovery detection or drills may not run',
         errorsPeriod: Duration.minutes(1),
@@ -187,6 +187,10 @@ export class FailoverControl extends Construct {
       'dynamodb:UpdateItem',
       'dynamodb:DeleteItem',
     ]);
-    grantPublish(fn, [props.topics.critical, props.topics.warning, props.topics.info]);
+    grantPublish(fn, [
+      props.topics.topic('critical'),
+      props.topics.topic('warning'),
+      props.topics.topic('info'),
+    ]);
   }
 }

@@ -1,9 +1,9 @@
 import { Duration, type Stack } from 'aws-cdk-lib';
 import type { IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Component } from '../../functions/core/failover/types';
 import type { FailoverSettings } from '../../functions/shared/config';
+import type { SeverityTopics } from '../observability/alert-topics';
 
 const COMPONENTS: readonly Component[] = ['dns', 'database', 'cache'];
 
@@ -51,7 +51,7 @@ export function failoverTimeout(actionTimeoutSeconds: number): Duration {
 /** What the environment needs from the construct's props. */
 export interface FailoverEnvironmentProps {
   readonly stateTable: ITable;
-  readonly topics: { readonly critical: ITopic; readonly warning: ITopic; readonly info: ITopic };
+  readonly topics: SeverityTopics;
   readonly healthCheckId?: string;
   readonly clusterIdentifier: string;
   readonly replicationGroupId: string;
@@ -92,9 +92,9 @@ export function failoverEnvironment(stack: Stack, props: FailoverEnvironmentProp
   );
   const variables: Record<string, string> = {
     STATE_TABLE: props.stateTable.tableName,
-    CRITICAL_TOPIC_ARN: props.topics.critical.topicArn,
-    WARNING_TOPIC_ARN: props.topics.warning.topicArn,
-    INFO_TOPIC_ARN: props.topics.info.topicArn,
+    CRITICAL_TOPIC_ARN: props.topics.topic('critical').topicArn,
+    WARNING_TOPIC_ARN: props.topics.topic('warning').topicArn,
+    INFO_TOPIC_ARN: props.topics.topic('info').topicArn,
     FAILOVER_SETTINGS: JSON.stringify(settings),
     COMPONENT_MAP: JSON.stringify(componentMap),
     // Alarm names are tokens until deploy time: the component is the key, the names the values.

@@ -3,15 +3,14 @@ import { Duration } from 'aws-cdk-lib';
 import type { IAutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
 import type { Alarm, IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { Rule, type Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { defaultPolicyInput } from '../../functions/core/scaling/default-policy';
 import { type PolicySetInput, parsePolicySet } from '../../functions/core/scaling/policy-schema';
 import type { FleetSettings } from '../../functions/shared/config';
-import { SCHEDULE_EXPRESSION } from '../../functions/shared/config/limits';
+import type { SeverityTopics } from '../observability/alert-topics';
 import { ControlFunction } from './control-function';
 import { grantPublish, grantTableItems } from './grants';
 
@@ -35,11 +34,11 @@ export interface ScalingControlProps {
   /** `app/<name>/<id>` of the ALB. */
   readonly loadBalancerFullName: string;
   /** `info` hears about every scaling action; `warning` about saturation and the function's own alarms. */
-  readonly topics: { readonly info: ITopic; readonly warning: ITopic };
+  readonly topics: SeverityTopics;
   /** The deployed default policy (an operator's override in the state table takes precedence). */
   readonly policy: PolicySetInput;
-  /** EventBridge schedule expression, usually `controlPlane.schedules.scaling`: `rate(1 minute)`. */
-  readonly schedule: string;
+  /** When the scaling run starts, usually `controlPlane.schedules.scaling` (validated by the config schema). */
+  readonly schedule: Schedule;
   /** Alarms (fleet CPU, memory) whose state changes trigger an immediate evaluation. */
   readonly alarms: readonly IAlarm[];
   readonly logRetentionDays: number;
@@ -75,11 +74,6 @@ export class ScalingControl extends Construct {
         `ScalingControl policy is ${policy.length} characters as JSON; at most ${MAX_POLICY_CHARS} fit in the Lambda environment. Store a larger policy as an override in the state table.`,
       );
     }
-    if (!SCHEDULE_EXPRESSION.test(props.schedule)) {
-      throw new Error(
-        `ScalingControl schedule must be an EventBridge schedule expression such as "rate(1 minute)", got "${props.schedule}".`,
-      );
-    }
 
     this.function = new ControlFunction(this, 'Function', {
       entry: join(__dirname, '..', '..', 'functions', 'handlers', 'scaling', 'index.ts'),
@@ -93,7 +87,7 @@ export class ScalingControl extends Construct {
       retryAttempts: 2,
       reservedConcurrentExecutions: props.reservedConcurrency ?? 2,
       alarms: {
-        topic: props.topics.warning,
+        topic: props.topics.topic('warning'),
         severity: 'warning',
         impact: 'the fleet is not being scaled',
         // One failed run is covered by the next minute's; several in a row mean the fleet is unmanaged.
@@ -104,8 +98,8 @@ export class ScalingControl extends Construct {
         AUTO_SCALING_GROUP: props.autoScalingGroup.autoScalingGroupName,
         TARGET_GROUP_FULL_NAME: props.targetGroupFullName,
         LOAD_BALANCER_FULL_NAME: props.loadBalancerFullName,
-        INFO_TOPIC_ARN: props.topics.info.topicArn,
-        WARNING_TOPIC_ARN: props.topics.warning.topicArn,
+        INFO_TOPIC_ARN: props.topics.topic('info').topicArn,
+        WARNING_TOPIC_ARN: props.topics.topic('warning').topicArn,
         DEFAULT_POLICY: policy,
         DRY_RUN: props.dryRun === true ? 'true' : 'false',
       },
@@ -120,7 +114,7 @@ export class ScalingControl extends Construct {
     });
     this.scheduleRule = new Rule(this, 'Schedule', {
       description: 'Evaluates the fleet capacity on a schedule',
-      schedule: Schedule.expression(props.schedule),
+      schedule: props.schedule,
       targets: [target],
     });
     if (props.alarms.length > 0) {
@@ -166,6 +160,6 @@ export class ScalingControl extends Construct {
       'dynamodb:DeleteItem',
       'dynamodb:Query',
     ]);
-    grantPublish(fn, [props.topics.info, props.topics.warning]);
+    grantPublish(fn, [props.topics.topic('info'), props.topics.topic('warning')]);
   }
 }

@@ -2,12 +2,11 @@ import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IVpc, Peer, Port, SecurityGroup, type SubnetSelection, SubnetType } from 'aws-cdk-lib/aws-ec2';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { Rule, type Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { DatabaseSettings } from '../../functions/shared/config';
-import { SCHEDULE_EXPRESSION } from '../../functions/shared/config/limits';
+import type { SeverityTopics } from '../observability/alert-topics';
 import type { PlatformDatabase } from '../platform/database';
 import { ControlFunction } from './control-function';
 import { grantPublish, grantTableItems } from './grants';
@@ -17,18 +16,19 @@ export interface SlowQueryControlProps {
   readonly database: PlatformDatabase;
   /** The state table (snapshots, reports, lease, event records). */
   readonly stateTable: ITable;
-  /** Digests of new findings. */
-  readonly infoTopic: ITopic;
-  /** The once-only warning when pg_stat_statements or hypopg is missing, and the function's alarms. */
-  readonly warningTopic: ITopic;
+  /**
+   * `info` gets the digests of new findings; `warning` the once-only warning when pg_stat_statements
+   * or hypopg is missing, and the function's alarms.
+   */
+  readonly topics: SeverityTopics;
   /** The `database` config slice: the database name and `analysis` thresholds come from it. */
   readonly settings: DatabaseSettings;
   /** The fleet's maximum size, for pool sizing. */
   readonly fleetMaxCapacity: number;
   /** Reserved concurrency of the Lambdas that use the database, for pool sizing. @default 0 */
   readonly lambdaConcurrency?: number;
-  /** An EventBridge schedule expression, usually `controlPlane.schedules.slowQueries`. */
-  readonly schedule: string;
+  /** When the analysis runs, usually `controlPlane.schedules.slowQueries` (validated by the config schema). */
+  readonly schedule: Schedule;
   readonly logRetentionDays: number;
   /** MiB; the parser is WebAssembly and the advisor holds plans in memory, so keep at least 512. */
   readonly memorySize: number;
@@ -64,11 +64,6 @@ export class SlowQueryControl extends Construct {
 
   constructor(scope: Construct, id: string, props: SlowQueryControlProps) {
     super(scope, id);
-    if (!SCHEDULE_EXPRESSION.test(props.schedule)) {
-      throw new Error(
-        `schedule must be an EventBridge schedule expression such as "rate(1 hour)", got "${props.schedule}".`,
-      );
-    }
     for (const [name, value] of [
       ['fleetMaxCapacity', props.fleetMaxCapacity],
       ['lambdaConcurrency', props.lambdaConcurrency ?? 0],
@@ -104,7 +99,7 @@ export class SlowQueryControl extends Construct {
       // One run at a time per account as well as per lock; a second schedule tick waits its turn.
       reservedConcurrentExecutions: 1,
       alarms: {
-        topic: props.warningTopic,
+        topic: props.topics.topic('warning'),
         severity: 'warning',
         impact: 'slow queries are not being analysed',
       },
@@ -113,8 +108,8 @@ export class SlowQueryControl extends Construct {
       retryAttempts: 2,
       environment: {
         STATE_TABLE: props.stateTable.tableName,
-        INFO_TOPIC_ARN: props.infoTopic.topicArn,
-        WARNING_TOPIC_ARN: props.warningTopic.topicArn,
+        INFO_TOPIC_ARN: props.topics.topic('info').topicArn,
+        WARNING_TOPIC_ARN: props.topics.topic('warning').topicArn,
         DB_PROXY_ENDPOINT: database.proxy.endpoint,
         DB_PORT: String(database.port),
         DB_NAME: props.settings.databaseName,
@@ -135,11 +130,11 @@ export class SlowQueryControl extends Construct {
       'dynamodb:UpdateItem',
       'dynamodb:DeleteItem',
     ]);
-    grantPublish(this.function, [props.infoTopic, props.warningTopic]);
+    grantPublish(this.function, [props.topics.topic('info'), props.topics.topic('warning')]);
 
     this.rule = new Rule(this, 'Schedule', {
       description: 'Runs the slow-query analysis',
-      schedule: Schedule.expression(props.schedule),
+      schedule: props.schedule,
       targets: [
         new LambdaFunction(this.function, {
           retryAttempts: 2,

@@ -31,6 +31,14 @@ export interface PlatformAlarmsProps extends PlatformResourceNames {
   readonly databaseMaxConnections?: number;
 }
 
+/**
+ * The alarms by the name of the setting in `AlarmSettings` that raised them: one per setting, and
+ * for `unhealthyHosts` one per target group in listener order.
+ */
+export type PlatformAlarmsByName = {
+  readonly [Name in Exclude<keyof AlarmSettings, 'unhealthyHosts'>]: Alarm;
+} & { readonly unhealthyHosts: readonly Alarm[] };
+
 export interface PlatformAlarm {
   /** The key of the alarm in `AlarmSettings`; per-target-group ones end in the group's position (1-based). */
   readonly id: string;
@@ -47,7 +55,10 @@ export interface PlatformAlarm {
  * and a plain threshold shows the operator the real number in the console.
  */
 export class PlatformAlarms extends Construct {
+  /** Every alarm in creation order, with its id and severity (the dashboard lists them so). */
   readonly alarms: readonly PlatformAlarm[];
+  /** The same alarms keyed by their setting's name, for a construct that reacts to some of them. */
+  readonly byName: PlatformAlarmsByName;
 
   constructor(scope: Construct, id: string, props: PlatformAlarmsProps) {
     super(scope, id);
@@ -70,8 +81,10 @@ export class PlatformAlarms extends Construct {
     }
 
     const alarms: PlatformAlarm[] = [];
+    const byName: Partial<Record<keyof AlarmSettings, Alarm>> = {};
+    const unhealthyHosts: Alarm[] = [];
     const add = (
-      key: string,
+      key: Exclude<keyof AlarmSettings, 'unhealthyHosts'> | `unhealthyHosts${number}`,
       setting: AlarmSetting,
       metric: IMetric,
       description: string,
@@ -91,6 +104,8 @@ export class PlatformAlarms extends Construct {
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
       alarms.push({ id: key, severity: setting.severity, alarm });
+      if (key.startsWith('unhealthyHosts')) unhealthyHosts.push(alarm);
+      else byName[key as Exclude<keyof AlarmSettings, 'unhealthyHosts'>] = alarm;
     };
     const redis = (metricName: string, statistic: string) =>
       redisWorstNode(props.replicationGroupId, props.cacheNodeCount, metricName, statistic);
@@ -220,5 +235,6 @@ export class PlatformAlarms extends Construct {
     );
 
     this.alarms = alarms;
+    this.byName = { ...(byName as Omit<PlatformAlarmsByName, 'unhealthyHosts'>), unhealthyHosts };
   }
 }

@@ -60,7 +60,7 @@ describe('PlatformStack', () => {
     const app = testApp();
     const stack = new PlatformStack(app, 'Platform', { config: defaultConfig });
     const template = Template.fromStack(stack);
-    const fleetGroup = stack.resolve(stack.fleet.securityGroup.securityGroupId);
+    const fleetGroup = stack.resolve(stack.dataTier.fleet.securityGroup.securityGroupId);
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       FromPort: defaultConfig.cache.port,
       SourceSecurityGroupId: fleetGroup,

@@ -11,7 +11,7 @@ import { awsSolutionsFindings } from '../../support/nag';
 /** The platform stack, which wires HealthControl to its own resources. */
 function platformWithHealth(config: PlatformConfig, app = testApp()) {
   const stack = new PlatformStack(app, 'Platform', { config });
-  return { app, stack, health: stack.health };
+  return { app, stack, health: stack.controlPlane.health };
 }
 
 describe('HealthControl on the platform stack', () => {
@@ -51,13 +51,18 @@ describe('HealthControl on the platform stack', () => {
     );
     expect(parsed.checks.map((check) => check.id)).toEqual([
       'api-endpoint',
-      ...stack.edge.targetGroups.map((_g, i) => (i === 0 ? 'fleet-targets' : `fleet-targets-${i + 1}`)),
+      ...stack.dataTier.edge.targetGroups.map((_g, i) =>
+        i === 0 ? 'fleet-targets' : `fleet-targets-${i + 1}`,
+      ),
       'database-cluster',
       'cache-replication-group',
       'control-scaling-errors',
       'control-failover-errors',
       'control-slow-queries-errors',
     ]);
-    expect(parsed.checks[0]).toMatchObject({ kind: 'http', url: `${stack.edge.endpointUrl}/health` });
+    expect(parsed.checks[0]).toMatchObject({
+      kind: 'http',
+      url: `${stack.dataTier.edge.endpointUrl}/health`,
+    });
   });
 });
