@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { METRICS_NAMESPACE } from './config/metrics-namespace';
 
 /**
  * Powertools objects, built once per execution environment and shared by every handler. The
@@ -8,6 +9,6 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 export const logger = new Logger();
 
 /** EMF metrics in the platform's namespace; alarms in lib/ read from the same namespace. */
-export const metrics = new Metrics({ namespace: 'MisyBot/HA' });
+export const metrics = new Metrics({ namespace: METRICS_NAMESPACE });
 
 export { tracer } from './tracing';

@@ -9,6 +9,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { isLogRetentionDays, LOG_RETENTION_DAYS } from '../../functions/shared/config/limits';
+import { METRICS_NAMESPACE } from '../../functions/shared/config/metrics-namespace';
 import { type ControlFunctionAlarmOptions, ControlFunctionAlarms } from './control-function-alarms';
 import {
   type BundleSettings,
@@ -22,7 +23,6 @@ import {
 } from './control-function-bundling';
 import { VpcFunctionAccess } from './vpc-function-access';
 
-export const METRICS_NAMESPACE = 'MisyBot/HA';
 const RESERVED_ENVIRONMENT = [
   'NODE_OPTIONS',
   'POWERTOOLS_SERVICE_NAME',

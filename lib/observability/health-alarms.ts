@@ -10,7 +10,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
 import { COMPONENT_STATUS_VALUE, HEALTH_METRICS } from '../../functions/core/health/health-metrics';
 import type { Severity } from '../../functions/shared/config';
-import { METRICS_NAMESPACE } from '../control-plane/control-function';
+import { METRICS_NAMESPACE } from '../../functions/shared/config';
 import type { SeverityTopics } from './alert-topics';
 
 export interface HealthAlarmsProps {

@@ -10,7 +10,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { RunMetric } from '../../functions/core/runs/run-log';
-import { METRICS_NAMESPACE } from '../control-plane/control-function';
+import { METRICS_NAMESPACE } from '../../functions/shared/config';
 
 export interface RunAlarmsProps {
   /**

@@ -7,6 +7,7 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import type { LogChunk, LogFileInfo, LogFileSource } from '../../core/queries/log/log-source-port';
+import { isThrottlingError } from './throttling';
 
 /** Reading RDS log files failed after the SDK's own retries. */
 export class RdsLogReadError extends Error {
@@ -30,17 +31,10 @@ export interface RdsLogSourceOptions {
   readonly linesPerPortion?: number;
 }
 
-const THROTTLING = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-]);
-
 function describe(error: unknown, action: string, marker: string | undefined): RdsLogReadError {
   const name = (error as { name?: string }).name ?? 'Error';
   const resume = marker === undefined ? '' : ` (resume from marker ${marker})`;
-  const reason = THROTTLING.has(name)
+  const reason = isThrottlingError(error)
     ? 'RDS kept throttling the API after the SDK retries; try again later or read fewer files per run'
     : `${name}: ${(error as Error).message}`;
   return new RdsLogReadError(`${action} failed${resume}: ${reason}`, marker, { cause: error });

@@ -1,7 +1,4 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import { logger, metrics, tracer } from '../../shared/powertools';
+import { powertoolsHandler } from '../../shared/lambda';
 import { createFormatterDependencies } from './dependencies';
 import { createFormatterHandler } from './handler';
 import { readFormatterSettings } from './settings';
@@ -10,7 +7,4 @@ import { readFormatterSettings } from './settings';
 const lambdaHandler = createFormatterHandler(createFormatterDependencies(readFormatterSettings(process.env)));
 
 /** Posts alert-topic messages to Slack and Teams (SNS subscription, asynchronous invocation). */
-export const handler = middy(lambdaHandler)
-  .use(injectLambdaContext(logger))
-  .use(tracer.middlewares)
-  .use(logMetrics(metrics));
+export const handler = powertoolsHandler(lambdaHandler);

@@ -1,7 +1,5 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import { logger, metrics, tracer } from '../../shared/powertools';
+import { powertoolsHandler } from '../../shared/lambda';
+import { logger } from '../../shared/powertools';
 import { redisConnector } from './dependencies';
 import { createCacheAdminHandler } from './handler';
 
@@ -9,9 +7,6 @@ import { createCacheAdminHandler } from './handler';
 const connect = redisConnector(process.env);
 
 /** The cache worker the admin API invokes for namespace invalidation. */
-export const handler = middy(
+export const handler = powertoolsHandler(
   createCacheAdminHandler({ connect, prefix: process.env.CACHE_KEY_PREFIX ?? '', log: logger }),
-)
-  .use(injectLambdaContext(logger))
-  .use(tracer.middlewares)
-  .use(logMetrics(metrics));
+);

@@ -1,16 +1,14 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import { logger, tracer } from '../../shared/powertools';
+import { powertoolsHandler } from '../../shared/lambda';
+import { logger } from '../../shared/powertools';
 import { masterMigration, respondToCloudFormation } from './dependencies';
 import { createDatabaseRolesHandler } from './handler';
 
 /** The DatabaseRoles custom resource: the one place the master user is used. */
-export const handler = middy(
+export const handler = powertoolsHandler(
   createDatabaseRolesHandler({
     migrate: masterMigration(process.env),
     respond: respondToCloudFormation,
     log: logger,
   }),
-)
-  .use(injectLambdaContext(logger))
-  .use(tracer.middlewares);
+  { metrics: false },
+);

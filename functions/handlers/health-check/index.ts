@@ -1,7 +1,4 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import { logger, metrics, tracer } from '../../shared/powertools';
+import { powertoolsHandler } from '../../shared/lambda';
 import { createHealthClients, createHealthDependencies } from './dependencies';
 import { createHealthHandler } from './handler';
 import { readHealthSettings } from './settings';
@@ -11,7 +8,4 @@ const settings = readHealthSettings(process.env);
 const lambdaHandler = createHealthHandler(createHealthDependencies(settings, createHealthClients()));
 
 /** The scheduled health-check function (EventBridge rule, every minute by default). */
-export const handler = middy(lambdaHandler)
-  .use(injectLambdaContext(logger))
-  .use(tracer.middlewares)
-  .use(logMetrics(metrics));
+export const handler = powertoolsHandler(lambdaHandler);

@@ -1,14 +1,6 @@
 import type { ActionOutcome, FailureKind } from '../../../core/failover/types';
+import { isThrottlingError } from '../throttling';
 
-const THROTTLING = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'ProvisionedThroughputExceededException',
-]);
 const TIMEOUTS = new Set(['TimeoutError', 'AbortError', 'RequestTimeout', 'RequestTimeoutException']);
 
 interface SdkErrorShape {
@@ -26,7 +18,7 @@ interface SdkErrorShape {
 export function classifyAwsError(error: unknown): FailureKind {
   const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
   const name = e.name ?? '';
-  if (THROTTLING.has(name)) return 'throttled';
+  if (isThrottlingError(error)) return 'throttled';
   if (name === 'PriorRequestNotComplete') return 'prior-request-pending';
   if (TIMEOUTS.has(name) || e.code === 'ETIMEDOUT' || e.code === 'ECONNRESET') return 'timeout';
   const status = e.$metadata?.httpStatusCode;
