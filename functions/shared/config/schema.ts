@@ -16,6 +16,7 @@ import {
 import { alarmsSchema, alertingSchema } from './monitoring';
 import { int } from './primitives';
 import { queryAnalysisSchema } from './query-analysis';
+import { regionsSchema } from './regions';
 
 /**
  * The platform's configuration schema: one source of truth for the CDK app, the control-plane
@@ -400,6 +401,8 @@ export const platformConfigObject = z.strictObject({
   waf: wafSchema.prefault({}),
   /** Per-route latency and error-rate alarms on what `misybot-ha/metrics` records. */
   endpoints: endpointsSchema.prefault({}),
+  /** A warm standby region (Aurora Global Database, Global Datastore, a global state table); left out, one region. */
+  regions: regionsSchema.optional(),
 });
 
 export type EnvironmentSettings = z.output<typeof environmentSchema>;
@@ -429,3 +432,9 @@ export type {
   FleetUpdateSettings,
 } from './deploy';
 export type { AlarmSetting, AlarmSettings, AlertingSettings, Severity, Subscription } from './monitoring';
+export type {
+  PrimaryRegionSettings,
+  RegionFailoverSettings,
+  RegionsSettings,
+  SecondaryRegionSettings,
+} from './regions';
