@@ -31,8 +31,8 @@ export const secondaryRegionSchema = z.strictObject({
     .string()
     .regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, 'must be an IPv4 CIDR between /16 and /24')
     .default('10.30.0.0/16'),
-  /** Instances the standby fleet keeps running; a switch scales it to `fleet.minCapacity` first. @default 1 */
-  standbyCapacity: int(0, 1000).default(1),
+  /** Instances the standby fleet keeps running (at least one signals a healthy start); a switch scales it to `fleet.minCapacity` first. @default 1 */
+  standbyCapacity: int(1, 1000).default(1),
   /** Readers of the secondary Aurora cluster; 0 keeps it headless (storage only, cheapest, slowest to take over). @default 1 */
   databaseReaders: int(0, 15).default(1),
   /** Nodes of the cache's secondary replication group (one primary-to-be and its replicas). @default 2 */
