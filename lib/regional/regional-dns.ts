@@ -24,13 +24,19 @@ export interface RegionalDnsFailoverProps {
 
 /**
  * Route 53 failover between the regional ALBs: a health check on each ALB's own name, a PRIMARY
- * record on the primary region's ALB and a SECONDARY record on the standby's. Route 53 moves
- * traffic on its own when the primary's check fails; the region engine forces a switch (and
- * holds traffic on the standby after a failover) by inverting the primary's check, and hands it
- * back by restoring it.
+ * record on the primary region's ALB (behind a calculated "gate" check) and a SECONDARY record on
+ * the standby's. Route 53 moves traffic on its own when the primary's check fails; the region
+ * engine forces a switch, and holds traffic on the standby after a failover, through the gate.
+ * Inverting the ALB's check instead would turn a dead primary healthy and pull traffic back.
  */
 export class RegionalDnsFailover extends Construct {
   readonly primaryHealthCheck: route53.HealthCheck;
+  /**
+   * The PRIMARY record's check: a calculated check over the primary ALB's. At threshold 1 it
+   * follows the ALB; the region engine sets it to 2 (more than its one child) to hold traffic on
+   * the standby whatever the primary's state, and back to 1 on failback.
+   */
+  readonly primaryGate: route53.HealthCheck;
   readonly secondaryHealthCheck: route53.HealthCheck;
   /** Fully qualified name the records answer, e.g. `api.example.com`. */
   readonly recordName: string;
@@ -65,6 +71,12 @@ export class RegionalDnsFailover extends Construct {
     };
     this.primaryHealthCheck = check('PrimaryHealthCheck', props.primary);
     this.secondaryHealthCheck = check('SecondaryHealthCheck', props.secondary);
+    this.primaryGate = new route53.HealthCheck(this, 'PrimaryGate', {
+      type: route53.HealthCheckType.CALCULATED,
+      childHealthChecks: [this.primaryHealthCheck],
+      healthThreshold: 1,
+    });
+    Tags.of(this.primaryGate).add('Name', `${this.recordName} primary region gate`);
 
     // L1 records: the health check alone decides (EvaluateTargetHealth off), because an ALB with
     // an empty canary target group counts as unhealthy to Route 53 and would fail the region over.
@@ -88,7 +100,7 @@ export class RegionalDnsFailover extends Construct {
           evaluateTargetHealth: false,
         },
       });
-    record('PrimaryRecord', 'PRIMARY', props.primary, this.primaryHealthCheck);
+    record('PrimaryRecord', 'PRIMARY', props.primary, this.primaryGate);
     record('SecondaryRecord', 'SECONDARY', props.secondary, this.secondaryHealthCheck);
   }
 }

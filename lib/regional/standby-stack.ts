@@ -148,6 +148,7 @@ export class StandbyRegionStack extends Stack {
     new CfnOutput(this, 'SecondaryClusterIdentifier', { value: this.database.clusterIdentifier });
     new CfnOutput(this, 'SecondaryReplicationGroupId', { value: this.cache.replicationGroupId });
     new CfnOutput(this, 'PrimaryHealthCheckId', { value: this.dns.primaryHealthCheck.healthCheckId });
+    new CfnOutput(this, 'PrimaryGateHealthCheckId', { value: this.dns.primaryGate.healthCheckId });
   }
 
   /** Zones named in `regions.secondary`, so the stack needs no lookup. */

@@ -89,7 +89,10 @@ describe('addPlatformStacks with two regions', () => {
 
   it('leaves DNS failover to the standby stack, with one record per regional ALB', () => {
     primaryTemplate.resourceCountIs('AWS::Route53::RecordSet', 0);
-    standbyTemplate.resourceCountIs('AWS::Route53::HealthCheck', 2);
+    standbyTemplate.resourceCountIs('AWS::Route53::HealthCheck', 3);
+    standbyTemplate.hasResourceProperties('AWS::Route53::HealthCheck', {
+      HealthCheckConfig: { Type: 'CALCULATED', HealthThreshold: 1, ChildHealthChecks: [Match.anyValue()] },
+    });
     for (const [failover, region] of [
       ['PRIMARY', 'eu-west-1'],
       ['SECONDARY', 'eu-central-1'],
