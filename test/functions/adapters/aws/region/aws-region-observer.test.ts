@@ -1,6 +1,10 @@
 import { ACMClient, DescribeCertificateCommand } from '@aws-sdk/client-acm';
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient,
+  GetMetricDataCommand,
+  type GetMetricDataCommandOutput,
+} from '@aws-sdk/client-cloudwatch';
 import { DescribeGlobalReplicationGroupsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { DescribeDBClustersCommand, DescribeGlobalClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { GetHealthCheckStatusCommand, Route53Client } from '@aws-sdk/client-route-53';
@@ -22,10 +26,14 @@ const clients = {
   secrets: new SecretsManagerClient({ region: 'eu-central-1', maxAttempts: 1 }),
   asg: new AutoScalingClient({ region: 'eu-central-1', maxAttempts: 1 }),
 };
-const mocks = Object.fromEntries(
-  Object.entries(clients).map(([name, client]) => [name, mockClient(client)]),
-) as {
-  [K in keyof typeof clients]: ReturnType<typeof mockClient>;
+const mocks = {
+  rds: mockClient(clients.rds),
+  cache: mockClient(clients.cache),
+  route53: mockClient(clients.route53),
+  cloudWatch: mockClient(clients.cloudWatch),
+  acm: mockClient(clients.acm),
+  secrets: mockClient(clients.secrets),
+  asg: mockClient(clients.asg),
 };
 const clock = new SteppingClock(T);
 const observer = new AwsRegionObserver({
@@ -42,12 +50,13 @@ const observer = new AwsRegionObserver({
 const healthy = {
   HealthCheckObservations: [{ StatusReport: { Status: 'Success: 200', CheckedTime: new Date(T - 5000) } }],
 };
-const lagResults = (status: string) => ({
-  MetricDataResults: [
-    { Id: 'replication', StatusCode: status, Timestamps: [new Date(T - 60_000)], Values: [850] },
-    { Id: 'rpo', StatusCode: status, Timestamps: [new Date(T - 60_000)], Values: [3] },
-  ],
-});
+const lagResults = (status: string) =>
+  ({
+    MetricDataResults: [
+      { Id: 'replication', StatusCode: status, Timestamps: [new Date(T - 60_000)], Values: [850] },
+      { Id: 'rpo', StatusCode: status, Timestamps: [new Date(T - 60_000)], Values: [3] },
+    ],
+  }) as GetMetricDataCommandOutput;
 
 beforeEach(() => {
   for (const mock of Object.values(mocks)) mock.reset();

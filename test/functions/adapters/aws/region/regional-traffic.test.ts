@@ -1,11 +1,14 @@
 import {
   AutoScalingClient,
   DescribeAutoScalingGroupsCommand,
+  type DescribeAutoScalingGroupsCommandOutput,
   UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
 import {
   GetHealthCheckCommand,
+  type GetHealthCheckCommandOutput,
   GetHealthCheckStatusCommand,
+  type GetHealthCheckStatusCommandOutput,
   Route53Client,
   UpdateHealthCheckCommand,
 } from '@aws-sdk/client-route-53';
@@ -21,38 +24,41 @@ const asg = mockClient(asgClient);
 const route53 = mockClient(r53Client);
 let clock: SteppingClock;
 const deadline = () => clock.now() + 900_000;
-const group = (min: number, desired: number, healthy = 0) => ({
-  AutoScalingGroups: [
-    {
-      AutoScalingGroupName: 'misybot-fleet-standby',
-      MinSize: min,
-      MaxSize: 10,
-      DesiredCapacity: desired,
-      Instances: Array.from({ length: healthy }, (_, i) => ({
-        InstanceId: `i-${i}`,
-        LifecycleState: 'InService',
-        HealthStatus: 'Healthy',
-      })),
+const group = (min: number, desired: number, healthy = 0) =>
+  ({
+    AutoScalingGroups: [
+      {
+        AutoScalingGroupName: 'misybot-fleet-standby',
+        MinSize: min,
+        MaxSize: 10,
+        DesiredCapacity: desired,
+        Instances: Array.from({ length: healthy }, (_, i) => ({
+          InstanceId: `i-${i}`,
+          LifecycleState: 'InService',
+          HealthStatus: 'Healthy',
+        })),
+      },
+    ],
+  }) as unknown as DescribeAutoScalingGroupsCommandOutput;
+const statusOf = (healthy: boolean) =>
+  ({
+    HealthCheckObservations: [1, 2, 3].map((n) => ({
+      Region: 'eu-west-1',
+      StatusReport: {
+        Status: healthy ? 'Success: HTTP Status Code 200' : 'Failure: timeout',
+        CheckedTime: new Date(T - n * 1000),
+      },
+    })),
+  }) as unknown as GetHealthCheckStatusCommandOutput;
+const gate = (threshold: number) =>
+  ({
+    HealthCheck: {
+      Id: 'gate-1111',
+      HealthCheckVersion: 4,
+      CallerReference: 'x',
+      HealthCheckConfig: { Type: 'CALCULATED', HealthThreshold: threshold },
     },
-  ],
-});
-const statusOf = (healthy: boolean) => ({
-  HealthCheckObservations: [1, 2, 3].map((n) => ({
-    Region: 'eu-west-1',
-    StatusReport: {
-      Status: healthy ? 'Success: HTTP Status Code 200' : 'Failure: timeout',
-      CheckedTime: new Date(T - n * 1000),
-    },
-  })),
-});
-const gate = (threshold: number) => ({
-  HealthCheck: {
-    Id: 'gate-1111',
-    HealthCheckVersion: 4,
-    CallerReference: 'x',
-    HealthCheckConfig: { Type: 'CALCULATED', HealthThreshold: threshold },
-  },
-});
+  }) as unknown as GetHealthCheckCommandOutput;
 
 beforeEach(() => {
   asg.reset();
