@@ -50,6 +50,7 @@ export function addPlatformStacks(app: App, config: PlatformConfig): PlatformSta
   const standby = new StandbyRegionStack(app, `${name}-standby`, {
     config,
     primary,
+    stateKey: standbyKey.key,
     env: { account, region: secondary.region },
     crossRegionReferences: true,
     ...common(`MisyBot HA warm standby region ${secondary.region}`),

@@ -1,4 +1,6 @@
 import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { PlatformConfig, RegionsSettings } from '../../functions/shared/config';
@@ -9,6 +11,7 @@ import { PlatformNetwork } from '../network';
 import { acknowledgePlatformFindings } from '../platform-acknowledgements';
 import type { PlatformStack } from '../platform-stack';
 import { PlatformWebAcl } from '../web-acl';
+import { RegionFailoverControl } from './region-failover-control';
 import { RegionalDnsFailover } from './regional-dns';
 import { SecondaryCache } from './secondary-cache';
 import { SecondaryDatabase } from './secondary-database';
@@ -18,6 +21,8 @@ export interface StandbyRegionStackProps extends StackProps {
   readonly config: PlatformConfig;
   /** The primary region's stack: its ALB, global database, datastore, secrets and state table. */
   readonly primary: PlatformStack;
+  /** The state table replica's key in this region (StandbyKeyStack). */
+  readonly stateKey: IKey;
 }
 
 /**
@@ -36,6 +41,7 @@ export class StandbyRegionStack extends Stack {
   readonly database: SecondaryDatabase;
   readonly cache: SecondaryCache;
   readonly dns: RegionalDnsFailover;
+  readonly regionFailover: RegionFailoverControl;
   /** The cache AUTH token's replica in this region. */
   readonly cacheAuthSecretArn: string;
   /** The database master secret's replica in this region. */
@@ -140,11 +146,51 @@ export class StandbyRegionStack extends Stack {
       },
     });
 
+    this.regionFailover = new RegionFailoverControl(this, 'RegionFailover', {
+      regions,
+      activeCapacity: config.fleet.minCapacity,
+      standbyAutoScalingGroupArn: this.fleet.autoScalingGroup.autoScalingGroupArn,
+      platformTag: config.name,
+      stateTable: TableV2.fromTableName(this, 'StateReplica', primary.state.table.tableName),
+      stateKey: props.stateKey,
+      topics: this.topics,
+      logRetentionDays: config.controlPlane.logRetentionDays,
+      memorySize: config.controlPlane.memoryMiB,
+      resources: {
+        globalClusterIdentifier: globalData.globalClusterIdentifier,
+        globalReplicationGroupId: globalData.globalReplicationGroupId,
+        primaryRegion: regions.primary.region,
+        primaryGateHealthCheckId: this.dns.primaryGate.healthCheckId,
+        regions: {
+          [regions.primary.region]: {
+            region: regions.primary.region,
+            clusterArn: primary.database.cluster.clusterArn,
+            replicationGroupId: primary.cache.replicationGroupId,
+            autoScalingGroupName: primary.fleet.autoScalingGroup.autoScalingGroupName,
+            healthCheckId: this.dns.primaryHealthCheck.healthCheckId,
+            secretArns: [primary.cache.authSecret.secretArn, primary.database.secret.secretArn],
+            databaseInstanceClass: `db.${config.database.instanceClass}`,
+          },
+          [secondary.region]: {
+            region: secondary.region,
+            clusterArn: this.database.clusterArn,
+            replicationGroupId: this.cache.replicationGroupId,
+            autoScalingGroupName: this.fleet.autoScalingGroup.autoScalingGroupName,
+            healthCheckId: this.dns.secondaryHealthCheck.healthCheckId,
+            ...(this.edge.certificateArn ? { certificateArn: this.edge.certificateArn } : {}),
+            secretArns: [this.cacheAuthSecretArn, this.databaseSecretArn],
+            databaseInstanceClass: `db.${config.database.instanceClass}`,
+          },
+        },
+      },
+    });
+
     acknowledgePlatformFindings(this, {
       autoScalingGroupArns: [this.fleet.autoScalingGroup.autoScalingGroupArn],
     });
 
     new CfnOutput(this, 'EndpointUrl', { value: this.edge.endpointUrl });
+    new CfnOutput(this, 'RegionFailoverFunctionName', { value: this.regionFailover.function.functionName });
     new CfnOutput(this, 'SecondaryClusterIdentifier', { value: this.database.clusterIdentifier });
     new CfnOutput(this, 'SecondaryReplicationGroupId', { value: this.cache.replicationGroupId });
     new CfnOutput(this, 'PrimaryHealthCheckId', { value: this.dns.primaryHealthCheck.healthCheckId });

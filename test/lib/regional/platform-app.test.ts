@@ -145,3 +145,85 @@ describe('addPlatformStacks with one region', () => {
     expect(app.node.children.map((child) => child.node.id)).toEqual(['misybot-min-ha']);
   });
 });
+
+describe('RegionFailoverControl in the standby stack', () => {
+  const { standby } = addPlatformStacks(testApp(), config);
+  const template = Template.fromStack(standby!);
+  const statements = () =>
+    Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) =>
+        policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    );
+  const statementFor = (action: string) =>
+    statements().filter((statement) => [statement.Action].flat().includes(action));
+
+  it('scopes the global database actions to the global cluster and the two member clusters', () => {
+    const [statement, ...others] = statementFor('rds:FailoverGlobalCluster');
+    expect(others).toEqual([]);
+    expect([statement?.Action].flat().sort()).toEqual([
+      'rds:DescribeGlobalClusters',
+      'rds:FailoverGlobalCluster',
+      'rds:SwitchoverGlobalCluster',
+    ]);
+    const resources = statement?.Resource as unknown[];
+    expect(resources).toHaveLength(3);
+    expect(resources[0]).toEqual({
+      'Fn::Join': ['', ['arn:aws:rds::', { Ref: 'AWS::AccountId' }, ':global-cluster:misybot-geo-ha-global']],
+    });
+    // The primary cluster's ARN arrives from the primary stack; the standby's is local.
+    expect(
+      resources.filter((resource) => JSON.stringify(resource).includes('Fn::GetStackOutput')),
+    ).toHaveLength(1);
+    expect(JSON.stringify(resources)).not.toContain('"*"');
+  });
+
+  it('scopes the Global Datastore failover to the datastore ARN and the two member groups', () => {
+    const [statement, ...others] = statementFor('elasticache:FailoverGlobalReplicationGroup');
+    expect(others).toEqual([]);
+    const resources = statement?.Resource as unknown[];
+    expect(resources).toHaveLength(3);
+    const datastore = JSON.stringify(resources[0]);
+    expect(datastore).toContain(':globalreplicationgroup:');
+    expect(datastore).toContain('"arn:aws:elasticache::"');
+    expect(JSON.stringify(resources)).not.toContain('"*"');
+  });
+
+  it('lets it change only the DNS gate, never the ALB health checks', () => {
+    const [statement, ...others] = statementFor('route53:UpdateHealthCheck');
+    expect(others).toEqual([]);
+    expect(JSON.stringify(statement?.Resource)).toMatch(
+      /^\{"Fn::Join":\["",\["arn:aws:route53:::healthcheck\/",\{"Ref":"DnsPrimaryGate[0-9A-F]+"\}\]\]\}$/,
+    );
+  });
+
+  it('raises the primary fleet only through its platform tag, in its own region', () => {
+    const scaling = statementFor('autoscaling:UpdateAutoScalingGroup') as {
+      Resource: unknown;
+      Condition?: unknown;
+    }[];
+    expect(scaling).toHaveLength(2);
+    expect(scaling.find((statement) => statement.Condition)).toEqual({
+      Action: 'autoscaling:UpdateAutoScalingGroup',
+      Effect: 'Allow',
+      Resource: {
+        'Fn::Join': [
+          '',
+          [
+            'arn:aws:autoscaling:eu-west-1:',
+            { Ref: 'AWS::AccountId' },
+            ':autoScalingGroup:*:autoScalingGroupName/*',
+          ],
+        ],
+      },
+      Condition: { StringEquals: { 'aws:ResourceTag/misybot:platform': 'misybot-geo' } },
+    });
+  });
+
+  it('observes both regions every minute', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('region failover'),
+      Timeout: 900,
+    });
+  });
+});

@@ -1,5 +1,6 @@
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { RegionActions } from '../../../core/failover/region/ports';
+import { type GlobalResources, resourcesOf } from '../../../core/failover/region/resources';
 import type { RegionAction } from '../../../core/failover/region/types';
 import type { ActionOutcome } from '../../../core/failover/types';
 import type { AdapterClock } from '../failover/polling';
@@ -7,7 +8,6 @@ import type { GlobalDatabase } from './global-database';
 import type { GlobalDatastore } from './global-datastore';
 import type { RegionalDns } from './regional-dns';
 import { RegionalFleet } from './regional-fleet';
-import { type GlobalResources, resourcesOf } from './resources';
 
 /** The adapters one region run acts through. */
 export interface RegionActionAdapters {

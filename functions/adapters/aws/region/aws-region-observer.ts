@@ -3,13 +3,13 @@ import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { type CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { RegionObserver } from '../../../core/failover/region/ports';
+import { type GlobalResources, regionOfArn, resourcesOf } from '../../../core/failover/region/resources';
 import type { MetricReading, RegionObservation, StandbyReadiness } from '../../../core/failover/region/types';
 import { type AdapterClock, deadlineSignal, systemClock } from '../failover/polling';
 import { type GlobalDatabase, globalWriterArn } from './global-database';
 import { datastorePrimaryRegion, type GlobalDatastore } from './global-datastore';
 import type { RegionalDns } from './regional-dns';
 import { healthyInService, RegionalFleet } from './regional-fleet';
-import { type GlobalResources, regionOfArn, resourcesOf } from './resources';
 
 /** The clients and adapters the observer reads through; regional clients by region. */
 export interface RegionObserverSources {

@@ -7,10 +7,10 @@ import {
   type RDSClient,
   SwitchoverGlobalClusterCommand,
 } from '@aws-sdk/client-rds';
+import { type GlobalResources, regionOfArn, resourcesOf } from '../../../core/failover/region/resources';
 import type { ActionOutcome } from '../../../core/failover/types';
 import { failureOf } from '../failover/aws-errors';
 import { type AdapterClock, deadlineSignal, pollUntil, systemClock } from '../failover/polling';
-import { type GlobalResources, regionOfArn, resourcesOf } from './resources';
 
 /** The writer member's cluster ARN of a global cluster, if any. */
 export function globalWriterArn(cluster: GlobalCluster | undefined): string | undefined {

@@ -4,10 +4,10 @@ import {
   FailoverGlobalReplicationGroupCommand,
   type GlobalReplicationGroup,
 } from '@aws-sdk/client-elasticache';
+import { type GlobalResources, resourcesOf } from '../../../core/failover/region/resources';
 import type { ActionOutcome } from '../../../core/failover/types';
 import { failureOf } from '../failover/aws-errors';
 import { type AdapterClock, deadlineSignal, pollUntil, systemClock } from '../failover/polling';
-import { type GlobalResources, resourcesOf } from './resources';
 
 /** The region of the Global Datastore's primary member, if any. */
 export function datastorePrimaryRegion(group: GlobalReplicationGroup | undefined): string | undefined {

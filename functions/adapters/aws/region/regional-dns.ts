@@ -4,12 +4,12 @@ import {
   type Route53Client,
   UpdateHealthCheckCommand,
 } from '@aws-sdk/client-route-53';
+import { type GlobalResources, resourcesOf } from '../../../core/failover/region/resources';
 import type { HealthReading } from '../../../core/failover/region/types';
 import type { ActionOutcome } from '../../../core/failover/types';
 import { failureOf } from '../failover/aws-errors';
 import { type AdapterClock, deadlineSignal, pollUntil, systemClock } from '../failover/polling';
 import { checkersHealthy } from '../failover/route53-dns';
-import { type GlobalResources, resourcesOf } from './resources';
 
 /** Threshold of the gate: 1 follows the primary ALB's check; 2 (above its one child) is always unhealthy. */
 const FOLLOW = 1;

@@ -1,4 +1,4 @@
-import type { GlobalResources } from '../../../../../functions/adapters/aws/region/resources';
+import type { GlobalResources } from '../../../../../functions/core/failover/region/resources';
 
 export const T = Date.UTC(2026, 11, 1, 12);
 export const PRIMARY_ARN = 'arn:aws:rds:eu-west-1:123456789012:cluster:misybot-primary';

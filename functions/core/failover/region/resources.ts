@@ -1,3 +1,8 @@
+/**
+ * The resources of the region component, as the deployment describes them to the function (a
+ * contract between lib/regional and the adapters): ARNs, ids and names, no SDK types.
+ */
+
 /** One region's resources, as the region adapters address them. */
 export interface RegionResources {
   readonly region: string;
