@@ -3,6 +3,7 @@ import { configValidateCommand } from './config-validate';
 import { healthCheckCommand } from './health-check';
 import { queriesAdviseCommand } from './queries-advise';
 import { queriesAnalyzeCommand } from './queries-analyze';
+import { regionCommands } from './region';
 import { scalingSimulateCommand } from './scaling-simulate';
 
 /** Every CLI command, in the order `--help` lists them. */
@@ -12,4 +13,5 @@ export const commands: readonly Command[] = [
   scalingSimulateCommand,
   healthCheckCommand,
   configValidateCommand,
+  ...regionCommands(),
 ];

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { RegionGuardCheck } from '../../functions/core/failover/region/guards';
+import { describeRegionAction } from '../../functions/core/failover/region/plan';
+import type { RegionResponse } from '../../functions/handlers/region-failover/handler';
+import { InputError } from '../../functions/shared/errors';
+import type { Command } from './command';
+
+/** Sends one event to the region failover function and returns its answer. */
+export type RegionInvoker = (functionName: string, region: string, event: object) => Promise<RegionResponse>;
+
+/** Invokes the deployed function synchronously with the caller's credentials. */
+export const lambdaInvoker: RegionInvoker = async (functionName, region, event) => {
+  const client = new LambdaClient({ region });
+  const response = await client.send(
+    new InvokeCommand({
+      FunctionName: functionName,
+      Payload: new TextEncoder().encode(JSON.stringify(event)),
+    }),
+  );
+  const body = response.Payload ? new TextDecoder().decode(response.Payload) : '';
+  if (response.FunctionError)
+    throw new InputError(
+      `the region failover function failed (${response.FunctionError}): ${body.slice(0, 300)}`,
+    );
+  return JSON.parse(body) as RegionResponse;
+};
+
+const OPERATIONS = ['switchover', 'failover', 'failback', 'drill'] as const;
+type Operation = (typeof OPERATIONS)[number];
+const SUMMARY: Record<Operation | 'status', string> = {
+  status: 'what the region engine sees now and would decide (changes nothing)',
+  switchover: 'planned switch to the standby region, no data loss (dry run unless --execute)',
+  failover:
+    'unplanned failover, may lose the replication lag (dry run unless --execute; --confirm past failed guards)',
+  failback: 'planned switch back to the configured primary region (dry run unless --execute)',
+  drill: 'switchover to the standby and back, timed (dry run unless --execute)',
+};
+
+const check = (c: RegionGuardCheck) => `  ${c.passed ? 'ok  ' : 'FAIL'} ${c.guard.padEnd(17)} ${c.detail}`;
+
+/** The human report of one answer. */
+export function renderRegionResponse(response: RegionResponse): string {
+  if (!response.ok)
+    return `rejected: ${response.error}\n${response.problems.map((p) => `  - ${p}`).join('\n')}\n`;
+  if (!('decision' in response))
+    return `${response.status}${'message' in response ? `: ${response.message}` : ''}\n`;
+  const { decision } = response;
+  const lines = [
+    `${response.status}: ${decision.verdict}${decision.kind ? ` (${decision.kind} ${decision.from} → ${decision.to})` : ''}`,
+    decision.explanation,
+    ...(decision.checks.length > 0 ? ['guards:', ...decision.checks.map(check)] : []),
+    ...(decision.plan.length > 0
+      ? ['plan:', ...decision.plan.map((a, i) => `  ${i + 1}. ${describeRegionAction(a)}`)]
+      : []),
+    ...(response.timelineText ? ['timeline:', response.timelineText] : []),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+const common = {
+  function: { type: 'string' },
+  region: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+function target(values: Record<string, string | boolean | undefined>) {
+  const functionName = values.function;
+  const region = values.region;
+  if (typeof functionName !== 'string' || functionName === '') {
+    throw new InputError(
+      '--function: the region failover function (the standby stack output RegionFailoverFunctionName)',
+    );
+  }
+  if (typeof region !== 'string' || !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region)) {
+    throw new InputError(
+      `--region: the standby region such as "eu-central-1", got ${JSON.stringify(region ?? null)}`,
+    );
+  }
+  return { functionName, region };
+}
+
+function output(response: RegionResponse, json: boolean, io: Parameters<Command['run']>[1]): number {
+  io.stdout(json ? `${JSON.stringify(response, null, 2)}\n` : renderRegionResponse(response));
+  if (!response.ok) return 2;
+  return 'decision' in response && ['refused', 'needs-human'].includes(response.decision.verdict) ? 1 : 0;
+}
+
+/** `region status`, and one command per operation, all through `invoke`. */
+export function regionCommands(invoke: RegionInvoker = lambdaInvoker): Command[] {
+  const status: Command = {
+    group: 'region',
+    name: 'status',
+    usage: 'region status --function NAME --region STANDBY [--json]',
+    summary: SUMMARY.status,
+    options: common,
+    async run({ values }, io) {
+      const { functionName, region } = target(values);
+      return output(
+        await invoke(functionName, region, { kind: 'status', id: randomUUID() }),
+        values.json === true,
+        io,
+      );
+    },
+  };
+  const operations = OPERATIONS.map(
+    (operation): Command => ({
+      group: 'region',
+      name: operation,
+      usage: `region ${operation} --function NAME --region STANDBY --reason TEXT [--execute]${operation === 'failover' ? ' [--confirm]' : ''} [--json]`,
+      summary: SUMMARY[operation],
+      options: {
+        ...common,
+        reason: { type: 'string' },
+        execute: { type: 'boolean' },
+        confirm: { type: 'boolean' },
+      },
+      async run({ values }, io) {
+        const { functionName, region } = target(values);
+        const reason = values.reason;
+        if (typeof reason !== 'string' || reason.trim().length < 3)
+          throw new InputError('--reason: say why, in a few words');
+        if (values.confirm === true && operation !== 'failover') {
+          throw new InputError(
+            `--confirm: only an unplanned failover can be confirmed past its guards, not ${operation}`,
+          );
+        }
+        const event = {
+          kind: 'command',
+          id: randomUUID(),
+          command: operation,
+          execute: values.execute === true,
+          confirm: values.confirm === true,
+          reason: reason.trim(),
+          requestedBy: `cli:${userInfo().username}`,
+        };
+        return output(await invoke(functionName, region, event), values.json === true, io);
+      },
+    }),
+  );
+  return [status, ...operations];
+}
