@@ -95,12 +95,10 @@ describe('misybot-ha region', () => {
 
   it('invokes the function synchronously with the event as its payload', async () => {
     const lambda = mockClient(LambdaClient);
-    lambda
-      .on(InvokeCommand)
-      .resolves({
-        StatusCode: 200,
-        Payload: new TextEncoder().encode('{"ok":true,"status":"busy"}') as never,
-      });
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      Payload: new TextEncoder().encode('{"ok":true,"status":"busy"}') as never,
+    });
     await expect(lambdaInvoker('fn', 'eu-central-1', { kind: 'status', id: 'abc12345' })).resolves.toEqual({
       ok: true,
       status: 'busy',
@@ -116,12 +114,10 @@ describe('misybot-ha region', () => {
 
   it('reports a failed function without its stack', async () => {
     const lambda = mockClient(LambdaClient);
-    lambda
-      .on(InvokeCommand)
-      .resolves({
-        FunctionError: 'Unhandled',
-        Payload: new TextEncoder().encode('{"errorMessage":"boom"}') as never,
-      });
+    lambda.on(InvokeCommand).resolves({
+      FunctionError: 'Unhandled',
+      Payload: new TextEncoder().encode('{"errorMessage":"boom"}') as never,
+    });
     await expect(lambdaInvoker('fn', 'eu-central-1', {})).rejects.toThrow(
       /the region failover function failed \(Unhandled\)/,
     );
