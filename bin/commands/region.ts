@@ -6,6 +6,7 @@ import { describeRegionAction } from '../../functions/core/failover/region/plan'
 import type { RegionResponse } from '../../functions/handlers/region-failover/handler';
 import { InputError } from '../../functions/shared/errors';
 import type { Command } from './command';
+import { regionSpecs } from './specs';
 
 /** Sends one event to the region failover function and returns its answer. */
 export type RegionInvoker = (functionName: string, region: string, event: object) => Promise<RegionResponse>;
@@ -25,17 +26,6 @@ export const lambdaInvoker: RegionInvoker = async (functionName, region, event) 
       `the region failover function failed (${response.FunctionError}): ${body.slice(0, 300)}`,
     );
   return JSON.parse(body) as RegionResponse;
-};
-
-const OPERATIONS = ['switchover', 'failover', 'failback', 'drill'] as const;
-type Operation = (typeof OPERATIONS)[number];
-const SUMMARY: Record<Operation | 'status', string> = {
-  status: 'what the region engine sees now and would decide (changes nothing)',
-  switchover: 'planned switch to the standby region, no data loss (dry run unless --execute)',
-  failover:
-    'unplanned failover, may lose the replication lag (dry run unless --execute; --confirm past failed guards)',
-  failback: 'planned switch back to the configured primary region (dry run unless --execute)',
-  drill: 'switchover to the standby and back, timed (dry run unless --execute)',
 };
 
 const check = (c: RegionGuardCheck) => `  ${c.passed ? 'ok  ' : 'FAIL'} ${c.guard.padEnd(17)} ${c.detail}`;
@@ -59,12 +49,6 @@ export function renderRegionResponse(response: RegionResponse): string {
   return `${lines.join('\n')}\n`;
 }
 
-const common = {
-  function: { type: 'string' },
-  region: { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
-
 function target(values: Record<string, string | boolean | undefined>) {
   const functionName = values.function;
   const region = values.region;
@@ -87,49 +71,32 @@ function output(response: RegionResponse, json: boolean, io: Parameters<Command[
   return 'decision' in response && ['refused', 'needs-human'].includes(response.decision.verdict) ? 1 : 0;
 }
 
-/** `region status`, and one command per operation, all through `invoke`. */
+/** `region status`, and one command per operation ({@link regionSpecs}), all through `invoke`. */
 export function regionCommands(invoke: RegionInvoker = lambdaInvoker): Command[] {
-  const status: Command = {
-    group: 'region',
-    name: 'status',
-    usage: 'region status --function NAME --region STANDBY [--json]',
-    summary: SUMMARY.status,
-    options: common,
-    async run({ values }, io) {
-      const { functionName, region } = target(values);
-      return output(
-        await invoke(functionName, region, { kind: 'status', id: randomUUID() }),
-        values.json === true,
-        io,
-      );
-    },
-  };
-  const operations = OPERATIONS.map(
-    (operation): Command => ({
-      group: 'region',
-      name: operation,
-      usage: `region ${operation} --function NAME --region STANDBY --reason TEXT [--execute]${operation === 'failover' ? ' [--confirm]' : ''} [--json]`,
-      summary: SUMMARY[operation],
-      options: {
-        ...common,
-        reason: { type: 'string' },
-        execute: { type: 'boolean' },
-        confirm: { type: 'boolean' },
-      },
+  return regionSpecs.map(
+    (spec): Command => ({
+      ...spec,
       async run({ values }, io) {
         const { functionName, region } = target(values);
+        if (spec.name === 'status') {
+          return output(
+            await invoke(functionName, region, { kind: 'status', id: randomUUID() }),
+            values.json === true,
+            io,
+          );
+        }
         const reason = values.reason;
         if (typeof reason !== 'string' || reason.trim().length < 3)
           throw new InputError('--reason: say why, in a few words');
-        if (values.confirm === true && operation !== 'failover') {
+        if (values.confirm === true && spec.name !== 'failover') {
           throw new InputError(
-            `--confirm: only an unplanned failover can be confirmed past its guards, not ${operation}`,
+            `--confirm: only an unplanned failover can be confirmed past its guards, not ${spec.name}`,
           );
         }
         const event = {
           kind: 'command',
           id: randomUUID(),
-          command: operation,
+          command: spec.name,
           execute: values.execute === true,
           confirm: values.confirm === true,
           reason: reason.trim(),
@@ -139,5 +106,4 @@ export function regionCommands(invoke: RegionInvoker = lambdaInvoker): Command[]
       },
     }),
   );
-  return [status, ...operations];
 }

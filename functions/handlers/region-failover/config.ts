@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Severity } from '../../core/alerting/notification';
 import type { GlobalResources } from '../../core/failover/region/resources';
 import { type RegionEngineSettings, regionEngineSettings } from '../../core/failover/region/settings';
-import { formatConfigIssues } from '../../shared/config/platform-config';
+import { formatConfigIssues } from '../../shared/config/issues';
 import { regionsSchema } from '../../shared/config/regions';
 import { ConfigError } from '../../shared/errors';
 

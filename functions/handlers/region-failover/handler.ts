@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type {
   RegionFailoverDeps,
   RegionRunOutcome,
@@ -9,7 +9,7 @@ import type {
 import { runRegionFailover } from '../../core/failover/region/service';
 import type { RegionEngineSettings } from '../../core/failover/region/settings';
 import { renderTimeline } from '../../core/failover/region/timeline';
-import { formatConfigIssues } from '../../shared/config/platform-config';
+import { formatConfigIssues } from '../../shared/config/issues';
 
 /** An operator's command, from the CLI or a direct invoke; dry-run unless `execute` says otherwise. */
 const commandSchema = z.strictObject({

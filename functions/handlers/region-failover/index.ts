@@ -1,5 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { logger, tracer } from '../../shared/powertools';
 import { parseRegionEnvironment } from './config';
@@ -20,6 +19,4 @@ export const lambdaHandler = createRegionHandler({
  * The region failover function, in the standby region: the schedule's observation every minute,
  * and status, switchover, failover, failback and drill commands from the CLI (direct invoke).
  */
-export const handler = middy(lambdaHandler)
-  .use(injectLambdaContext(logger))
-  .use(captureLambdaHandler(tracer));
+export const handler = middy(lambdaHandler).use(injectLambdaContext(logger)).use(tracer.middlewares);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { fleetImageSchema } from './deploy';
 import { int } from './primitives';
 
