@@ -9,7 +9,13 @@ import {
 } from './guards';
 import { switchPlan } from './plan';
 import { otherRegion, type RegionEngineSettings } from './settings';
-import type { RegionAction, RegionFailoverState, RegionObservation, RegionOperationKind } from './types';
+import type {
+  RegionAction,
+  RegionFailoverState,
+  RegionObservation,
+  RegionOperationKind,
+  RegionTimeline,
+} from './types';
 
 /** What the engine was asked: look at the regions (schedule, alarm) or carry out an operator's command. */
 export type RegionRequest =
@@ -88,6 +94,29 @@ export function decideRegion(
   const active = observation.global?.databaseWriterRegion ?? current.activeRegion;
   const state = trackActiveHealth(current, observation, active, settings, now);
   const base = { state, automatic: request.kind === 'observe', from: active, dataLossConfirmed: false };
+
+  // A plan that stopped half-way (a failed step, a run cut off) is for a human to finish: the
+  // same command again resumes it towards the same region; automation stays out of it.
+  const unfinished =
+    current.timeline && current.timeline.status !== 'completed' ? current.timeline : undefined;
+  if (request.kind === 'observe' && unfinished) {
+    return {
+      ...base,
+      to: unfinished.to,
+      verdict: 'needs-human',
+      checks: [],
+      plan: [],
+      explanation: `the ${unfinished.kind} ${unfinished.from} → ${unfinished.to} did not complete (${unfinished.status}); run it again to resume it`,
+    };
+  }
+  if (
+    request.kind === 'command' &&
+    unfinished &&
+    unfinished.kind === request.command &&
+    request.command !== 'drill'
+  ) {
+    return resume(base, unfinished, observation, settings);
+  }
 
   if (request.kind === 'observe') {
     const to = otherRegion(settings, active);
@@ -230,5 +259,43 @@ export function decideRegion(
       failed(checks).length > 0
         ? `failover to ${to} confirmed by ${request.requestedBy} past: ${names(checks)}`
         : `failover to ${to}: every guard passed`,
+  };
+}
+
+/**
+ * Resumes an unfinished switch towards the region it was going to. The writer may already be
+ * there, so the only state guard is that no change is in flight; every step checks where things
+ * stand before it acts, so the steps already done change nothing.
+ */
+function resume(
+  base: Pick<RegionDecision, 'state' | 'automatic' | 'dataLossConfirmed'>,
+  unfinished: RegionTimeline,
+  observation: RegionObservation,
+  settings: RegionEngineSettings,
+): RegionDecision {
+  const global = observation.global;
+  const idle =
+    global !== undefined && global.databaseStatus === 'available' && global.cacheStatus === 'available';
+  const checks: RegionGuardCheck[] = [
+    {
+      guard: 'global-state',
+      passed: idle,
+      detail: global
+        ? `database ${global.databaseStatus} (writer in ${global.databaseWriterRegion}), cache ${global.cacheStatus}`
+        : 'the global database and datastore could not be described',
+    },
+  ];
+  const promotion = unfinished.kind === 'failover' ? 'failover' : 'switchover';
+  return {
+    ...base,
+    from: unfinished.from,
+    to: unfinished.to,
+    kind: unfinished.kind,
+    verdict: idle ? 'start' : 'refused',
+    checks,
+    plan: idle ? switchPlan(unfinished.to, promotion, observation, settings) : [],
+    explanation: idle
+      ? `resuming the ${unfinished.kind} ${unfinished.from} → ${unfinished.to} (${unfinished.status} at ${unfinished.steps.length} step(s))`
+      : `cannot resume the ${unfinished.kind} while a change is in flight`,
   };
 }

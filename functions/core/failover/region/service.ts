@@ -41,6 +41,11 @@ export type RegionRunOutcome =
     };
 
 export const REGION_LOCK = 'failover#region';
+/**
+ * A run lasts at most the function's 15 minutes; a run killed mid-plan leaves the lease to expire
+ * one minute after that, and the next command picks the plan up where the timeline shows it.
+ */
+export const REGION_LEASE_MS = 16 * 60_000;
 const EVENT_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
 /**
@@ -57,9 +62,7 @@ export async function runRegionFailover(
   const now = deps.clock();
   if (!(await deps.ledger.claim(`failover#region#${run.id}`, now, EVENT_RETENTION_MS)))
     return { status: 'duplicate' };
-  // The lease covers the longest plan: every step at its deadline.
-  const leaseMs = 12 * settings.actionTimeoutSeconds * 1000;
-  const locked = await withLock(deps.lock, REGION_LOCK, deps.owner, leaseMs, now, () =>
+  const locked = await withLock(deps.lock, REGION_LOCK, deps.owner, REGION_LEASE_MS, now, () =>
     decideAndAct(deps, run, settings),
   );
   return locked.acquired ? locked.result : { status: 'busy' };

@@ -165,6 +165,52 @@ describe('decideRegion', () => {
     ]);
   });
 
+  describe('after a switch that stopped half-way', () => {
+    const stopped: RegionFailoverState = {
+      ...fresh,
+      timeline: {
+        id: 'e1',
+        kind: 'failover',
+        automatic: false,
+        from: PRIMARY,
+        to: SECONDARY,
+        reason: 'outage',
+        requestedBy: 'oncall',
+        detectedAt: T0 - 600_000,
+        decidedAt: T0 - 600_000,
+        steps: [],
+        databasePromotedAt: T0 - 300_000,
+        status: 'failed',
+        finishedAt: T0 - 200_000,
+      },
+    };
+    // The database already writes in the standby: a naive "failover" would now go back.
+    const base = primaryDown(T0);
+    const promoted = { ...base, global: { ...base.global!, databaseWriterRegion: SECONDARY } };
+
+    it('keeps automation out and asks a human to finish it', () => {
+      const decision = decideRegion(
+        { ...stopped, activeUnhealthySince: T0 - 900_000 },
+        observe,
+        promoted,
+        settings,
+        T0,
+      );
+      expect(decision.verdict).toBe('needs-human');
+      expect(decision.explanation).toMatch(/did not complete \(failed\); run it again to resume it/);
+    });
+
+    it('resumes the same command towards the region it was going to', () => {
+      const decision = decideRegion(stopped, command('failover'), promoted, settings, T0);
+      expect(decision).toMatchObject({ verdict: 'start', from: PRIMARY, to: SECONDARY, kind: 'failover' });
+      expect(decision.plan).toContainEqual({
+        kind: 'failover-database',
+        region: SECONDARY,
+        allowDataLoss: true,
+      });
+    });
+  });
+
   it('fails over 0 times on a regional health check flapping every 2 minutes for 24 hours', () => {
     const verdicts = simulate(24 * 3600_000, 10_000, (t) => Math.floor((t - T0) / 120_000) % 2 === 0);
     expect(verdicts.filter((verdict) => verdict === 'start')).toHaveLength(0);
