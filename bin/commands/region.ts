@@ -93,9 +93,13 @@ export function regionCommands(invoke: RegionInvoker = lambdaInvoker): Command[]
             `--confirm: only an unplanned failover can be confirmed past its guards, not ${spec.name}`,
           );
         }
+        // The same --id twice runs once: a retried command after a lost answer does not switch twice.
+        const id = values.id === undefined ? randomUUID() : String(values.id);
+        if (!/^[A-Za-z0-9_-]{8,64}$/.test(id))
+          throw new InputError(`--id: 8-64 letters, digits, - or _, got ${JSON.stringify(id)}`);
         const event = {
           kind: 'command',
-          id: randomUUID(),
+          id,
           command: spec.name,
           execute: values.execute === true,
           confirm: values.confirm === true,

@@ -75,7 +75,7 @@ const regionOperation = {
   confirm: { type: 'boolean' },
 } as const;
 const regionUsage = (name: string, extra = '') =>
-  `misybot-ha region ${name} --function NAME --region STANDBY${name === 'status' ? '' : ' --reason TEXT [--execute]'}${extra} [--json]`;
+  `misybot-ha region ${name} --function NAME --region STANDBY${name === 'status' ? '' : ' --reason TEXT [--execute]'}${extra}${name === 'status' ? '' : ' [--id ID]'} [--json]`;
 
 /** `region status` and one command per operation of the region failover function. */
 export const regionSpecs: readonly CommandSpec[] = [

@@ -93,6 +93,16 @@ describe('misybot-ha region', () => {
     );
   });
 
+  it('passes an operator id through, so a retried command runs once, and checks its form', async () => {
+    const { commands, events } = answer({ ok: true, status: 'duplicate' });
+    const values = { ...target, reason: 'maintenance', id: 'change-4711' };
+    expect(await commands.switchover!.run({ values, positionals: [] }, capture().io)).toBe(0);
+    expect(events[0]).toMatchObject({ id: 'change-4711', command: 'switchover' });
+    await expect(
+      commands.switchover!.run({ values: { ...values, id: 'x' }, positionals: [] }, capture().io),
+    ).rejects.toThrow('--id: 8-64 letters, digits, - or _, got "x"');
+  });
+
   it('invokes the function synchronously with the event as its payload', async () => {
     const lambda = mockClient(LambdaClient);
     lambda.on(InvokeCommand).resolves({
