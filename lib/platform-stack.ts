@@ -21,6 +21,9 @@ import { PlatformLoadBalancer } from './load-balancer';
 import { PlatformNetwork } from './network';
 import { acknowledgePlatformFindings } from './platform-acknowledgements';
 import type { PlatformResourceNames } from './platform-metrics';
+import { GlobalDataPrimary } from './regional/global-data-primary';
+import { GlobalStateTable } from './regional/global-state-table';
+import { standbyKeyAliasArn } from './regional/standby-key-stack';
 import { RunAlarms } from './run-alarms';
 import { platformScalingPolicy, ScalingControl } from './scaling-control';
 import { SlowQueryControl } from './slow-query-control';
@@ -42,7 +45,8 @@ export class PlatformStack extends Stack {
   readonly config: PlatformConfig;
   readonly network: PlatformNetwork;
   readonly topics: AlertTopics;
-  readonly state: StateTable;
+  /** A {@link GlobalStateTable} when `regions` names a standby region. */
+  readonly state: StateTable | GlobalStateTable;
   readonly edge: PlatformLoadBalancer;
   /** Present when `waf.enabled` (the default for `prod`). */
   readonly webAcl?: PlatformWebAcl;
@@ -51,6 +55,8 @@ export class PlatformStack extends Stack {
   readonly database: PlatformDatabase;
   readonly databaseRoles: DatabaseRoles;
   readonly dnsFailover?: DnsFailover;
+  /** The global database and datastore around this region's cluster and cache, with `regions`. */
+  readonly globalData?: GlobalDataPrimary;
   readonly alarms: PlatformAlarms;
   readonly endpointAlarms: EndpointAlarms;
   readonly resourceNames: PlatformResourceNames;
@@ -74,9 +80,16 @@ export class PlatformStack extends Stack {
     this.network = new PlatformNetwork(this, 'Network', { settings: config.network });
     const { vpc } = this.network;
     this.topics = new AlertTopics(this, 'Alerts', { settings: config.alerting });
-    this.state = new StateTable(this, 'State', {
-      deletionProtection: config.controlPlane.stateTableDeletionProtection,
-    });
+    const standby = config.regions?.secondary.region;
+    this.state = standby
+      ? new GlobalStateTable(this, 'State', {
+          replicaRegion: standby,
+          replicaKeyArn: standbyKeyAliasArn(this, standby, config.name),
+          deletionProtection: config.controlPlane.stateTableDeletionProtection,
+        })
+      : new StateTable(this, 'State', {
+          deletionProtection: config.controlPlane.stateTableDeletionProtection,
+        });
 
     this.webAcl = config.waf.enabled
       ? new PlatformWebAcl(this, 'WebAcl', { settings: config.waf, metricPrefix: config.name })
@@ -127,12 +140,23 @@ export class PlatformStack extends Stack {
     // The service signs in as the app role from its first start.
     this.fleet.autoScalingGroup.node.addDependency(this.databaseRoles.resource);
 
-    if (config.domain) {
+    // With a standby region the failover records are between the regional ALBs (StandbyRegionStack).
+    if (config.domain && !standby) {
       this.dnsFailover = new DnsFailover(this, 'DnsFailover', {
         domain: config.domain,
         failover: config.failover,
         loadBalancer: this.edge.loadBalancer,
         healthCheckPath: config.loadBalancing.healthCheck.path,
+      });
+    }
+
+    if (standby) {
+      this.globalData = new GlobalDataPrimary(this, 'GlobalData', {
+        platformName: config.name,
+        cluster: this.database.cluster,
+        cache: this.cache,
+        standbyRegion: standby,
+        deletionProtection: config.database.deletionProtection,
       });
     }
 
@@ -255,7 +279,7 @@ export class PlatformStack extends Stack {
       },
       clusterIdentifier: this.database.clusterIdentifier,
       healthChecks,
-      failoverComponents: config.domain ? ['dns', 'database', 'cache'] : ['database', 'cache'],
+      failoverComponents: this.dnsFailover ? ['dns', 'database', 'cache'] : ['database', 'cache'],
       scalingFunction: this.scaling.function,
       failoverFunction: this.failover.function,
       slowQueryFunction: this.slowQueries.function,
