@@ -2,7 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadPlatformConfig } from '../functions/shared/config/load-file';
 import { ConfigError } from '../functions/shared/errors';
-import { PlatformStack } from '../lib/platform-stack';
+import { addPlatformStacks } from '../lib/regional/platform-app';
 
 const app = new App();
 const configPath: unknown = app.node.tryGetContext('config');
@@ -20,11 +20,5 @@ try {
   process.exit(2);
 }
 
-const { account, region } = config.environment;
-new PlatformStack(app, `${config.name}-ha`, {
-  config,
-  env: account || region ? { account, region } : undefined,
-  description: `MisyBot scalability and high-availability layer (${config.environment.stage})`,
-  tags: { 'misybot:platform': config.name, 'misybot:stage': config.environment.stage },
-});
+addPlatformStacks(app, config);
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -50,7 +50,7 @@ export function acknowledgePlatformFindings(stack: Stack, props: PlatformAcknowl
       reason: `Every statement on "*" grants only actions IAM has no resource-level permissions for: ${ACTIONS_WITHOUT_RESOURCE_SCOPE.join(', ')} (lib/platform-acknowledgements.ts; the figures test checks each statement).`,
     },
     {
-      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:db:*]',
+      id: `AwsSolutions-IAM5[Resource::${renderForNag(stack, `arn:${stack.partition}:rds:${stack.region}:${stack.account}:db:*`)}]`,
       reason:
         "rds:DescribeDBInstances only (read-only): the health and failover functions list the cluster's instances with a db-cluster-id filter, which RDS authorises against db:*.",
     },

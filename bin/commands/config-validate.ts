@@ -18,6 +18,10 @@ export const configValidateCommand: Command = {
       return 0;
     }
     const { fleet, loadBalancing, cache, database, failover, alerting, domain } = config;
+    const { regions } = config;
+    const regionsLine = regions
+      ? `region ${regions.primary.region} → standby ${regions.secondary.region} (fleet ${regions.secondary.standbyCapacity}, ${regions.secondary.databaseReaders === 0 ? 'headless Aurora' : `${regions.secondary.databaseReaders} Aurora reader(s)`}, ${regions.secondary.cacheNodes} cache node(s)); automatic ${regions.failover.automatic ? `at most ${regions.failover.automaticFailoversPer24Hours}/24 h after ${regions.failover.holdDownSeconds}s hold-down` : 'off'}`
+      : undefined;
     const subscriptions = alerting.critical.length + alerting.warning.length + alerting.info.length;
     io.stdout(
       [
@@ -28,7 +32,7 @@ export const configValidateCommand: Command = {
         `  balancing     ${loadBalancing.algorithm}, ${loadBalancing.targetGroups.map((g) => `${g.name}:${g.weight}`).join(' ')}`,
         `  cache         ${cache.nodeType}, 1 primary + ${cache.replicas} replica(s), ${cache.evictionPolicy}`,
         `  database      Aurora PostgreSQL ${database.engineVersion}, writer + ${database.readers} reader(s) of ${database.instanceClass}`,
-        `  failover      ${failover.secondary ? `to ${failover.secondary.description}, checks every ${failover.healthCheckIntervalSeconds}s` : 'none (no secondary)'}`,
+        `  failover      ${regionsLine ?? (failover.secondary ? `to ${failover.secondary.description}, checks every ${failover.healthCheckIntervalSeconds}s` : 'none (no secondary)')}`,
         `  alerting      ${subscriptions} subscription(s)`,
         '',
       ].join('\n'),

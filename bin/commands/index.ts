@@ -4,6 +4,7 @@ import {
   healthCheckSpec,
   queriesAdviseSpec,
   queriesAnalyzeSpec,
+  regionSpecs,
   scalingSimulateSpec,
 } from './specs';
 
@@ -24,4 +25,10 @@ export const commands: readonly Command[] = [
   lazy(scalingSimulateSpec, async () => (await import('./scaling-simulate')).scalingSimulateCommand),
   lazy(healthCheckSpec, async () => (await import('./health-check')).healthCheckCommand),
   lazy(configValidateSpec, async () => (await import('./config-validate')).configValidateCommand),
+  ...regionSpecs.map((spec) =>
+    lazy(
+      spec,
+      async () => (await import('./region')).regionCommands().find((command) => command.name === spec.name)!,
+    ),
+  ),
 ];

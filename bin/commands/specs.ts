@@ -66,3 +66,57 @@ export const configValidateSpec: CommandSpec = {
   summary: 'Validate a platform configuration file against the schema',
   options: { json: { type: 'boolean', default: false } },
 };
+
+const regionTarget = {
+  function: { type: 'string' },
+  region: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+const regionOperation = {
+  ...regionTarget,
+  reason: { type: 'string' },
+  execute: { type: 'boolean' },
+  confirm: { type: 'boolean' },
+} as const;
+const regionUsage = (name: string, extra = '') =>
+  `misybot-ha region ${name} --function NAME --region STANDBY${name === 'status' ? '' : ' --reason TEXT [--execute]'}${extra}${name === 'status' ? '' : ' [--id ID]'} [--json]`;
+
+/** `region status` and one command per operation of the region failover function. */
+export const regionSpecs: readonly CommandSpec[] = [
+  {
+    group: 'region',
+    name: 'status',
+    usage: regionUsage('status'),
+    summary: 'What the region engine sees now and would decide (changes nothing)',
+    options: regionTarget,
+  },
+  {
+    group: 'region',
+    name: 'switchover',
+    usage: regionUsage('switchover'),
+    summary: 'Planned switch to the standby region, no data loss (dry run unless --execute)',
+    options: regionOperation,
+  },
+  {
+    group: 'region',
+    name: 'failover',
+    usage: regionUsage('failover', ' [--confirm]'),
+    summary:
+      'Unplanned failover, may lose the replication lag (dry run unless --execute; --confirm past failed guards)',
+    options: regionOperation,
+  },
+  {
+    group: 'region',
+    name: 'failback',
+    usage: regionUsage('failback'),
+    summary: 'Planned switch back to the configured primary region (dry run unless --execute)',
+    options: regionOperation,
+  },
+  {
+    group: 'region',
+    name: 'drill',
+    usage: regionUsage('drill'),
+    summary: 'Switchover to the standby and back, timed (dry run unless --execute)',
+    options: regionOperation,
+  },
+];

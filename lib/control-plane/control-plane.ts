@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import { platformHealthChecks } from '../../functions/core/health/platform-checks';
@@ -6,6 +7,8 @@ import type { PlatformAlarms } from '../observability/alarms';
 import type { AlertTopics } from '../observability/alert-topics';
 import { RunAlarms } from '../observability/run-alarms';
 import type { PlatformDataTier } from '../platform/data-tier';
+import { GlobalStateTable } from '../regional/global-state-table';
+import { standbyKeyAliasArn } from '../regional/standby-key-stack';
 import { AdminApi } from './admin-api';
 import { DatabaseRoles } from './database-roles';
 import { type ComponentAlarm, FailoverControl } from './failover-control';
@@ -31,7 +34,8 @@ export interface ControlPlaneProps {
  * ids they were deployed with (see `PlatformDataTier`).
  */
 export class ControlPlane {
-  readonly state: StateTable;
+  /** A {@link GlobalStateTable} when `regions` names a standby region. */
+  readonly state: StateTable | GlobalStateTable;
   readonly databaseRoles: DatabaseRoles;
   readonly scaling: ScalingControl;
   readonly slowQueries: SlowQueryControl;
@@ -44,9 +48,16 @@ export class ControlPlane {
   constructor(scope: Construct, props: ControlPlaneProps) {
     const { config, topics, alarms } = props;
     const { network, edge, fleet, cache, database, dnsFailover, webAcl } = props.dataTier;
-    this.state = new StateTable(scope, 'State', {
-      deletionProtection: config.controlPlane.stateTableDeletionProtection,
-    });
+    const standby = config.regions?.secondary.region;
+    this.state = standby
+      ? new GlobalStateTable(scope, 'State', {
+          replicaRegion: standby,
+          replicaKeyArn: standbyKeyAliasArn(Stack.of(scope), standby, config.name),
+          deletionProtection: config.controlPlane.stateTableDeletionProtection,
+        })
+      : new StateTable(scope, 'State', {
+          deletionProtection: config.controlPlane.stateTableDeletionProtection,
+        });
     this.databaseRoles = new DatabaseRoles(scope, 'DatabaseRoles', {
       vpc: network.vpc,
       database,
@@ -159,7 +170,7 @@ export class ControlPlane {
       },
       clusterIdentifier: database.clusterIdentifier,
       healthChecks,
-      failoverComponents: config.domain ? ['dns', 'database', 'cache'] : ['database', 'cache'],
+      failoverComponents: dnsFailover ? ['dns', 'database', 'cache'] : ['database', 'cache'],
       scalingFunction: this.scaling.function,
       failoverFunction: this.failover.function,
       slowQueryFunction: this.slowQueries.function,

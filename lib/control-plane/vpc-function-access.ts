@@ -2,6 +2,7 @@ import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import type { ISecurityGroup, ISubnet, IVpc } from 'aws-cdk-lib/aws-ec2';
 import { type IRole, ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { renderForNag } from '../nag-ids';
 
 /**
  * What Lambda needs from the role of a function in a VPC to manage the function's network
@@ -44,7 +45,8 @@ export class VpcFunctionAccess extends Construct {
       ],
     });
     Validations.of(this.policy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*]`,
+      // Rendered from the stack: an environment-specific stack names its region and partition.
+      id: `AwsSolutions-IAM5[Resource::${renderForNag(Stack.of(this), `arn:${Stack.of(this).partition}:ec2:${Stack.of(this).region}:${Stack.of(this).account}:network-interface/*`)}]`,
       reason:
         'Lambda names the network interfaces it creates for a function when it creates them; creation is limited to the named subnets and security groups, deletion and address changes to interfaces of this VPC.',
     });

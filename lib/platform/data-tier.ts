@@ -1,6 +1,7 @@
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { PlatformConfig } from '../../functions/shared/config';
+import { GlobalDataPrimary } from '../regional/global-data-primary';
 import { PlatformCache } from './cache';
 import { PlatformDatabase } from './database';
 import { DnsFailover } from './dns-failover';
@@ -34,8 +35,10 @@ export class PlatformDataTier {
   readonly cache: PlatformCache;
   readonly database: PlatformDatabase;
   readonly fleet: PlatformFleet;
-  /** Present when a domain is configured. */
+  /** Present when a domain is configured and `regions` names no standby region. */
   readonly dnsFailover?: DnsFailover;
+  /** The global database and datastore around this region's cluster and cache, with `regions`. */
+  readonly globalData?: GlobalDataPrimary;
 
   constructor(scope: Construct, props: PlatformDataTierProps) {
     const { config } = props;
@@ -81,12 +84,24 @@ export class PlatformDataTier {
     this.cache.authSecret.grantRead(this.fleet.role);
     this.database.grantConnect(this.fleet.role, config.database.appUser);
 
-    if (config.domain) {
+    const standby = config.regions?.secondary.region;
+    // With a standby region the failover records are between the regional ALBs (StandbyRegionStack).
+    if (config.domain && !standby) {
       this.dnsFailover = new DnsFailover(scope, 'DnsFailover', {
         domain: config.domain,
         failover: config.failover,
         loadBalancer: this.edge.loadBalancer,
         healthCheckPath: config.loadBalancing.healthCheck.path,
+      });
+    }
+
+    if (standby) {
+      this.globalData = new GlobalDataPrimary(scope, 'GlobalData', {
+        platformName: config.name,
+        cluster: this.database.cluster,
+        cache: this.cache,
+        standbyRegion: standby,
+        deletionProtection: config.database.deletionProtection,
       });
     }
   }

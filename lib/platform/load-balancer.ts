@@ -61,6 +61,8 @@ export class PlatformLoadBalancer extends Construct {
   readonly accessLogBucket: s3.Bucket;
   /** Where clients reach the platform: `https://api.example.com` or `http://<alb dns name>`. */
   readonly endpointUrl: string;
+  /** The HTTPS listener's ACM certificate, with a domain. */
+  readonly certificateArn?: string;
 
   constructor(scope: Construct, id: string, props: PlatformLoadBalancerProps) {
     super(scope, id);
@@ -154,7 +156,7 @@ export class PlatformLoadBalancer extends Construct {
 
     if (domain) {
       const fqdn = `${domain.recordName}.${domain.zoneName}`;
-      const certificate = domain.certificateArn
+      const certificate: acm.ICertificate = domain.certificateArn
         ? acm.Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn)
         : new acm.Certificate(this, 'Certificate', {
             domainName: fqdn,
@@ -165,6 +167,7 @@ export class PlatformLoadBalancer extends Construct {
               }),
             ),
           });
+      this.certificateArn = certificate.certificateArn;
       this.listener = this.loadBalancer.addListener('Https', {
         protocol: elbv2.ApplicationProtocol.HTTPS,
         port: 443,

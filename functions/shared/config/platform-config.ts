@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import { ConfigError } from '../errors';
 import { formatConfigIssues } from './issues';
+import { checkRegions } from './regions';
 import { type FleetSettings, type NetworkSettings, platformConfigObject, type WafSettings } from './schema';
 
 type Input = z.input<typeof platformConfigObject>;
@@ -70,17 +71,14 @@ const platformConfigRules = platformConfigObject.superRefine((config, ctx) => {
   if (zones && new Set(zones).size !== zones.length) {
     issue(['network', 'availabilityZones'], `must not repeat a zone, got ${JSON.stringify(zones)}`);
   }
-  if (zones && !config.environment.region) {
+  const region = config.environment.region ?? config.regions?.primary.region;
+  if (zones && !region) {
     issue(['environment', 'region'], 'must be set when network.availabilityZones names zones, got nothing');
   }
-  if (
-    zones &&
-    config.environment.region &&
-    zones.some((zone) => !zone.startsWith(config.environment.region!))
-  ) {
+  if (zones && region && zones.some((zone) => !zone.startsWith(region))) {
     issue(
       ['network', 'availabilityZones'],
-      `must be zones of environment.region (${config.environment.region}), got ${JSON.stringify(zones)}`,
+      `must be zones of environment.region (${region}), got ${JSON.stringify(zones)}`,
     );
   }
   for (const [key, setting] of Object.entries(alarms)) {
@@ -92,6 +90,7 @@ const platformConfigRules = platformConfigObject.superRefine((config, ctx) => {
     }
   }
   checkDeploySettings(config, issue);
+  checkRegions(config, issue);
   const routes = new Map<string, number>();
   config.endpoints.routes.forEach((route, index) => {
     const at = (...path: string[]) => ['endpoints', 'routes', index, ...path];
@@ -156,7 +155,7 @@ function checkDeploySettings(config: Parsed, issue: Issue): void {
     );
   }
   const image = fleet.app.image;
-  if (image && 'amiId' in image && !environment.region) {
+  if (image && 'amiId' in image && !(environment.region ?? config.regions?.primary.region)) {
     issue(
       ['environment', 'region'],
       `must be set when fleet.app.image names an AMI id (ids are regional), got nothing`,
@@ -204,10 +203,16 @@ function withDerivedDefaults(config: Parsed) {
       },
     },
     waf: { ...config.waf, enabled: config.waf.enabled ?? prod },
+    // With a standby region the primary stack must name its region: cross-region references need it.
+    environment: {
+      ...config.environment,
+      region: config.regions?.primary.region ?? config.environment.region,
+    },
   } satisfies {
     network: NetworkSettings;
     fleet: FleetSettings;
     waf: WafSettings;
+    environment: Parsed['environment'];
   };
 }
 

@@ -18,6 +18,7 @@ import { type LoadBalancingAlgorithm, loadBalancingAlgorithm } from './load-bala
 import { alarmsSchema, alertingSchema } from './monitoring';
 import { int } from './primitives';
 import { queryAnalysisSchema } from './query-analysis';
+import { regionsSchema } from './regions';
 
 /**
  * The platform's configuration schema: one source of truth for the CDK app, the control-plane
@@ -354,6 +355,8 @@ export const platformConfigObject = z.strictObject({
   waf: wafSchema.prefault({}),
   /** Per-route latency and error-rate alarms on what `@misybot-ha/metrics` records. */
   endpoints: endpointsSchema.prefault({}),
+  /** A warm standby region (Aurora Global Database, Global Datastore, a global state table); left out, one region. */
+  regions: regionsSchema.optional(),
 });
 
 export type EnvironmentSettings = z.output<typeof environmentSchema>;
@@ -383,3 +386,9 @@ export type {
   FleetUpdateSettings,
 } from './deploy';
 export type { AlarmSetting, AlarmSettings, AlertingSettings, Severity, Subscription } from './monitoring';
+export type {
+  PrimaryRegionSettings,
+  RegionFailoverSettings,
+  RegionsSettings,
+  SecondaryRegionSettings,
+} from './regions';
