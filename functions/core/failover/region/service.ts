@@ -46,16 +46,9 @@ type Handled =
  * - `busy`: another run holds `failover#region`; the event's record is released for a retry;
  * - `failed`: the run could not do its work (`record.reason` says why); released for a retry.
  */
-export type RegionRunOutcome = (
-  | { readonly status: 'duplicate' | 'busy' | 'failed' }
-  | { readonly status: 'conflict'; readonly message: string }
-  | {
-      readonly status: 'decided' | 'dry-run' | 'executed';
-      readonly decision: RegionDecision;
-      readonly timeline?: RegionTimeline;
-      readonly state: RegionFailoverState;
-    }
-) & { readonly record: RunRecord };
+export type RegionRunOutcome = ({ readonly status: 'duplicate' | 'busy' | 'failed' } | Handled) & {
+  readonly record: RunRecord;
+};
 
 export const REGION_LOCK = 'failover#region';
 /**
