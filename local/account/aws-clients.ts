@@ -12,8 +12,11 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-/** The emulated account's identity: moto's default account. */
+/** moto's default account; each platform has its own account in a shared emulator. */
 export const EMULATED_ACCOUNT_ID = '123456789012';
+
+/** The header that selects the account in moto. */
+export const ACCOUNT_HEADER = 'x-moto-account-id';
 
 /** The access key of the harness's own calls (provisioning, world changes, assertions). */
 export const OBSERVER_ACCESS_KEY = 'AKIAEMULATEDOBSERVER';
@@ -22,6 +25,31 @@ export const OBSERVER_ACCESS_KEY = 'AKIAEMULATEDOBSERVER';
 export interface ClientTarget {
   readonly endpoint: string;
   readonly region: string;
+  /** The emulated account (sent as {@link ACCOUNT_HEADER}); moto's default when absent. */
+  readonly accountId?: string;
+}
+
+/** Adds the account header to every request of `client`. */
+function inAccount<T extends { middlewareStack: { add: (...args: never[]) => void } }>(
+  client: T,
+  accountId?: string,
+): T {
+  if (accountId === undefined) return client;
+  const add = client.middlewareStack.add as unknown as (
+    middleware: (
+      next: (args: { request: { headers: Record<string, string> } }) => Promise<unknown>,
+    ) => (args: { request: { headers: Record<string, string> } }) => Promise<unknown>,
+    options: { step: 'build'; name: string },
+  ) => void;
+  add.call(
+    client.middlewareStack,
+    (next) => (args) => {
+      args.request.headers[ACCOUNT_HEADER] = accountId;
+      return next(args);
+    },
+    { step: 'build', name: 'emulatedAccount' },
+  );
+  return client;
 }
 
 /** SDK clients for one endpoint: the emulator itself or the fault proxy in front of it. */
@@ -69,20 +97,21 @@ export function createAwsClients(target: ClientTarget): AwsClients {
     credentials: { accessKeyId: OBSERVER_ACCESS_KEY, secretAccessKey: 'emulated-observer-secret' },
     maxAttempts: 3,
   };
-  const dynamoDb = new DynamoDBClient(config);
+  const account = target.accountId;
+  const dynamoDb = inAccount(new DynamoDBClient(config), account);
   return {
-    acm: new ACMClient(config),
-    autoScaling: new AutoScalingClient(config),
-    cloudWatch: new CloudWatchClient(config),
+    acm: inAccount(new ACMClient(config), account),
+    autoScaling: inAccount(new AutoScalingClient(config), account),
+    cloudWatch: inAccount(new CloudWatchClient(config), account),
     dynamoDb,
     documents: DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } }),
-    ec2: new EC2Client(config),
-    elb: new ElasticLoadBalancingV2Client(config),
-    elastiCache: new ElastiCacheClient(config),
-    rds: new RDSClient(config),
-    route53: new Route53Client(config),
-    secrets: new SecretsManagerClient(config),
-    sns: new SNSClient(config),
-    sqs: new SQSClient(config),
+    ec2: inAccount(new EC2Client(config), account),
+    elb: inAccount(new ElasticLoadBalancingV2Client(config), account),
+    elastiCache: inAccount(new ElastiCacheClient(config), account),
+    rds: inAccount(new RDSClient(config), account),
+    route53: inAccount(new Route53Client(config), account),
+    secrets: inAccount(new SecretsManagerClient(config), account),
+    sns: inAccount(new SNSClient(config), account),
+    sqs: inAccount(new SQSClient(config), account),
   };
 }

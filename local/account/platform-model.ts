@@ -16,6 +16,7 @@ export interface DeployedFunction extends FunctionSpec {
 
 /** An EventBridge rule with its Lambda targets. */
 export interface DeployedRule {
+  readonly logicalId: string;
   readonly name: string;
   readonly arn: string;
   readonly enabled: boolean;
@@ -140,6 +141,7 @@ export class PlatformModel {
   private readRule(rule: DeployedResource): DeployedRule {
     const p = rule.properties;
     return {
+      logicalId: rule.logicalId,
       name: rule.physicalId,
       arn: String(rule.attributes.Arn),
       enabled: (p.State ?? 'ENABLED') === 'ENABLED',

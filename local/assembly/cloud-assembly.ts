@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** A CloudFormation resource as synthesized. */
 export interface TemplateResource {
@@ -53,7 +53,8 @@ export class CloudAssembly {
   ) {}
 
   /** @throws when `directory` holds no cloud assembly. */
-  static load(directory: string): CloudAssembly {
+  static load(path: string): CloudAssembly {
+    const directory = resolve(path);
     const manifestFile = join(directory, 'manifest.json');
     if (!existsSync(manifestFile)) throw new Error(`${directory} holds no cloud assembly (no manifest.json)`);
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;

@@ -73,11 +73,10 @@ export class AlarmEvaluator {
   }
 
   /**
-   * Takes each alarm's state from the metrics already there, silently (the platform has been
-   * running before the scenario starts), then evaluates every minute from the next one.
+   * Starts in a steady state (every alarm `OK`: the platform was running normally before), then
+   * evaluates every minute from the next one.
    */
-  async start(): Promise<void> {
-    await this.evaluate(true);
+  start(): void {
     const now = this.scheduler.clock.now();
     this.scheduler.every(
       Math.floor(now / 60_000) * 60_000 + 60_000 + EVALUATION_DELAY_MS,
@@ -94,8 +93,8 @@ export class AlarmEvaluator {
     await this.change(alarm, value, reason);
   }
 
-  /** One evaluation of every single-metric alarm; `silent` records states without events or actions. */
-  async evaluate(silent = false): Promise<void> {
+  /** One evaluation of every single-metric alarm. */
+  async evaluate(): Promise<void> {
     const end = Math.floor(this.scheduler.clock.now() / 60_000) * 60_000;
     const alarms = this.model.alarms.filter((a) => a.properties.MetricName !== undefined);
     const queries: MetricDataQuery[] = alarms.map((alarm, index) => {
@@ -138,19 +137,8 @@ export class AlarmEvaluator {
     }
     for (const [index, alarm] of alarms.entries()) {
       const verdict = this.judge(alarm.properties, values.get(`a${index}`) ?? new Map(), end);
-      if (!verdict || verdict.value === this.state(alarm.physicalId)) continue;
-      if (silent) {
-        this.states.set(alarm.physicalId, { value: verdict.value, reason: verdict.reason, timestamp: end });
-        await this.emulator.cloudWatch.send(
-          new SetAlarmStateCommand({
-            AlarmName: alarm.physicalId,
-            StateValue: verdict.value,
-            StateReason: verdict.reason,
-          }),
-        );
-      } else {
+      if (verdict && verdict.value !== this.state(alarm.physicalId))
         await this.change(alarm, verdict.value, verdict.reason);
-      }
     }
   }
 

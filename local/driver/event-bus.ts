@@ -37,9 +37,9 @@ export interface BusEntry {
 /** Where in its minute a scheduled rule fires: EventBridge picks an offset per rule. */
 export type SchedulePhase = (rule: DeployedRule) => number;
 
-/** A phase from the rule's name: fixed for a deployment, different between rules, as in EventBridge. */
+/** A phase from the rule's logical id: the same in every run, different between rules, as in EventBridge. */
 export const hashedPhase: SchedulePhase = (rule) => {
-  const digest = createHash('sha256').update(rule.name).digest();
+  const digest = createHash('sha256').update(rule.logicalId).digest();
   return (digest.readUInt32BE(0) % 60) * 1000;
 };
 

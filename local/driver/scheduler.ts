@@ -22,8 +22,9 @@ export interface DriverError {
   readonly error: unknown;
 }
 
-// Real milliseconds to wait before asking again while something works in real time.
-const BUSY_POLL_MS = 3;
+// Real milliseconds to wait before asking again while something works in real time: short at
+// first (most calls answer within milliseconds), longer while a slow one runs.
+const BUSY_POLL_MS = [1, 2, 4, 8, 16, 25];
 
 /**
  * The platform's event loop on the virtual clock: actions due at virtual times (schedules,
@@ -124,8 +125,11 @@ export class Scheduler {
    * has finished (an invocation started at `until` completes, as a test expects).
    */
   async runUntil(until: number): Promise<void> {
+    let waits = 0;
+    const wait = () => delay(BUSY_POLL_MS[Math.min(waits++, BUSY_POLL_MS.length - 1)]!);
     for (;;) {
       if (this.fireDue()) {
+        waits = 0;
         await settleMicrotasks();
         continue;
       }
@@ -133,7 +137,7 @@ export class Scheduler {
       const busy = this.inFlight.size > 0 || this.runner.active;
       if (!busy && now >= until) return;
       if (this.inFlight.size > 0) {
-        await Promise.race([...this.inFlight, delay(BUSY_POLL_MS)]);
+        await Promise.race([...this.inFlight, wait()]);
         continue;
       }
       let target = Math.min(this.nextDue(), busy ? Number.POSITIVE_INFINITY : until);
@@ -141,20 +145,22 @@ export class Scheduler {
         const quiet = await this.runner.quiescence();
         if (!quiet || this.inFlight.size > 0) {
           if (quiet) this.runner.resume();
-          await delay(BUSY_POLL_MS);
+          await wait();
           continue;
         }
         target = Math.min(target, quiet.nextDue);
         if (target <= this.clock.now()) {
           this.runner.resume();
-          await delay(BUSY_POLL_MS);
+          await wait();
           continue;
         }
+        waits = 0;
         this.clock.jumpTo(target);
         this.runner.advance();
         continue;
       }
       if (!Number.isFinite(target)) return;
+      waits = 0;
       this.clock.jumpTo(target);
     }
   }

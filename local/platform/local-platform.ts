@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
-import { type AwsClients, createAwsClients, EMULATED_ACCOUNT_ID } from '../account/aws-clients';
+import { type AwsClients, createAwsClients } from '../account/aws-clients';
 import { type MotoServer, startMotoServer } from '../account/moto-server';
 import { PlatformModel } from '../account/platform-model';
 import { CloudAssembly } from '../assembly/cloud-assembly';
@@ -35,6 +35,11 @@ import { createWebhookSecrets, deployAssembly } from './provision-account';
 export interface LocalPlatformOptions {
   /** The synthesized cloud assembly (`cdk.out`). */
   readonly assemblyDir: string;
+  /**
+   * A running moto server to deploy into, in an account of its own; a private server is started
+   * when absent. Sharing one keeps its start-up (seconds of Python imports) out of each platform.
+   */
+  readonly emulatorUrl?: string;
   /** PostgreSQL behind the RDS Proxy endpoint and Redis behind the ElastiCache endpoint. */
   readonly backends?: Backends & { readonly redisPassword?: string };
   /** Virtual time at start. @default the next whole minute of real time */
@@ -130,10 +135,14 @@ export class LocalPlatform {
     const assembly = CloudAssembly.load(options.assemblyDir);
     const workDir = makeTempDir('misybot-local-');
     cleanups.push(() => removeTempDir(workDir));
-    const moto: MotoServer = await startMotoServer();
-    cleanups.push(() => moto.stop());
-    const account = { accountId: EMULATED_ACCOUNT_ID, region: REGION };
-    const emulator = createAwsClients({ endpoint: moto.url, region: REGION });
+    let motoUrl = options.emulatorUrl;
+    if (!motoUrl) {
+      const moto: MotoServer = await startMotoServer();
+      cleanups.push(() => moto.stop());
+      motoUrl = moto.url;
+    }
+    const account = { accountId: randomAccountId(), region: REGION };
+    const emulator = createAwsClients({ endpoint: motoUrl, region: REGION, accountId: account.accountId });
     const deployment = await deployAssembly(assembly, emulator, account, options.backends?.redisPassword);
     const model = new PlatformModel(deployment);
     const formatter = model.functions.find((f) => f.environment.WEBHOOKS !== undefined);
@@ -142,7 +151,13 @@ export class LocalPlatform {
     const clock = new VirtualClock(options.start ?? Math.ceil(Date.now() / 60_000) * 60_000);
     const faults = new FaultPlan(options.seed ?? 1);
     const keys = new Map(model.functions.map((f) => [accessKeyOf(f.name), f.name]));
-    const proxy = new FaultProxy({ upstream: moto.url, clock, faults, callerOf: (key) => keys.get(key) });
+    const proxy = new FaultProxy({
+      upstream: motoUrl,
+      clock,
+      faults,
+      callerOf: (key) => keys.get(key),
+      accountId: account.accountId,
+    });
     const endpoint = await proxy.start();
     cleanups.push(() => proxy.stop());
     const aws = createAwsClients({ endpoint, region: REGION });
@@ -297,7 +312,7 @@ export class LocalPlatform {
     await fleet.start();
     await fleet.publish(clock.now() - 60_000);
     await database.publish(clock.now() - 60_000);
-    await alarms.start();
+    alarms.start();
     database.start();
     metrics.start();
     for (const check of deployment.ofType('AWS::Route53::HealthCheck')) {
@@ -312,6 +327,11 @@ export class LocalPlatform {
     bus.start();
     return started;
   }
+}
+
+/** A 12-digit account id of its own for each platform. */
+function randomAccountId(): string {
+  return String(100_000_000_000 + randomInt(899_999_999_999));
 }
 
 /** The access key an emulated function signs with: the proxy tells callers apart by it. */

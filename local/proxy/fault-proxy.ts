@@ -6,7 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { OBSERVER_ACCESS_KEY } from '../account/aws-clients';
+import { ACCOUNT_HEADER, OBSERVER_ACCESS_KEY } from '../account/aws-clients';
 import type { VirtualClock } from '../clock/virtual-clock';
 import { type AwsRequest, parseAwsRequest } from './aws-request';
 import { awsError, type ProxyResponse, throttlingCode } from './aws-responses';
@@ -42,6 +42,8 @@ export interface FaultProxyOptions {
   readonly faults: FaultPlan;
   /** The function an access key belongs to. */
   readonly callerOf: (accessKeyId: string) => string | undefined;
+  /** The emulated account the calls go to (moto holds several). */
+  readonly accountId: string;
 }
 
 /**
@@ -168,7 +170,12 @@ export class FaultProxy {
           port: this.upstream.port,
           method: req.method,
           path: req.url,
-          headers: { ...req.headers, host: this.upstream.host, 'content-length': String(body.length) },
+          headers: {
+            ...req.headers,
+            host: this.upstream.host,
+            'content-length': String(body.length),
+            [ACCOUNT_HEADER]: this.options.accountId,
+          },
         },
         (response) => {
           const chunks: Buffer[] = [];

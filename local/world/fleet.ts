@@ -7,6 +7,10 @@ import { queryResult } from '../proxy/aws-responses';
 import type { FaultProxy } from '../proxy/fault-proxy';
 
 const NAMESPACE = 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/';
+const BOOTING = {
+  reason: 'Target.FailedHealthChecks',
+  description: 'Health checks failed with these codes: [502]',
+};
 
 /** How a target fails its load balancer health check. */
 export interface TargetFailure {
@@ -38,6 +42,7 @@ export interface FleetOptions {
 export class Fleet {
   private load = 0;
   private readonly failing = new Map<string, TargetFailure>();
+  private bootFailureMs = 0;
   private readonly firstSeen = new Map<string, number>();
 
   constructor(
@@ -66,6 +71,14 @@ export class Fleet {
     return ids;
   }
 
+  /**
+   * New instances fail their health checks for `ms` after launch (a slow boot), then pass: what
+   * the scale-out hold is for.
+   */
+  failNewTargetsFor(ms: number): void {
+    this.bootFailureMs = ms;
+  }
+
   /** Lets every failing target pass its health checks again. */
   recoverTargets(): void {
     this.failing.clear();
@@ -91,9 +104,10 @@ export class Fleet {
     const states = new Map<string, { state: string; failure?: TargetFailure }>();
     for (const id of await this.instances()) {
       const failure = this.failing.get(id);
+      const age = now - (this.firstSeen.get(id) ?? 0);
       if (failure) states.set(id, { state: 'unhealthy', failure });
-      else if (now - (this.firstSeen.get(id) ?? 0) < this.options.registrationMs)
-        states.set(id, { state: 'initial' });
+      else if (age < this.options.registrationMs) states.set(id, { state: 'initial' });
+      else if (age < this.bootFailureMs) states.set(id, { state: 'unhealthy', failure: BOOTING });
       else states.set(id, { state: 'healthy' });
     }
     return states;
