@@ -54,6 +54,8 @@ export interface DeploymentOptions {
   readonly parameters?: (name: string, type: string, fallback: unknown) => Promise<unknown>;
   /** Secret values to use instead of generated ones, by logical id (e.g. the Redis AUTH token). */
   readonly secretOverrides?: Readonly<Record<string, string>>;
+  /** The stacks to deploy, by name. @default every stack of the assembly */
+  readonly stacks?: readonly string[];
 }
 
 /**
@@ -77,7 +79,14 @@ export class Deployment {
    * out. A failure names the resource.
    */
   async deploy(): Promise<void> {
-    for (const stack of this.assembly.stacks) {
+    const stacks = this.assembly.stacks.filter(
+      (stack) => this.options.stacks === undefined || this.options.stacks.includes(stack.stackName),
+    );
+    if (stacks.length === 0) {
+      const known = this.assembly.stacks.map((stack) => stack.stackName).join(', ');
+      throw new Error(`no stack ${this.options.stacks?.join(', ')} in the assembly (it has ${known})`);
+    }
+    for (const stack of stacks) {
       const resolver = this.resolverFor(stack);
       // Concurrently: the emulator is slow per call, not per load, and references order what must be.
       await Promise.all(

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join } from 'node:path';
 
 /** What the synthesized platform depends on: a change to any of these makes a new assembly. */
-const INPUTS = ['bin', 'lib', 'functions', 'config', 'cdk.json', 'package-lock.json', 'tsconfig.json'];
+const INPUTS = ['bin', 'lib', 'functions', 'config', 'local/assembly', 'cdk.json', 'package-lock.json', 'tsconfig.json'];
 const KEEP = 2;
 
 function files(root: string, path: string): string[] {
@@ -35,12 +35,18 @@ export interface SynthOptions {
   readonly cacheDir?: string;
   /** `-c config=FILE`; absent synthesizes the embedded default configuration. */
   readonly configFile?: string;
+  /**
+   * Variants of the configuration, each a stack of its own (`<name>-ha-<key>`), by partial
+   * configuration: `{ autofailback: { failover: { autoFailback: true } } }`.
+   */
+  readonly variants?: Readonly<Record<string, unknown>>;
   /** Called with progress lines (the synth takes a while on a cold cache). */
   readonly onProgress?: (line: string) => void;
 }
 
 /**
- * The platform synthesized from the current sources with `cdk synth`, as CI and a deploy do:
+ * The platform synthesized from the current sources with `cdk synth` (the stacks `bin/app.ts`
+ * makes, plus any variants, through `platform-variants-app.ts`), as CI and a deploy do:
  * reused when an assembly of the same sources (and configuration) is cached, synthesized into
  * the cache otherwise. Only the two newest assemblies are kept.
  * @returns the cloud assembly directory.
@@ -49,7 +55,8 @@ export async function synthesizedAssembly(options: SynthOptions): Promise<string
   const { projectRoot } = options;
   const cacheDir = options.cacheDir ?? join(projectRoot, 'node_modules', '.cache', 'misybot-local');
   const config = options.configFile ? readFileSync(options.configFile, 'utf8') : '';
-  const outDir = join(cacheDir, `assembly-${sourceDigest(projectRoot, config)}`);
+  const variants = JSON.stringify(options.variants ?? {});
+  const outDir = join(cacheDir, `assembly-${sourceDigest(projectRoot, `${config}\0${variants}`)}`);
   if (existsSync(join(outDir, 'manifest.json'))) return outDir;
   mkdirSync(cacheDir, { recursive: true });
   const building = `${outDir}.building-${process.pid}`;
@@ -57,8 +64,12 @@ export async function synthesizedAssembly(options: SynthOptions): Promise<string
   const args = [
     'synth',
     '--quiet',
+    '--app',
+    `npx tsx ${join('local', 'assembly', 'platform-variants-app.ts')}`,
     '--output',
     building,
+    '-c',
+    `variants=${variants}`,
     ...(options.configFile ? ['-c', `config=${options.configFile}`] : []),
   ];
   options.onProgress?.(`synthesizing the platform (cdk ${args.join(' ')})`);

@@ -30,6 +30,7 @@ import { AuroraCluster } from '../world/database';
 import { Fleet } from '../world/fleet';
 import { type Backends, type EmulatedNetwork, startEmulatedNetwork } from './emulated-network';
 import { createWebhookSecrets, deployAssembly } from './provision-account';
+import { createClusterDatabase } from './provision-database';
 
 /** How to start a platform. */
 export interface LocalPlatformOptions {
@@ -40,6 +41,8 @@ export interface LocalPlatformOptions {
    * when absent. Sharing one keeps its start-up (seconds of Python imports) out of each platform.
    */
   readonly emulatorUrl?: string;
+  /** The stack to deploy. @default the assembly's first stack (the platform without variants) */
+  readonly stack?: string;
   /** PostgreSQL behind the RDS Proxy endpoint and Redis behind the ElastiCache endpoint. */
   readonly backends?: Backends & { readonly redisPassword?: string };
   /** Virtual time at start. @default the next whole minute of real time */
@@ -143,7 +146,8 @@ export class LocalPlatform {
     }
     const account = { accountId: randomAccountId(), region: REGION };
     const emulator = createAwsClients({ endpoint: motoUrl, region: REGION, accountId: account.accountId });
-    const deployment = await deployAssembly(assembly, emulator, account, options.backends?.redisPassword);
+    const stack = options.stack ?? assembly.stacks[0]!.stackName;
+    const deployment = await deployAssembly(assembly, emulator, account, options.backends?.redisPassword, stack);
     const model = new PlatformModel(deployment);
     const formatter = model.functions.find((f) => f.environment.WEBHOOKS !== undefined);
     if (formatter) await createWebhookSecrets(emulator, JSON.parse(formatter.environment.WEBHOOKS!));
@@ -238,9 +242,14 @@ export class LocalPlatform {
     const targetGroup = deployment
       .ofType('AWS::ElasticLoadBalancingV2::TargetGroup')
       .find((t) => t.physicalId === targetGroupArn);
+    const balancer = model.only('AWS::ElasticLoadBalancingV2::LoadBalancer');
     const fleet = new Fleet(scheduler, emulator, {
       groupName: group.physicalId,
       targetGroupArn,
+      loadBalancerFullName: String(balancer.attributes.LoadBalancerFullName),
+      targetGroups: deployment
+        .ofType('AWS::ElasticLoadBalancingV2::TargetGroup')
+        .map((t) => ({ arn: t.physicalId, fullName: String(t.attributes.TargetGroupFullName) })),
       registrationMs:
         Number(targetGroup?.properties.HealthCheckIntervalSeconds ?? 30) *
         Number(targetGroup?.properties.HealthyThresholdCount ?? 5) *
@@ -252,6 +261,9 @@ export class LocalPlatform {
     });
     fleet.install(proxy);
     const cluster = model.only('AWS::RDS::DBCluster');
+    if (options.backends?.postgres && cluster.properties.DatabaseName) {
+      await createClusterDatabase(options.backends.postgres, String(cluster.properties.DatabaseName));
+    }
     const database = new AuroraCluster(scheduler, emulator, cluster.physicalId);
     const cache = new ElastiCacheStandIn(clock);
     for (const rg of deployment.ofType('AWS::ElastiCache::ReplicationGroup')) {

@@ -30,6 +30,7 @@ export async function deployAssembly(
   emulator: AwsClients,
   account: { readonly accountId: string; readonly region: string },
   redisPassword: string | undefined,
+  stack: string,
 ): Promise<Deployment> {
   const secretOverrides = Object.fromEntries(
     redisPassword === undefined ? [] : authTokenSecrets(assembly).map((id) => [id, redisPassword]),
@@ -45,6 +46,7 @@ export async function deployAssembly(
     },
     fallback: namedOnly,
     secretOverrides,
+    stacks: [stack],
     parameters: async (_name, type, fallback) => {
       if (type.includes('AWS::EC2::Image::Id')) {
         const images = await emulator.ec2.send(

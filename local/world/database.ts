@@ -68,9 +68,13 @@ export class AuroraCluster {
     );
   }
 
-  /** Publishes one minute of `AuroraReplicaLag` for the readers that are up. */
+  /**
+   * Publishes one minute of the cluster's metrics: `AuroraReplicaLag` per reader that is up (and
+   * its maximum for the cluster), CPU, freeable memory and connections for the cluster.
+   */
   async publish(minute: number): Promise<void> {
     const { readers } = await this.roles();
+    const timestamp = new Date(minute);
     const data: MetricDatum[] = readers.flatMap((id) => {
       if (this.down.has(id)) return [];
       const lag = this.lagMs.has(id) ? this.lagMs.get(id) : this.normalLagMs;
@@ -79,7 +83,7 @@ export class AuroraCluster {
         {
           MetricName: 'AuroraReplicaLag',
           Dimensions: [{ Name: 'DBInstanceIdentifier', Value: id }],
-          Timestamp: new Date(minute),
+          Timestamp: timestamp,
           Value: lag,
           Unit: 'Milliseconds' as const,
         },

@@ -23,6 +23,9 @@ export interface FleetOptions {
   readonly groupName: string;
   /** The target group the group registers its instances in. */
   readonly targetGroupArn: string;
+  /** CloudWatch dimensions of the load balancer (`app/...`) and of every target group (`targetgroup/...`). */
+  readonly loadBalancerFullName: string;
+  readonly targetGroups: readonly { readonly arn: string; readonly fullName: string }[];
   /** Health check interval × healthy threshold: how long a new target stays `initial`. */
   readonly registrationMs: number;
   /** Memory use of an idle instance, in percent. @default 35 */

@@ -6,6 +6,12 @@ export const E2E_ENV = {
   redis: 'MISYBOT_E2E_REDIS',
 } as const;
 
+/**
+ * Configuration variants synthesized beside the default, each as its own stack: scenario 3 runs
+ * the database failover both ways.
+ */
+export const E2E_VARIANTS = { autofailback: { failover: { autoFailback: true } } } as const;
+
 /** The PostgreSQL server behind the emulated RDS Proxy. */
 export interface PostgresBackend {
   readonly host: string;

@@ -9,7 +9,7 @@ import {
   startPostgres,
   startRedis,
 } from '../../integration/harness/services';
-import { E2E_ENV } from './env';
+import { E2E_ENV, E2E_VARIANTS } from './env';
 
 const KEY = Symbol.for('misybot.e2e.sharedServices');
 interface Services {
@@ -40,7 +40,7 @@ export default async function globalSetup(): Promise<void> {
   const password = randomBytes(24).toString('hex');
   const [moto, assembly, redis, postgres] = await Promise.allSettled([
     startMotoServer(),
-    synthesizedAssembly({ projectRoot }),
+    synthesizedAssembly({ projectRoot, variants: E2E_VARIANTS }),
     startRedis({ password }),
     startPostgres(),
   ]);
