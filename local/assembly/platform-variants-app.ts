@@ -18,7 +18,12 @@ function merge(base: Json, overrides: Json): Json {
   for (const [key, value] of Object.entries(overrides)) {
     const current = merged[key];
     const bothObjects =
-      value !== null && typeof value === 'object' && !Array.isArray(value) && current !== null && typeof current === 'object' && !Array.isArray(current);
+      value !== null &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      current !== null &&
+      typeof current === 'object' &&
+      !Array.isArray(current);
     merged[key] = bothObjects ? merge(current as Json, value as Json) : value;
   }
   return merged;
@@ -27,9 +32,13 @@ function merge(base: Json, overrides: Json): Json {
 const app = new App();
 const configPath: unknown = app.node.tryGetContext('config');
 const base: Json =
-  typeof configPath === 'string' ? (JSON.parse(readFileSync(configPath, 'utf8')) as Json) : (defaultConfigInput as Json);
+  typeof configPath === 'string'
+    ? (JSON.parse(readFileSync(configPath, 'utf8')) as Json)
+    : (defaultConfigInput as Json);
 const variantsContext: unknown = app.node.tryGetContext('variants');
-const variants = (typeof variantsContext === 'string' ? JSON.parse(variantsContext) : (variantsContext ?? {})) as Record<string, Json>;
+const variants = (
+  typeof variantsContext === 'string' ? JSON.parse(variantsContext) : (variantsContext ?? {})
+) as Record<string, Json>;
 
 for (const [suffix, overrides] of [['', {}] as [string, Json], ...Object.entries(variants)]) {
   const config = parsePlatformConfig(merge(base, overrides), suffix ? `variant ${suffix}` : 'configuration');

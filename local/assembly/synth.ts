@@ -4,7 +4,16 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join } from 'node:path';
 
 /** What the synthesized platform depends on: a change to any of these makes a new assembly. */
-const INPUTS = ['bin', 'lib', 'functions', 'config', 'local/assembly', 'cdk.json', 'package-lock.json', 'tsconfig.json'];
+const INPUTS = [
+  'bin',
+  'lib',
+  'functions',
+  'config',
+  'local/assembly',
+  'cdk.json',
+  'package-lock.json',
+  'tsconfig.json',
+];
 const KEEP = 2;
 
 function files(root: string, path: string): string[] {

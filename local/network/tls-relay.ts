@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { TLSSocket } from 'node:tls';
+import { createSecureContext, createServer as createTlsServer, TLSSocket } from 'node:tls';
 import type { ServerCredentials } from './certificates';
 
 /** A local listener standing in for an AWS endpoint. */
@@ -60,12 +60,9 @@ function pipe(client: Socket, target: ReturnType<RelayTarget>, first?: Buffer): 
  * front of Redis: clients verify the certificate of the AWS name they dialled.
  */
 export function startTlsRelay(credentials: ServerCredentials, target: RelayTarget): Promise<LocalEndpoint> {
-  const server = createServer((raw) => {
-    const secure = new TLSSocket(raw, { isServer: true, ...credentials });
-    secure.on('error', () => raw.destroy());
-    secure.once('secure', () => pipe(secure as unknown as Socket, target()));
-  });
-  return listen(server);
+  const server = createTlsServer(credentials, (secure) => pipe(secure, target()));
+  server.on('tlsClientError', () => undefined);
+  return listen(server as unknown as Server);
 }
 
 /**
@@ -76,6 +73,7 @@ export function startTlsRelay(credentials: ServerCredentials, target: RelayTarge
 export function startPostgresTlsProxy(
   credentials: ServerCredentials,
   target: RelayTarget,
+  onSession: (servername: string) => void = () => undefined,
 ): Promise<LocalEndpoint> {
   const server = createServer((raw) => {
     raw.once('data', (first: Buffer) => {
@@ -85,9 +83,12 @@ export function startPostgresTlsProxy(
         return;
       }
       raw.write('S');
-      const secure = new TLSSocket(raw, { isServer: true, ...credentials });
+      const secure = new TLSSocket(raw, { isServer: true, secureContext: createSecureContext(credentials) });
       secure.on('error', () => raw.destroy());
-      secure.once('secure', () => pipe(secure as unknown as Socket, target()));
+      secure.once('secure', () => {
+        onSession(String((secure as unknown as { servername?: string }).servername ?? ''));
+        pipe(secure as unknown as Socket, target());
+      });
     });
     raw.on('error', () => raw.destroy());
   });

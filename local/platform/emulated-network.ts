@@ -34,6 +34,8 @@ export interface EmulatedNetwork {
   readonly receiver: WebhookReceiver;
   /** The load balancer's DNS name. */
   readonly loadBalancerName: string;
+  /** Each TLS session the RDS Proxy endpoint accepted, by the name the client verified (SNI). */
+  readonly databaseSessions: string[];
   close(): Promise<void>;
 }
 
@@ -103,9 +105,14 @@ export async function startEmulatedNetwork(
     endpoints.push(edge);
     route(dns.name, 443, edge);
   }
+  const databaseSessions: string[] = [];
   if (proxyEndpoint && backends.postgres) {
     const target = backends.postgres;
-    const proxy = await startPostgresTlsProxy(credentials, () => target);
+    const proxy = await startPostgresTlsProxy(
+      credentials,
+      () => target,
+      (name) => databaseSessions.push(name),
+    );
     endpoints.push(proxy);
     route(proxyEndpoint, 5432, proxy);
   }
@@ -124,6 +131,7 @@ export async function startEmulatedNetwork(
     routes,
     receiver,
     loadBalancerName,
+    databaseSessions,
     close: async () => {
       await Promise.all(endpoints.map((endpoint) => endpoint.close()));
     },

@@ -53,6 +53,8 @@ export interface LocalPlatformOptions {
   readonly schedulePhase?: SchedulePhase;
   /** Concurrency of functions without a reservation. @default 4 */
   readonly unreservedConcurrency?: number;
+  /** Extra variables for every function (e.g. `NODE_DEBUG` while investigating). @default none */
+  readonly functionEnvironment?: Readonly<Record<string, string>>;
 }
 
 /** One log line with the virtual time it was written. */
@@ -147,7 +149,13 @@ export class LocalPlatform {
     const account = { accountId: randomAccountId(), region: REGION };
     const emulator = createAwsClients({ endpoint: motoUrl, region: REGION, accountId: account.accountId });
     const stack = options.stack ?? assembly.stacks[0]!.stackName;
-    const deployment = await deployAssembly(assembly, emulator, account, options.backends?.redisPassword, stack);
+    const deployment = await deployAssembly(
+      assembly,
+      emulator,
+      account,
+      options.backends?.redisPassword,
+      stack,
+    );
     const model = new PlatformModel(deployment);
     const formatter = model.functions.find((f) => f.environment.WEBHOOKS !== undefined);
     if (formatter) await createWebhookSecrets(emulator, JSON.parse(formatter.environment.WEBHOOKS!));
@@ -213,6 +221,7 @@ export class LocalPlatform {
         caFile: network.ca.caFile,
         xrayDaemonAddress: `127.0.0.1:${(xray.address() as AddressInfo).port}`,
         ...(options.unreservedConcurrency ? { unreservedConcurrency: options.unreservedConcurrency } : {}),
+        ...(options.functionEnvironment ? { extraEnvironment: options.functionEnvironment } : {}),
         accessKeyOf,
       },
       model.functions,

@@ -14,10 +14,12 @@ export async function createClusterDatabase(
   admin.on('error', () => undefined);
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE "${database.replaceAll('"', '""')}"`).catch((error: { code?: string }) => {
-      // 42P04: it exists; 23505: another platform created it at the same moment.
-      if (error.code !== '42P04' && error.code !== '23505') throw error;
-    });
+    await admin
+      .query(`CREATE DATABASE "${database.replaceAll('"', '""')}"`)
+      .catch((error: { code?: string }) => {
+        // 42P04: it exists; 23505: another platform created it at the same moment.
+        if (error.code !== '42P04' && error.code !== '23505') throw error;
+      });
   } finally {
     await admin.end();
   }

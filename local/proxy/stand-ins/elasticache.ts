@@ -198,8 +198,13 @@ export class ElastiCacheStandIn {
     return group;
   }
 
+  /**
+   * `modifying` from the failover until the former primary has been recovered as a replica: AWS
+   * documents that the node replacement must complete before the next TestFailover.
+   */
   private status(group: Group): string {
-    return group.promotion ? 'modifying' : 'available';
+    const now = this.clock.now();
+    return group.promotion || group.members.some((m) => m.recoveringUntil > now) ? 'modifying' : 'available';
   }
 
   private memberStatus(member: Member): string {

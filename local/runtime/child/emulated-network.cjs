@@ -9,6 +9,7 @@
 
 const net = require('node:net');
 const dns = require('node:dns');
+const dnsPromises = require('node:dns/promises');
 
 /** @type {Map<string, {host: string, port: number}>} `name:port` → loopback address. */
 let routes = new Map();
@@ -64,16 +65,26 @@ function install(initialRoutes) {
     }
     return connect.call(this, routed, ...args.slice(1));
   };
+  const served = (hostname) =>
+    [...routes.keys()].some((key) => key.startsWith(`${String(hostname).toLowerCase()}:`));
   const lookup = dns.lookup;
   dns.lookup = function emulatedLookup(hostname, options, callback) {
     const done = typeof options === 'function' ? options : callback;
     if (isLocal(hostname)) return lookup.call(dns, hostname, options, callback);
-    if ([...routes.keys()].some((key) => key.startsWith(`${String(hostname).toLowerCase()}:`))) {
-      return lookup.call(dns, '127.0.0.1', options, callback);
-    }
+    if (served(hostname)) return lookup.call(dns, '127.0.0.1', options, callback);
     process.nextTick(() => done(notFound(hostname)));
     return {};
   };
+  // A name served locally resolves to its own name's route at connect time; the address only
+  // has to be loopback. Clients that resolve first (node-redis) get it through the promise API.
+  const promisesLookup = dnsPromises.lookup;
+  const emulatedPromisesLookup = (hostname, options) => {
+    if (isLocal(hostname)) return promisesLookup.call(dnsPromises, hostname, options);
+    if (served(hostname)) return promisesLookup.call(dnsPromises, '127.0.0.1', options);
+    return Promise.reject(notFound(hostname));
+  };
+  dnsPromises.lookup = emulatedPromisesLookup;
+  dns.promises.lookup = emulatedPromisesLookup;
 }
 
 module.exports = { install };

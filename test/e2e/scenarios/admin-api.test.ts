@@ -1,10 +1,13 @@
-import { DescribeListenersCommand, DescribeTargetGroupAttributesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  DescribeListenersCommand,
+  DescribeTargetGroupAttributesCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { createClient } from 'redis';
 import type { ApiRequest, ApiResponse } from '../../../local/driver/api-gateway';
 import type { LocalPlatform } from '../../../local/platform/local-platform';
 import { e2eEnvironment } from '../harness/env';
-import { callsTo, fleetSize, groupName } from '../support/platform-views';
 import { startPlatform } from '../support/platform';
+import { callsTo, fleetSize, groupName } from '../support/platform-views';
 import { type StateItem, stateItems } from '../support/state-table';
 import { saveTimeline } from '../support/timeline';
 
@@ -16,10 +19,18 @@ const OPERATOR = 'arn:aws:sts::123456789012:assumed-role/sre-operator/alice';
 let platform: LocalPlatform;
 let start: number;
 
-const call = (request: Omit<ApiRequest, 'caller'>, caller: string | undefined = OPERATOR): Promise<ApiResponse> =>
-  platform.api.request({ ...request, ...(caller ? { caller } : {}) });
+/** A request signed by the operator's role, or unsigned with `signed: false`. */
+const call = (request: Omit<ApiRequest, 'caller'>, signed = true): Promise<ApiResponse> =>
+  platform.api.request({ ...request, ...(signed ? { caller: OPERATOR } : {}) });
 
-type Audit = StateItem & { actor: string; action: string; target: string; result: string; idempotencyKey?: string; reason: string };
+type Audit = StateItem & {
+  actor: string;
+  action: string;
+  target: string;
+  result: string;
+  idempotencyKey?: string;
+  reason: string;
+};
 const audits = async () => (await stateItems(platform, 'AUDIT#')) as Audit[];
 
 beforeAll(async () => {
@@ -81,23 +92,41 @@ describe('load balancer changes', () => {
     const answer = await call({
       method: 'PUT',
       path: '/load-balancer/weights',
-      body: { weights: [{ targetGroup: 'primary', weight: 90 }, { targetGroup: 'canary', weight: 10 }], reason: 'canary 10 %' },
+      body: {
+        weights: [
+          { targetGroup: 'primary', weight: 90 },
+          { targetGroup: 'canary', weight: 10 },
+        ],
+        reason: 'canary 10 %',
+      },
     });
     expect(answer.status).toBe(200);
     const listener = platform.model.deployment
       .ofType('AWS::ElasticLoadBalancingV2::Listener')
       .find((l) => l.properties.Protocol === 'HTTPS');
-    const described = await platform.aws.elb.send(new DescribeListenersCommand({ ListenerArns: [listener!.physicalId] }));
-    const weights = described.Listeners?.[0]?.DefaultActions?.[0]?.ForwardConfig?.TargetGroups?.map((t) => t.Weight);
+    const described = await platform.aws.elb.send(
+      new DescribeListenersCommand({ ListenerArns: [listener!.physicalId] }),
+    );
+    const weights = described.Listeners?.[0]?.DefaultActions?.[0]?.ForwardConfig?.TargetGroups?.map(
+      (t) => t.Weight,
+    );
     expect(weights).toEqual([90, 10]);
   });
 
   test('switches every target group to round robin', async () => {
-    const answer = await call({ method: 'PUT', path: '/load-balancer/algorithm', body: { algorithm: 'round_robin', reason: 'compare latency' } });
+    const answer = await call({
+      method: 'PUT',
+      path: '/load-balancer/algorithm',
+      body: { algorithm: 'round_robin', reason: 'compare latency' },
+    });
     expect(answer.status).toBe(200);
     for (const group of platform.model.deployment.ofType('AWS::ElasticLoadBalancingV2::TargetGroup')) {
-      const attributes = await platform.aws.elb.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: group.physicalId }));
-      expect(attributes.Attributes?.find((a) => a.Key === 'load_balancing.algorithm.type')?.Value).toBe('round_robin');
+      const attributes = await platform.aws.elb.send(
+        new DescribeTargetGroupAttributesCommand({ TargetGroupArn: group.physicalId }),
+      );
+      expect(attributes.Attributes?.find((a) => a.Key === 'load_balancing.algorithm.type')?.Value).toBe(
+        'round_robin',
+      );
     }
   });
 });
@@ -121,7 +150,13 @@ describe('refusals', () => {
     const answer = await call({
       method: 'PUT',
       path: '/load-balancer/weights',
-      body: { weights: [{ targetGroup: 'primary', weight: 0 }, { targetGroup: 'canary', weight: 0 }], reason: 'oops' },
+      body: {
+        weights: [
+          { targetGroup: 'primary', weight: 0 },
+          { targetGroup: 'canary', weight: 0 },
+        ],
+        reason: 'oops',
+      },
     });
     expect(answer.status).toBe(422);
     expect(answer.body).toMatch(/weights/);
@@ -129,13 +164,24 @@ describe('refusals', () => {
   });
 
   test('refuses an unknown field, a body that is not an object and an unsigned request before anything changes', async () => {
-    const unknown = await call({ method: 'PUT', path: '/load-balancer/algorithm', body: { algorithm: 'round_robin', reason: 'x y z', colour: 'red' } });
+    const unknown = await call({
+      method: 'PUT',
+      path: '/load-balancer/algorithm',
+      body: { algorithm: 'round_robin', reason: 'x y z', colour: 'red' },
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body).toMatch(/colour/);
     const notObject = await call({ method: 'PUT', path: '/load-balancer/algorithm', body: ['round_robin'] });
     expect(notObject.status).toBe(400);
     expect(notObject.headers['Content-Type']).toBe('application/problem+json');
-    const unsigned = await call({ method: 'PUT', path: '/load-balancer/algorithm', body: { algorithm: 'least_outstanding_requests', reason: 'who am I' } }, undefined);
+    const unsigned = await call(
+      {
+        method: 'PUT',
+        path: '/load-balancer/algorithm',
+        body: { algorithm: 'least_outstanding_requests', reason: 'who am I' },
+      },
+      false,
+    );
     expect(unsigned.status).toBe(403);
     expect(callsTo(platform, 'ModifyTargetGroupAttributes', start)).toHaveLength(
       platform.model.deployment.ofType('AWS::ElasticLoadBalancingV2::TargetGroup').length,
@@ -155,7 +201,11 @@ test('invalidates a cache namespace through the cache worker, on the Redis behin
   await client.connect();
   try {
     const before = await client.keys('*chat*');
-    const answer = await call({ method: 'DELETE', path: '/cache/namespaces/chat', query: { reason: 'stale answers after the model change' } });
+    const answer = await call({
+      method: 'DELETE',
+      path: '/cache/namespaces/chat',
+      query: { reason: 'stale answers after the model change' },
+    });
     expect(answer.status).toBe(200);
     const after = await client.keys('*chat*');
     expect(after.length).toBeGreaterThanOrEqual(before.length);

@@ -2,8 +2,8 @@ import { GetHealthCheckCommand } from '@aws-sdk/client-route-53';
 import type { ApiResponse } from '../../../local/driver/api-gateway';
 import { localHttps } from '../../../local/network/local-client';
 import type { LocalPlatform } from '../../../local/platform/local-platform';
-import { callsTo } from '../support/platform-views';
 import { minutes, startPlatform, waitOutGuard } from '../support/platform';
+import { callsTo } from '../support/platform-views';
 import { saveTimeline } from '../support/timeline';
 
 // Scenario 4: DNS failover by inverting the primary's Route 53 health check. An operator moves
@@ -24,7 +24,11 @@ const seen: Record<string, { inverted: boolean; version: number; status: number;
 
 async function observe(label: string): Promise<void> {
   const check = await platform.aws.route53.send(new GetHealthCheckCommand({ HealthCheckId: healthCheckId }));
-  const page = await localHttps(platform.network.routes, platform.network.ca.caPem, `https://${publicName()}/health`);
+  const page = await localHttps(
+    platform.network.routes,
+    platform.network.ca.caPem,
+    `https://${publicName()}/health`,
+  );
   seen[label] = {
     inverted: check.HealthCheck?.HealthCheckConfig?.Inverted ?? false,
     version: check.HealthCheck?.HealthCheckVersion ?? 0,
@@ -51,11 +55,20 @@ function command(action: string) {
 
 async function incident(response: ApiResponse) {
   const id = (response.json as { incidentId: string }).incidentId;
-  const answer = await platform.api.request({ method: 'GET', path: `/incidents/${encodeURIComponent(id)}`, caller: OPERATOR });
+  const answer = await platform.api.request({
+    method: 'GET',
+    path: `/incidents/${encodeURIComponent(id)}`,
+    caller: OPERATOR,
+  });
   return answer.json as {
     status: string;
     recoveredAt: string | null;
-    actions: { action: { kind: string; expect?: string }; startedAt: string; finishedAt: string; outcome: { ok: boolean } }[];
+    actions: {
+      action: { kind: string; expect?: string };
+      startedAt: string;
+      finishedAt: string;
+      outcome: { ok: boolean };
+    }[];
   };
 }
 
@@ -94,7 +107,9 @@ test('the operator failover inverts the primary health check and the public name
 test('the public name stays on the secondary until the operator fails back', async () => {
   // The maintenance page answers 503 to the health check of the public name: that is the
   // secondary working as planned, not the primary failing, so nothing may undo the inversion.
-  const untilFailback = callsTo(platform, 'UpdateHealthCheck', failoverAt).filter((call) => call.at < failbackAt);
+  const untilFailback = callsTo(platform, 'UpdateHealthCheck', failoverAt).filter(
+    (call) => call.at < failbackAt,
+  );
   expect(untilFailback).toHaveLength(1);
   expect(seen['failed over']!.inverted).toBe(true);
   const timeline = await incident(failover);

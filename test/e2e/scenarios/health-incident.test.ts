@@ -32,7 +32,14 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-type Incident = StateItem & { component: string; state: string; severity: string; openedAt: number; resolvedAt?: number; reasons: string[] };
+type Incident = StateItem & {
+  component: string;
+  state: string;
+  severity: string;
+  openedAt: number;
+  resolvedAt?: number;
+  reasons: string[];
+};
 
 test('opens a critical incident for the fleet, with the failing targets as its reason', async () => {
   const incidents = (await stateItems(platform, 'INCIDENT#fleet')) as Incident[];
@@ -58,13 +65,13 @@ test('resolves the incident once the targets pass again and says so in the same 
   expect(incident?.state).toBe('resolved');
   expect(incident!.resolvedAt!).toBeGreaterThan(recoveredAt);
   const after = chatMessages(platform).filter((m) => m.at > recoveredAt);
-  expect(after.some((m) => m.channel === 'slack' && /resolved/i.test(m.text) && /incident fleet@/.test(m.text))).toBe(
-    true,
-  );
+  expect(
+    after.some((m) => m.channel === 'slack' && /resolved/i.test(m.text) && /incident fleet@/.test(m.text)),
+  ).toBe(true);
   expect(after.some((m) => m.channel === 'teams' && /back to OK|resolved/i.test(m.text))).toBe(true);
 });
 
-test('holds the public endpoint\'s page while the fleet it depends on is down', async () => {
+test("holds the public endpoint's page while the fleet it depends on is down", async () => {
   const api = ((await stateItems(platform, 'INCIDENT#api')) as Incident[]).filter(
     (i) => i.openedAt >= failedAt && i.openedAt < recoveredAt,
   );
