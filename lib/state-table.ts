@@ -17,30 +17,16 @@ export interface StateTableProps {
 }
 
 /**
- * The control plane's single DynamoDB table (DESIGN.md §4).
- *
- * Keys are generic strings so every item type shares one table, one backup and one key:
- *
- * | Item                      | `pk`                      | `sk`                        | `gsi1pk`     | `gsi1sk`          | `expiresAt` |
- * | ------------------------- | ------------------------- | --------------------------- | ------------ | ----------------- | ----------- |
- * | health state of a check   | `CHECK#<checkId>`         | `STATE`                     | `HEALTH`     | `<checkId>`       | –           |
- * | health transition         | `CHECK#<checkId>`         | `EVENT#<isoTime>`           | –            | –                 | 30 days     |
- * | scaling decision          | `SCALING#<asgName>`       | `DECISION#<isoTime>#<id>`   | `SCALING`    | `<isoTime>`       | 30 days     |
- * | failover state            | `FAILOVER#<component>`    | `STATE`                     | `FAILOVER`   | `<component>`     | –           |
- * | incident timeline entry   | `FAILOVER#<component>`    | `INCIDENT#<isoTime>#<id>`   | `INCIDENT`   | `<isoTime>`       | 1 year      |
- * | lock (lease)              | `LOCK#<name>`             | `LOCK`                      | –            | –                 | lease end   |
- * | audit record              | `AUDIT#<yyyy-mm-dd>`      | `<isoTime>#<id>`            | `AUDIT`      | `<isoTime>`       | 1 year      |
- * | slow-query snapshot       | `QUERIES#<clusterId>`     | `SNAPSHOT#<isoTime>`        | –            | –                 | 14 days     |
- * | slow-query report         | `QUERIES#<clusterId>`     | `REPORT#<isoTime>`          | `REPORT`     | `<isoTime>`       | 90 days     |
- * | policy override           | `POLICY#<kind>`           | `<name>`                    | `POLICY`     | `<kind>#<name>`   | –           |
- * | alert silence             | `SILENCE`                 | `<silenceId>`               | `SILENCE`    | `<endsAt>`        | silence end |
+ * The control plane's single DynamoDB table. Keys are generic strings so every item type shares
+ * one table, one backup and one key; the items, their keys, guards and TTLs are listed in
+ * docs/architecture.md ("The state table"), and each store in functions/adapters/aws says its own.
  *
  * - Current state lives at a fixed `sk` (`STATE`, `LOCK`) so a guarded write is one
  *   `PutItem`/`UpdateItem` with a condition on a `version` (or lease) attribute: no lost
  *   update, no double failover. History sorts by time under the same `pk`.
- * - `gsi1` answers the admin API's "latest N of a type across components" (`gsi1pk = type`,
- *   `gsi1sk` descending). Only items that carry `gsi1pk` are projected (sparse index), and the
- *   control plane writes a few items a minute, so one partition per type is far from hot.
+ * - `gsi1` is for "latest N of a type across partitions" (`gsi1pk = type`, `gsi1sk` descending).
+ *   Only items that carry `gsi1pk` are projected (sparse index), and the control plane writes a
+ *   few items a minute, so one partition per type is far from hot.
  * - TTL deletion is lazy (up to days late): readers compare `expiresAt` (epoch seconds) with
  *   their clock, and a lock's condition checks the lease, never the item's mere presence.
  *

@@ -1,106 +1,301 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+/**
+ * Proves the layer rules of .dependency-cruiser.cjs (docs/architecture.md, "Layers and the
+ * dependency rule"): each edge is written as a probe file inside the layer it starts from and the
+ * whole set is cruised once with the project's own configuration. A forbidden edge must be
+ * rejected by its case's rule, with the rule's message printed beside it; an allowed one must pass.
+ */
 
 const repoRoot = resolve(__dirname, '..', '..');
-const biome = join(repoRoot, 'node_modules', '.bin', 'biome');
+const depcruise = join(repoRoot, 'node_modules', '.bin', 'depcruise');
+const configFile = join(repoRoot, '.dependency-cruiser.cjs');
+const config = require(configFile) as { forbidden: Array<{ name: string; comment: string }> };
+const PROBE_PREFIX = '.architecture-probe-';
 
-interface Diagnostic {
-  category: string;
-  severity: string;
-  message: string;
-  location: { path: string };
+/** A file of the repository (imported by a relative path) or a bare module specifier. */
+type ImportForm = 'import' | 'import type' | 'import()' | 'require';
+
+type Target = { readonly file: string } | string;
+
+interface Case {
+  readonly from: string;
+  readonly to: Target;
+  /** The rule that must reject the edge; `null` for an edge the rules allow. */
+  readonly rule: string | null;
+  /** How the probe imports its target. @default 'import' */
+  readonly form?: ImportForm;
 }
 
-interface LintResult {
-  status: number | null;
-  output: string;
-  lintDiagnostics: Diagnostic[];
+const NOT_SOURCE_DIRS = new Set(['test', 'tests', '__tests__', 'node_modules', 'dist']);
+const isSource = (name: string) => name.endsWith('.ts') && !/\.(d|test|spec|config)\.ts$/.test(name);
+
+/** The first source file under `dir`, so the cases survive files moving inside a layer. */
+function moduleIn(dir: string): { file: string } {
+  const walk = (relativeDir: string): string | undefined => {
+    const entries = readdirSync(join(repoRoot, relativeDir), { withFileTypes: true })
+      .filter((entry) => !entry.name.startsWith('.') && !NOT_SOURCE_DIRS.has(entry.name))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      const path = `${relativeDir}/${entry.name}`;
+      if (entry.isFile() && isSource(entry.name)) return path;
+      if (entry.isDirectory()) {
+        const found = walk(path);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  const file = walk(dir);
+  if (!file) throw new Error(`no TypeScript file under ${dir}`);
+  return { file };
 }
 
-// Biome 2.6's --stdin-file-path mode prints no diagnostics at all (it exits 1 for any input without
-// --write, 0 with it), so it cannot prove the rule. Probes are written to disk instead, beside a copy of
-// the project's biome.json so the `functions/core/**` override resolves exactly as it does in the repo.
-let project: string;
+const libraryRoots = ['functions/libraries', 'packages'].filter((dir) => existsSync(join(repoRoot, dir)));
+const aCore = moduleIn('functions/core');
+const anAdapter = moduleIn('functions/adapters');
+const aHandler = moduleIn('functions/handlers');
+const aLibrary = moduleIn(libraryRoots[0] ?? 'functions/libraries');
+const aConstruct = moduleIn('lib');
+const anEntryPoint = moduleIn('bin');
+const powertools = { file: 'functions/shared/powertools.ts' };
+const env = { file: 'functions/shared/env.ts' };
+const configSchema = { file: 'functions/shared/config/index.ts' };
+const errors = { file: 'functions/shared/errors.ts' };
+const loadFile = { file: 'functions/shared/config/load-file.ts' };
 
-beforeAll(() => {
-  project = mkdtempSync(join(tmpdir(), 'misybot-biome-'));
-  copyFileSync(join(repoRoot, 'biome.json'), join(project, 'biome.json'));
-});
+const coreCases: Case[] = [
+  ...[anAdapter, aHandler, aLibrary, powertools, env].map((to) => ({
+    from: 'functions/core',
+    to,
+    rule: 'core-imports-only-the-domain',
+  })),
+  ...(['import type', 'import()', 'require'] as const).map((form) => ({
+    from: 'functions/core',
+    to: anAdapter,
+    rule: 'core-imports-only-the-domain',
+    form,
+  })),
+  { from: 'functions/core', to: 'node:child_process', rule: 'core-does-no-io', form: 'require' as const },
+  { from: 'functions/core', to: 'pg', rule: 'core-imports-only-the-domain', form: 'import()' as const },
+  ...[
+    '@aws-sdk/client-sns',
+    'aws-lambda',
+    '@middy/core',
+    '@aws-lambda-powertools/logger',
+    'pg',
+    'redis',
+    'ioredis',
+    'libpg-query',
+  ].map((to) => ({ from: 'functions/core', to, rule: 'core-imports-only-the-domain' })),
+  ...[
+    'node:child_process',
+    'node:dns/promises',
+    'node:tls',
+    'node:fs',
+    'node:fs/promises',
+    'node:net',
+    'node:http',
+    'node:https',
+    'fs',
+  ].map((to) => ({ from: 'functions/core', to, rule: 'core-does-no-io' })),
+  // load-file.ts sits in functions/shared/config, which core may import, but it reads the disk.
+  { from: 'functions/core', to: loadFile, rule: 'core-does-no-io' },
+  { from: 'functions/core', to: loadFile, rule: 'only-bin-reads-the-config-file' },
+  { from: 'functions/core', to: aConstruct, rule: 'functions-do-not-import-the-app' },
+  ...[aCore, configSchema, errors, 'zod'].map((to) => ({ from: 'functions/core', to, rule: null })),
+];
 
-afterAll(() => {
-  rmSync(project, { recursive: true, force: true });
-});
+const adapterCases: Case[] = [
+  { from: 'functions/adapters', to: aHandler, rule: 'adapters-do-not-import-handlers' },
+  { from: 'functions/adapters', to: powertools, rule: 'adapters-take-their-logger-and-settings' },
+  { from: 'functions/adapters', to: env, rule: 'adapters-take-their-logger-and-settings' },
+  { from: 'functions/adapters', to: aConstruct, rule: 'functions-do-not-import-the-app' },
+  { from: 'functions/adapters', to: anEntryPoint, rule: 'functions-do-not-import-the-app' },
+  ...[aCore, anAdapter, configSchema, errors, '@aws-sdk/client-sns', 'pg', 'node:net'].map((to) => ({
+    from: 'functions/adapters',
+    to,
+    rule: null,
+  })),
+];
 
-function lint(relativePath: string, source: string): LintResult {
-  const file = join(project, relativePath);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, source);
-  try {
-    const result = spawnSync(
-      biome,
-      ['lint', '--vcs-enabled=false', '--colors=off', '--reporter=json', relativePath],
-      { cwd: project, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 },
-    );
-    if (result.error) throw result.error;
-    const report = JSON.parse(result.stdout) as { diagnostics: Diagnostic[] };
-    return {
-      status: result.status,
-      output: result.stdout,
-      lintDiagnostics: report.diagnostics.filter((diagnostic) => diagnostic.category.startsWith('lint/')),
-    };
-  } finally {
-    rmSync(file);
+const handlerCases: Case[] = [
+  { from: 'functions/handlers', to: aHandler, rule: 'handlers-do-not-import-each-other' },
+  { from: 'functions/handlers', to: aConstruct, rule: 'functions-do-not-import-the-app' },
+  { from: 'functions/handlers', to: anEntryPoint, rule: 'functions-do-not-import-the-app' },
+  ...[aCore, anAdapter, aLibrary, powertools, env, configSchema, '@middy/core'].map((to) => ({
+    from: 'functions/handlers',
+    to,
+    rule: null,
+  })),
+];
+
+const sharedCases: Case[] = [
+  ...[aCore, anAdapter, aHandler, aLibrary].map((to) => ({
+    from: 'functions/shared',
+    to,
+    rule: 'shared-imports-no-layer',
+  })),
+  ...[errors, 'zod', '@aws-lambda-powertools/logger'].map((to) => ({
+    from: 'functions/shared',
+    to,
+    rule: null,
+  })),
+];
+
+const libraryCases: Case[] = libraryRoots.flatMap((root) => [
+  ...[aCore, anAdapter, aHandler, configSchema, errors].map((to) => ({
+    from: root,
+    to,
+    rule: 'libraries-stand-alone',
+  })),
+  { from: root, to: aConstruct, rule: 'functions-do-not-import-the-app' },
+  ...['redis', 'node:crypto'].map((to) => ({ from: root, to, rule: null })),
+]);
+
+const cdkCases: Case[] = [
+  ...[anAdapter, aHandler, aLibrary, powertools, env, anEntryPoint].map((to) => ({
+    from: 'lib',
+    to,
+    rule: 'cdk-app-imports-only-config-and-contracts',
+  })),
+  ...['@aws-sdk/client-sns', 'pg', 'libpg-query', '@middy/core'].map((to) => ({
+    from: 'lib',
+    to,
+    rule: 'cdk-app-loads-no-runtime-package',
+  })),
+  // A construct that imported a handler would drag the Lambda's runtime into `cdk synth`.
+  { from: 'lib', to: aHandler, rule: 'cdk-app-loads-no-runtime-package' },
+  { from: 'lib', to: loadFile, rule: 'only-bin-reads-the-config-file' },
+  ...[configSchema, errors, aCore, aConstruct, 'aws-cdk-lib', 'node:path'].map((to) => ({
+    from: 'lib',
+    to,
+    rule: null,
+  })),
+];
+
+const entryPointCases: Case[] = [loadFile, aConstruct, anAdapter, aCore].map((to) => ({
+  from: 'bin',
+  to,
+  rule: null,
+}));
+
+const cases: Case[] = [
+  ...coreCases,
+  ...adapterCases,
+  ...handlerCases,
+  ...sharedCases,
+  ...libraryCases,
+  ...cdkCases,
+  ...entryPointCases,
+];
+
+const describeTarget = (to: Target): string => (typeof to === 'string' ? to : to.file);
+
+interface Violation {
+  readonly rule: string;
+  readonly from: string;
+  readonly to: string;
+  readonly message: string;
+}
+
+const probeDirs = new Map<string, string>();
+const probeOf = new Map<Case, string>();
+let violations: Violation[] = [];
+
+/** depcruise's err-long report: one block per violation, a header line then the rule's message. */
+function parseReport(report: string): Violation[] {
+  return report.split(/\n\s*\n/).flatMap((block) => {
+    const header = /^\s*error ([\w-]+): (\S+) → (\S+)\n([\s\S]*)$/.exec(block);
+    if (!header) return [];
+    const [, rule, from, to, rest] = header as unknown as [string, string, string, string, string];
+    const message = rest
+      .split('\n')
+      .filter((line) => !/^\s{6}/.test(line)) // the reachability path, indented deeper than the message
+      .join(' ');
+    return [{ rule, from, to, message: normalise(message) }];
+  });
+}
+
+const normalise = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+function probeSource(probe: string, { to, form = 'import' }: Case): string {
+  // Probes sit one folder below their layer, so a relative path always starts with '../'.
+  const spec =
+    typeof to === 'string'
+      ? to
+      : relative(dirname(join(repoRoot, probe)), join(repoRoot, to.file)).replace(/\.ts$/, '');
+  switch (form) {
+    case 'import type':
+      return `import type { Probe } from '${spec}';\nexport type Proof = Probe;\n`;
+    case 'import()':
+      return `export const load = () => import('${spec}');\n`;
+    case 'require':
+      return `export const loaded = require('${spec}');\n`;
+    default:
+      return `import '${spec}';\n`;
   }
 }
 
-const forbiddenImports: Array<[module: string, source: string]> = [
-  [
-    '@aws-sdk/client-sns',
-    "import { SNSClient } from '@aws-sdk/client-sns';\nexport const probe = SNSClient;\n",
-  ],
-  ['aws-lambda', "import type { Handler } from 'aws-lambda';\nexport type Probe = Handler;\n"],
-  ['@middy/core', "import middy from '@middy/core';\nexport const probe = middy;\n"],
-  [
-    '@aws-lambda-powertools/logger',
-    "import { Logger } from '@aws-lambda-powertools/logger';\nexport const probe = Logger;\n",
-  ],
-  ['pg', "import { Pool } from 'pg';\nexport const probe = Pool;\n"],
-  ['redis', "import { createClient } from 'redis';\nexport const probe = createClient;\n"],
-  ['ioredis', "import Redis from 'ioredis';\nexport const probe = Redis;\n"],
-  ['node:fs', "import { readFileSync } from 'node:fs';\nexport const probe = readFileSync;\n"],
-  ['node:net', "import { connect } from 'node:net';\nexport const probe = connect;\n"],
-  ['node:http', "import { request } from 'node:http';\nexport const probe = request;\n"],
-  ['node:https', "import { request } from 'node:https';\nexport const probe = request;\n"],
-];
+beforeAll(() => {
+  for (const from of new Set(cases.map((c) => c.from))) {
+    probeDirs.set(from, relative(repoRoot, mkdtempSync(join(repoRoot, from, PROBE_PREFIX))));
+  }
+  cases.forEach((c, index) => {
+    const probe = `${probeDirs.get(c.from)}/case-${index}.ts`;
+    writeFileSync(join(repoRoot, probe), probeSource(probe, c));
+    probeOf.set(c, probe);
+  });
+  const result = spawnSync(
+    depcruise,
+    ['--config', configFile, '--output-type', 'err-long', ...probeOf.values()],
+    {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
+  if (result.error) throw result.error;
+  violations = parseReport(result.stdout);
+  if (violations.length === 0)
+    throw new Error(`depcruise reported nothing:\n${result.stdout}${result.stderr}`);
+}, 180_000);
 
-const cases: Array<[label: string, source: string, rule: string]> = [
-  ...forbiddenImports.map(([module, source]): [string, string, string] => [
-    `import of ${module}`,
-    source,
-    'noRestrictedImports',
-  ]),
-  ['process.env', 'export const probe = process.env.MISYBOT_STAGE;\n', 'noProcessEnv'],
-];
+afterAll(() => {
+  for (const dir of probeDirs.values()) rmSync(join(repoRoot, dir), { recursive: true, force: true });
+});
 
-describe('Biome dependency rule for functions/core (DESIGN.md §2)', () => {
-  test.each(cases)('rejects %s in functions/core', (_label, source, rule) => {
-    const result = lint('functions/core/probe.ts', source);
-    expect(result.status).not.toBe(0);
-    expect(result.output).toContain(rule);
-    expect(result.lintDiagnostics).toEqual([
-      expect.objectContaining({
-        category: `lint/style/${rule}`,
-        severity: 'error',
-        location: expect.objectContaining({ path: 'functions/core/probe.ts' }),
-      }),
-    ]);
+describe('layer rules (.dependency-cruiser.cjs)', () => {
+  const forbidden = cases.filter((c) => c.rule !== null);
+  const allowed = cases.filter((c) => c.rule === null);
+
+  test.each(
+    forbidden.map((c) => [c.from, `${describeTarget(c.to)}${c.form ? ` by ${c.form}` : ''}`, c.rule, c]),
+  )('%s may not import %s (%s)', (_from, _to, rule, c) => {
+    const probe = probeOf.get(c as Case)!;
+    const found = violations.filter((v) => v.from === probe && v.rule === rule);
+    expect(found).not.toHaveLength(0);
+    const { comment } = config.forbidden.find((r) => r.name === rule)!;
+    for (const violation of found) expect(violation.message).toContain(normalise(comment));
   });
 
-  test.each(cases)('allows %s in functions/adapters', (_label, source) => {
-    const result = lint('functions/adapters/probe.ts', source);
-    expect(result.lintDiagnostics).toEqual([]);
-    expect(result.status).toBe(0);
+  test.each(allowed.map((c) => [c.from, describeTarget(c.to), c]))('%s may import %s', (_from, _to, c) => {
+    const probe = probeOf.get(c as Case)!;
+    expect(violations.filter((v) => v.from === probe)).toEqual([]);
+  });
+
+  it('has a case proving every rule', () => {
+    const proven = new Set(forbidden.map((c) => c.rule));
+    expect(config.forbidden.map((r) => r.name).filter((name) => !proven.has(name))).toEqual([]);
+  });
+
+  it('names only folders and files that exist in its messages', () => {
+    const named = config.forbidden
+      .flatMap((r) => r.comment.match(/\b(?:functions|lib|bin|docs|packages)(?:\/[\w.-]+)*(?![\w-])/g) ?? [])
+      .map((path) => path.replace(/\.+$/, ''));
+    expect(named.length).toBeGreaterThan(10);
+    expect([...new Set(named)].filter((path) => !existsSync(join(repoRoot, path)))).toEqual([]);
   });
 });

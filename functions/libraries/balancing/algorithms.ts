@@ -1,7 +1,11 @@
-import type { LoadBalancingAlgorithm } from '../../shared/config/schema';
+/**
+ * The ALB's algorithm names. The library is published on its own, so it spells them out rather than
+ * importing the platform's config schema; a test keeps the two lists equal.
+ */
+export type AlbAlgorithm = 'round_robin' | 'least_outstanding_requests' | 'weighted_random';
 
 /**
- * Selection algorithms. The first three are the ALB's names (`functions/shared/config/schema.ts`):
+ * Selection algorithms. The first three are the ALB's:
  *
  * - `round_robin`: each available endpoint in turn;
  * - `least_outstanding_requests`: fewest requests in flight, ties in turn;
@@ -12,7 +16,7 @@ import type { LoadBalancingAlgorithm } from '../../shared/config/schema';
  * - `p2c_ewma`: power of two choices: two random endpoints, the one with the lower
  *   peak-EWMA latency × (in flight + 1) wins.
  */
-export type SelectorAlgorithm = LoadBalancingAlgorithm | 'smooth_weighted_round_robin' | 'p2c_ewma';
+export type SelectorAlgorithm = AlbAlgorithm | 'smooth_weighted_round_robin' | 'p2c_ewma';
 
 /** Every algorithm name, for validation and docs. */
 export const SELECTOR_ALGORITHMS: readonly SelectorAlgorithm[] = [
