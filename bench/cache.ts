@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createClient } from 'redis';
 import { createCache, fromNodeRedis, nodeRedisOptions } from '../functions/libraries/cache';
-import { startRedis } from '../test/integration/harness/services';
+import { startRedis } from '../local/process/services';
 
 const OPS = Number(process.env.BENCH_OPS ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);

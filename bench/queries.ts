@@ -20,7 +20,7 @@ import { createLogParser } from '../functions/core/queries/log/log-parser';
 import { LogAggregator, type LogWorkload } from '../functions/core/queries/log-aggregate';
 import type { SqlParser } from '../functions/core/queries/sql-parser-port';
 import { StatementClassifier } from '../functions/core/queries/statement-classifier';
-import { startPostgres } from '../test/integration/harness/services';
+import { startPostgres } from '../local/process/services';
 
 const PREFIX = '%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ';
 const BIN = '/usr/lib/postgresql/15/bin';

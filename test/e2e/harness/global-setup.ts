@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { type MotoServer, startMotoServer } from '../../../local/account/moto-server';
 import { synthesizedAssembly } from '../../../local/assembly/synth';
-import { node24Binary } from '../../../local/runtime/node24';
 import {
   type PostgresServer,
   type RedisServer,
   startPostgres,
   startRedis,
-} from '../../integration/harness/services';
+} from '../../../local/process/services';
+import { node24Binary } from '../../../local/runtime/node24';
 import { E2E_ENV, E2E_VARIANTS } from './env';
 
 const KEY = Symbol.for('misybot.e2e.sharedServices');

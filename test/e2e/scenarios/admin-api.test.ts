@@ -5,10 +5,10 @@ import {
 import { createClient } from 'redis';
 import type { ApiRequest, ApiResponse } from '../../../local/driver/api-gateway';
 import type { LocalPlatform } from '../../../local/platform/local-platform';
+import { callsTo, fleetSize, groupName } from '../../../local/views/platform-views';
+import { type StateItem, stateItems } from '../../../local/views/state-table';
 import { e2eEnvironment } from '../harness/env';
 import { startPlatform } from '../support/platform';
-import { callsTo, fleetSize, groupName } from '../support/platform-views';
-import { type StateItem, stateItems } from '../support/state-table';
 import { saveTimeline } from '../support/timeline';
 
 // Scenario 9: the admin API's change routes, signed by an operator's IAM role. A change with an

@@ -1,8 +1,8 @@
 import type { ApiResponse } from '../../../local/driver/api-gateway';
 import type { LocalPlatform } from '../../../local/platform/local-platform';
 import { TEST_FAILOVER_QUOTA } from '../../../local/proxy/stand-ins/elasticache';
+import { callsTo } from '../../../local/views/platform-views';
 import { minutes, startPlatform, waitOutGuard } from '../support/platform';
-import { callsTo } from '../support/platform-views';
 import { saveTimeline } from '../support/timeline';
 
 // Scenario 5: cache failover through the ElastiCache stand-in (moto has no TestFailover and no

@@ -1,8 +1,8 @@
 import type { ApiResponse } from '../../../local/driver/api-gateway';
 import type { LocalPlatform } from '../../../local/platform/local-platform';
+import { alarmOn, callsTo } from '../../../local/views/platform-views';
 import type { ClusterRoles } from '../../../local/world/database';
 import { minutes, startPlatform, waitOutGuard } from '../support/platform';
-import { alarmOn, callsTo } from '../support/platform-views';
 import { saveTimeline } from '../support/timeline';
 
 // Scenario 3: the Aurora writer fails. The failover function promotes the reader; from then on it

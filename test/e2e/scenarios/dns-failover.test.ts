@@ -2,8 +2,8 @@ import { GetHealthCheckCommand } from '@aws-sdk/client-route-53';
 import type { ApiResponse } from '../../../local/driver/api-gateway';
 import { localHttps } from '../../../local/network/local-client';
 import type { LocalPlatform } from '../../../local/platform/local-platform';
+import { callsTo } from '../../../local/views/platform-views';
 import { minutes, startPlatform, waitOutGuard } from '../support/platform';
-import { callsTo } from '../support/platform-views';
 import { saveTimeline } from '../support/timeline';
 
 // Scenario 4: DNS failover by inverting the primary's Route 53 health check. An operator moves

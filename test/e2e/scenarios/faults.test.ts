@@ -3,9 +3,9 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { AsyncEvent } from '../../../local/driver/async-invoker';
 import type { LocalPlatform } from '../../../local/platform/local-platform';
 import type { Fault } from '../../../local/proxy/faults';
+import { alarmOn, callsTo, groupName, invocationsOf } from '../../../local/views/platform-views';
+import { stateItems } from '../../../local/views/state-table';
 import { minutes, startPlatform } from '../support/platform';
-import { alarmOn, callsTo, groupName, invocationsOf } from '../support/platform-views';
-import { stateItems } from '../support/state-table';
 import { saveTimeline } from '../support/timeline';
 
 // Scenario 7: throttling and 5xx at each step of scenarios 1 and 3. Each AWS call a scaling run

@@ -1,8 +1,8 @@
 import type { LocalPlatform } from '../../../local/platform/local-platform';
-import { chatMessages } from '../support/alerts';
+import { chatMessages } from '../../../local/views/alerts';
+import { callsTo } from '../../../local/views/platform-views';
+import { type StateItem, stateItems } from '../../../local/views/state-table';
 import { minutes, startPlatform } from '../support/platform';
-import { callsTo } from '../support/platform-views';
-import { type StateItem, stateItems } from '../support/state-table';
 import { saveTimeline } from '../support/timeline';
 
 // Scenario 6: the public endpoint flaps, down for 20 seconds and up for 20, for ten minutes at

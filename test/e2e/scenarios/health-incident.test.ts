@@ -1,7 +1,7 @@
 import type { LocalPlatform } from '../../../local/platform/local-platform';
-import { chatMessages } from '../support/alerts';
+import { chatMessages } from '../../../local/views/alerts';
+import { type StateItem, stateItems } from '../../../local/views/state-table';
 import { minutes, startPlatform } from '../support/platform';
-import { type StateItem, stateItems } from '../support/state-table';
 import { saveTimeline } from '../support/timeline';
 
 // Scenario 2: every instance of the fleet starts failing its load balancer health check. The

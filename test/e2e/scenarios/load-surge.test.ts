@@ -1,9 +1,9 @@
 import type { LocalPlatform } from '../../../local/platform/local-platform';
 import type { InvocationRecord } from '../../../local/runtime/function-runner';
-import { chatMessages } from '../support/alerts';
+import { chatMessages } from '../../../local/views/alerts';
+import { alarmOn, callsTo, fleetSize, groupName, invocationsOf } from '../../../local/views/platform-views';
+import { type StateItem, stateItems } from '../../../local/views/state-table';
 import { minutes, startPlatform } from '../support/platform';
-import { alarmOn, callsTo, fleetSize, groupName, invocationsOf } from '../support/platform-views';
-import { type StateItem, stateItems } from '../support/state-table';
 import { saveTimeline } from '../support/timeline';
 
 // Scenario 1: a load surge. The fleet runs at half its CPU, then load quadruples: the CPU alarm

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { Published } from '../../../local/driver/sns-router';
 import type { LocalPlatform } from '../../../local/platform/local-platform';
+import { invocationsOf } from '../../../local/views/platform-views';
+import { type StateItem, stateItems } from '../../../local/views/state-table';
 import { e2eEnvironment } from '../harness/env';
 import { minutes, startPlatform } from '../support/platform';
-import { invocationsOf } from '../support/platform-views';
-import { type StateItem, stateItems } from '../support/state-table';
 import { saveTimeline } from '../support/timeline';
 
 // Scenario 8: the hourly slow-query analysis on real PostgreSQL 15 (pg_stat_statements and

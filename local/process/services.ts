@@ -14,7 +14,7 @@ import {
   unprivilegedOwner,
   waitUntil,
   withFreshPorts,
-} from '../../../local/process/process-control';
+} from './process-control';
 
 const LOOPBACK = '127.0.0.1';
 const DEFAULT_START_TIMEOUT_MS = 15_000;

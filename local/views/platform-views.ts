@@ -1,7 +1,7 @@
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import type { DeployedResource } from '../../../local/account/deployment';
-import type { LocalPlatform } from '../../../local/platform/local-platform';
-import type { ApiCall } from '../../../local/proxy/fault-proxy';
+import type { DeployedResource } from '../account/deployment';
+import type { LocalPlatform } from '../platform/local-platform';
+import type { ApiCall } from '../proxy/fault-proxy';
 
 /** The Auto Scaling group's name. */
 export function groupName(platform: LocalPlatform): string {

@@ -1,5 +1,5 @@
-import { WEBHOOK_HOSTS } from '../../../local/network/webhook-receiver';
-import type { LocalPlatform } from '../../../local/platform/local-platform';
+import { WEBHOOK_HOSTS } from '../network/webhook-receiver';
+import type { LocalPlatform } from '../platform/local-platform';
 
 /** A chat message as a person would read it: every text of the Slack blocks or Teams card. */
 export interface ChatMessage {

@@ -1,5 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { LocalPlatform } from '../../../local/platform/local-platform';
+import type { LocalPlatform } from '../platform/local-platform';
 
 /** A state-table item as stored. */
 export type StateItem = Record<string, unknown> & { readonly pk: string; readonly sk: string };
