@@ -169,7 +169,32 @@ export class Scheduler {
   runFor(durationMs: number): Promise<void> {
     return this.runUntil(this.clock.now() + durationMs);
   }
+
+  /**
+   * Runs the platform live until `stopped()` says so: actions fire when they are due and the
+   * functions' timers run in real time. With `speed` above 1, the clock also moves ahead by
+   * `(speed − 1)` × the real time that passed while nothing ran (no invocation, no driver work),
+   * never past the next action due; while something runs, time runs at real speed, so I/O never
+   * sees it jump.
+   * @param speed virtual seconds per real second while idle. @default 1
+   */
+  async runLive(stopped: () => boolean, speed = 1): Promise<void> {
+    let last = Date.now();
+    while (!stopped()) {
+      if (this.fireDue()) await settleMicrotasks();
+      const real = Date.now();
+      const idle = this.inFlight.size === 0 && !this.runner.active;
+      if (speed > 1 && idle)
+        this.clock.jumpTo(Math.min(this.nextDue(), this.clock.now() + (speed - 1) * (real - last)));
+      last = real;
+      const untilDue = this.nextDue() - this.clock.now();
+      await delay(Math.max(1, Math.min(LIVE_POLL_MS, untilDue / speed)));
+    }
+  }
 }
+
+// How often a live run looks for due actions when none is near.
+const LIVE_POLL_MS = 50;
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

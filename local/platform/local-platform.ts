@@ -98,6 +98,10 @@ export class LocalPlatform {
     readonly cache: ElastiCacheStandIn,
     readonly route53: Route53HealthChecks,
     readonly activities: ScalingActivitiesStandIn,
+    /** The fault proxy's URL: AWS as the functions reach it. */
+    readonly endpoint: string,
+    /** Turns EMF log lines into the emulator's metrics (the functions', and the demo fleet's). */
+    readonly metrics: MetricsSink,
     private readonly stopAll: () => Promise<void>,
   ) {}
 
@@ -320,6 +324,8 @@ export class LocalPlatform {
       cache,
       route53,
       activities,
+      endpoint,
+      metrics,
       stopAll,
     );
     const started = platform;

@@ -34,6 +34,12 @@ export interface FleetOptions {
   readonly launchedAt?: (instanceId: string) => number | undefined;
 }
 
+/** Measured CPU of the instances, when real processes stand for them (the live demo fleet). */
+export interface FleetMeasurement {
+  /** Each instance's CPU over the last minute, in percent; an instance without a value publishes none. */
+  cpuPercent(instanceIds: readonly string[]): Promise<ReadonlyMap<string, number>>;
+}
+
 /**
  * The application fleet as the world outside the control plane: a load (in percent of one
  * instance's CPU, shared by the instances in service) that becomes each instance's
@@ -47,6 +53,7 @@ export class Fleet {
   private readonly failing = new Map<string, TargetFailure>();
   private bootFailureMs = 0;
   private readonly firstSeen = new Map<string, number>();
+  private measurement: FleetMeasurement | undefined;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -57,6 +64,17 @@ export class Fleet {
   /** Sets the load, in percent of one instance (200 = two instances fully busy). */
   setLoad(percentOfOneInstance: number): void {
     this.load = percentOfOneInstance;
+  }
+
+  /** Publishes measured CPU instead of the set load (see {@link FleetMeasurement}). */
+  measureWith(measurement: FleetMeasurement): void {
+    this.measurement = measurement;
+  }
+
+  /** Sets or clears (undefined) one target's health-check failure, as its process is seen. */
+  setTargetFailure(instanceId: string, failure: TargetFailure | undefined): void {
+    if (failure) this.failing.set(instanceId, failure);
+    else this.failing.delete(instanceId);
   }
 
   /** Makes targets fail their health checks (by id, or the first `count` in service). */
@@ -133,17 +151,19 @@ export class Fleet {
   /** Publishes one minute of metrics, stamped `minute` (the start of the period they cover). */
   async publish(minute: number): Promise<void> {
     const ids = await this.instances();
-    const cpu = ids.length === 0 ? 0 : Math.min(100, this.load / ids.length);
+    const perInstance = await this.cpuOf(ids);
+    const values = [...perInstance.values()];
+    const cpu = values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length;
     const memory = Math.min(100, (this.options.baseMemoryPercent ?? 35) + cpu * 0.3);
     const timestamp = new Date(minute);
     const group = [{ Name: 'AutoScalingGroupName', Value: this.options.groupName }];
     const data: MetricDatum[] = [
       { MetricName: 'CPUUtilization', Dimensions: group, Timestamp: timestamp, Value: cpu, Unit: 'Percent' },
-      ...ids.map((id) => ({
+      ...[...perInstance].map(([id, value]) => ({
         MetricName: 'CPUUtilization',
         Dimensions: [{ Name: 'InstanceId', Value: id }],
         Timestamp: timestamp,
-        Value: cpu,
+        Value: value,
         Unit: 'Percent' as const,
       })),
     ];
@@ -167,6 +187,13 @@ export class Fleet {
     await this.emulator.cloudWatch.send(
       new PutMetricDataCommand({ Namespace: 'CWAgent', MetricData: agent }),
     );
+  }
+
+  /** The set load shared evenly, or what the measurement says. */
+  private async cpuOf(ids: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    if (this.measurement) return this.measurement.cpuPercent(ids);
+    const share = ids.length === 0 ? 0 : Math.min(100, this.load / ids.length);
+    return new Map(ids.map((id) => [id, share]));
   }
 
   /** Answers `DescribeTargetHealth` for the fleet's target group with the states above. */
