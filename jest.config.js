@@ -24,7 +24,12 @@ module.exports = {
       displayName: 'unit',
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/', '<rootDir>/test/e2e/'],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '<rootDir>/test/integration/',
+        '<rootDir>/test/e2e/',
+        '<rootDir>/test/live/',
+      ],
     },
     {
       ...common,
@@ -43,6 +48,13 @@ module.exports = {
       testMatch: ['**/*.test.ts'],
       globalSetup: '<rootDir>/test/e2e/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/e2e/harness/global-teardown.ts',
+    },
+    {
+      ...common,
+      // `npm start` as a user meets it: the live control plane and its status page in chromium.
+      displayName: 'live',
+      roots: ['<rootDir>/test/live'],
+      testMatch: ['**/*.test.ts'],
     },
   ],
 };

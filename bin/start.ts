@@ -60,8 +60,11 @@ async function main(): Promise<void> {
     })();
     return stopping;
   };
-  process.once('SIGINT', () => void shutdown('SIGINT').then(() => process.exit(0)));
-  process.once('SIGTERM', () => void shutdown('SIGTERM').then(() => process.exit(0)));
+  // Kept for every signal, not once: a terminal's Ctrl-C reaches this process both from the
+  // terminal and relayed by tsx, and a second SIGINT without a listener would kill it mid-stop.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => void shutdown(signal).then(() => process.exit(0)));
+  }
 
   live = await LiveControlPlane.start({
     projectRoot: resolve(__dirname, '..'),

@@ -16,6 +16,12 @@ export interface LiveOptions {
   readonly projectRoot: string;
   /** A configuration file; absent, the embedded default. */
   readonly configFile?: string;
+  /**
+   * Configuration variants synthesized beside the platform (see `synthesizedAssembly`): the
+   * platform itself is the assembly's first stack either way, so a caller that already keeps an
+   * assembly with variants (the e2e suite) shares it instead of synthesizing another. @default none
+   */
+  readonly variants?: Readonly<Record<string, unknown>>;
   /** Virtual seconds per real second while nothing runs. @default 1 */
   readonly speed?: number;
   /** The users' normal rate. @default 40 */
@@ -83,6 +89,7 @@ export class LiveControlPlane {
         synthesizedAssembly({
           projectRoot: options.projectRoot,
           ...(options.configFile ? { configFile: options.configFile } : {}),
+          ...(options.variants ? { variants: options.variants } : {}),
           onProgress: progress,
         }),
       ]);
@@ -114,7 +121,7 @@ export class LiveControlPlane {
           redis: { host: '127.0.0.1', port: cachePort },
           redisPassword: password,
         },
-        start: Date.now(),
+        start: 'now',
       });
       cleanups.push(() => platform.stop());
 

@@ -73,7 +73,7 @@ function render(s) {
   document.getElementById('components-body').innerHTML = table(['component', 'status', 'since'],
     s.components.map((c) => [td(c.component), td(c.status, c.status), td(hhmmss(c.since))]));
   document.getElementById('incidents-body').innerHTML = s.incidents.length === 0 ? '<p class="muted">none</p>' :
-    s.incidents.map((i) => '<div class="incident" data-component="' + esc(i.component) + '" data-state="' + esc(i.state) + '">' +
+    s.incidents.map((i) => '<div class="incident" data-component="' + esc(i.component) + '" data-state="' + esc(i.state) + '" data-opened-at="' + esc(i.openedAt) + '">' +
       '<b class="' + cls(i.state) + '">' + esc(i.state) + '</b> <b class="' + cls(i.severity) + '">' + esc(i.severity) + '</b> ' +
       esc(i.component) + ' · opened ' + esc(hhmmss(i.openedAt)) + (i.resolvedAt ? ' · resolved ' + esc(hhmmss(i.resolvedAt)) : '') +
       '<pre>' + esc(i.reasons.join('\\n')) + (i.timeline.length ? '\\n' + i.timeline.map((t) => hhmmss(t.at) + ' ' + t.what).map(esc).join('\\n') : '') + '</pre></div>').join('<hr>');

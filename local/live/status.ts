@@ -141,7 +141,8 @@ export async function liveStatus(live: LiveControlPlane): Promise<LiveStatus> {
         : {}),
     })),
     incidents: byPrefix('INCIDENT#')
-      .filter((item) => item.sk === 'CURRENT' || item.sk.startsWith('HISTORY#'))
+      // A resolved incident is both CURRENT (until the next one) and in HISTORY: shown once.
+      .filter((item, index, all) => all.findIndex((other) => other.id === item.id) === index)
       .map((item) => incidentOf(item, alerts))
       .sort((a, b) => (b.openedAt ?? 0) - (a.openedAt ?? 0))
       .slice(0, 20),

@@ -45,8 +45,11 @@ export interface LocalPlatformOptions {
   readonly stack?: string;
   /** PostgreSQL behind the RDS Proxy endpoint and Redis behind the ElastiCache endpoint. */
   readonly backends?: Backends & { readonly redisPassword?: string };
-  /** Virtual time at start. @default the next whole minute of real time */
-  readonly start?: number;
+  /**
+   * Virtual time at start; `now` keeps the clock on real time (a live run).
+   * @default the next whole minute of real time
+   */
+  readonly start?: number | 'now';
   /** Seed of the fault plan's generator. @default 1 */
   readonly seed?: number;
   /** Where each scheduled rule fires in its period. @default a hash of the rule's name */
@@ -164,7 +167,9 @@ export class LocalPlatform {
     const formatter = model.functions.find((f) => f.environment.WEBHOOKS !== undefined);
     if (formatter) await createWebhookSecrets(emulator, JSON.parse(formatter.environment.WEBHOOKS!));
 
-    const clock = new VirtualClock(options.start ?? Math.ceil(Date.now() / 60_000) * 60_000);
+    const clock = new VirtualClock(
+      options.start === 'now' ? Date.now() : (options.start ?? Math.ceil(Date.now() / 60_000) * 60_000),
+    );
     const faults = new FaultPlan(options.seed ?? 1);
     const keys = new Map(model.functions.map((f) => [accessKeyOf(f.name), f.name]));
     const proxy = new FaultProxy({
