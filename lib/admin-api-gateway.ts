@@ -1,6 +1,5 @@
 import { AccessLogFormat, ResponseType, type RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_PREFIX } from '../functions/core/admin/problem';
-import type { RouteSpec } from '../functions/core/admin/routes';
 
 /**
  * API Gateway details of the admin API: what it logs per request, and the problem documents it
@@ -96,11 +95,4 @@ export function addProblemResponses(api: RestApi): void {
       templates: { 'application/json': `{${fields.join(',')}}` },
     });
   }
-}
-
-/** `execute-api:Invoke` resources of routes: `/health/checks/{id}` becomes `/health/checks/*`. */
-export function executeArns(api: RestApi, stage: string, routes: readonly RouteSpec[]): string[] {
-  return routes.map((route) =>
-    api.arnForExecuteApi(route.method, route.path.replace(/\{[^}]+\}/g, '*'), stage),
-  );
 }

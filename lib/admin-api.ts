@@ -18,14 +18,16 @@ import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { routeList } from '../functions/core/admin/routes';
 import type { AdminSettingsInput } from '../functions/core/admin/settings';
 import type { HealthCheckConfig } from '../functions/core/health/health-config';
-import { ACCESS_LOG_FORMAT, addProblemResponses, executeArns } from './admin-api-gateway';
+import { ACCESS_LOG_FORMAT, addProblemResponses } from './admin-api-gateway';
 import { acknowledgeAdminFindings, grantAdminFunction } from './admin-api-permissions';
 import { ControlFunction } from './control-function';
+import type { PlatformWebAcl } from './web-acl';
 
 const FUNCTIONS = join(__dirname, '..', 'functions', 'handlers');
 
@@ -65,10 +67,16 @@ export interface AdminApiProps {
   readonly logRetentionDays: number;
   /** @default 512 */
   readonly memorySize?: number;
+  /** Receives the alarms on the API's functions (errors, throttles, failed events). */
+  readonly alarmTopic: ITopic;
+  /** Requests the admin function serves at once, kept for operators during an incident. @default 5 */
+  readonly reservedConcurrency?: number;
   /** Stage-wide throttling, requests per second and burst. */
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   /** A WAFv2 web ACL (REGIONAL) to associate with the stage. @default none */
   readonly webAclArn?: string;
+  /** The platform's web ACL, to put in front of the stage (instead of `webAclArn`). @default none */
+  readonly webAcl?: PlatformWebAcl;
   /** @default 'v1' */
   readonly stageName?: string;
   /**
@@ -118,6 +126,12 @@ export class AdminApi extends Construct {
       memorySize: props.memorySize ?? 512,
       logRetentionDays: props.logRetentionDays,
       retryAttempts: 0,
+      reservedConcurrentExecutions: props.reservedConcurrency ?? 5,
+      alarms: {
+        topic: props.alarmTopic,
+        severity: 'warning',
+        impact: 'operators get errors from the admin API',
+      },
       environment: this.environment(props),
     });
     grantAdminFunction(this.function, props, this.cacheWorker);
@@ -148,12 +162,9 @@ export class AdminApi extends Construct {
     addProblemResponses(this.api);
     this.url = this.api.url;
 
-    this.readOnlyArns = executeArns(
-      this.api,
-      stageName,
-      routeList.filter((route) => !route.mutating),
-    );
-    this.operatorArns = executeArns(this.api, stageName, routeList);
+    // Method-wide: every GET is a read and every other method a change (checked in validate).
+    this.readOnlyArns = [this.api.arnForExecuteApi('GET', '/*', stageName)];
+    this.operatorArns = [this.api.arnForExecuteApi('*', '/*', stageName)];
     const policy = (name: string, description: string, resources: readonly string[]) =>
       new ManagedPolicy(this, name, {
         description,
@@ -176,7 +187,8 @@ export class AdminApi extends Construct {
         webAclArn: props.webAclArn,
       });
     }
-    acknowledgeAdminFindings(this, Boolean(props.webAclArn));
+    props.webAcl?.associate('AdminApiWebAcl', this.api.deploymentStage.stageArn);
+    acknowledgeAdminFindings(this, Boolean(props.webAclArn ?? props.webAcl));
   }
 
   private addRoutes(): void {
@@ -246,6 +258,12 @@ export class AdminApi extends Construct {
       memorySize: 256,
       logRetentionDays: props.logRetentionDays,
       retryAttempts: 0,
+      reservedConcurrentExecutions: 2,
+      alarms: {
+        topic: props.alarmTopic,
+        severity: 'warning',
+        impact: 'cache namespaces cannot be invalidated from the admin API',
+      },
       vpc: cache.vpc,
       environment: {
         REDIS_HOST: cache.host,
@@ -261,6 +279,12 @@ export class AdminApi extends Construct {
 }
 
 function validate(props: AdminApiProps): void {
+  const misfiled = routeList.filter((route) => route.mutating === (route.method === 'GET'));
+  if (misfiled.length > 0) {
+    throw new Error(
+      `AdminApi grants GET to readers and every other method to operators, so a GET must not change anything and other methods must; got ${misfiled.map((r) => `${r.method} ${r.path}`).join(', ')}.`,
+    );
+  }
   const { rateLimit, burstLimit } = props.throttle;
   if (!(rateLimit > 0) || !Number.isInteger(burstLimit) || burstLimit < 1) {
     throw new Error(
@@ -271,6 +295,9 @@ function validate(props: AdminApiProps): void {
     throw new Error(
       'loadBalancer.targetGroups must name at least one target group (the listener forwards to them).',
     );
+  }
+  if (props.webAclArn !== undefined && props.webAcl !== undefined) {
+    throw new Error('AdminApi takes webAclArn or webAcl, not both: a stage has one web ACL.');
   }
   if (
     props.webAclArn !== undefined &&

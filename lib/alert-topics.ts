@@ -1,8 +1,11 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AnyPrincipal, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { type ITopic, SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription, SmsSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { EmailSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AlertingSettings, Severity } from '../functions/shared/config';
 
@@ -36,6 +39,8 @@ export interface AlertTopicsProps {
  * The three alert topics (critical, warning, info), encrypted with one customer-managed key
  * and accepting only TLS publishers. E-mail, SMS and HTTPS endpoints are subscribed here;
  * Slack and Teams channels are collected in {@link webhookSubscriptions} for the formatter.
+ * Every subscription's undeliverable messages go to {@link deliveryFailures} (SNS redrive), whose
+ * alarm pages on the critical topic: a channel that still works hears that another does not.
  */
 export class AlertTopics extends Construct implements SeverityTopics {
   readonly key: Key;
@@ -43,6 +48,9 @@ export class AlertTopics extends Construct implements SeverityTopics {
   readonly warning: Topic;
   readonly info: Topic;
   readonly webhookSubscriptions: readonly WebhookSubscription[];
+  /** The dead-letter queue of every subscription, the formatter's included. */
+  readonly deliveryFailures: Queue;
+  readonly deliveryFailuresAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: AlertTopicsProps) {
     super(scope, id);
@@ -87,6 +95,13 @@ export class AlertTopics extends Construct implements SeverityTopics {
       }),
     );
 
+    this.deliveryFailures = new Queue(this, 'DeliveryFailures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // The longest SQS allows: the messages are alerts someone missed.
+      retentionPeriod: Duration.days(14),
+    });
+    const deadLetterQueue = this.deliveryFailures;
     const subscriptions: WebhookSubscription[] = [];
     const create = (severity: Severity, label: string): Topic => {
       const topic = new Topic(this, label, {
@@ -109,14 +124,25 @@ export class AlertTopics extends Construct implements SeverityTopics {
       for (const subscription of props.settings[severity]) {
         switch (subscription.protocol) {
           case 'email':
-            topic.addSubscription(new EmailSubscription(subscription.endpoint));
+            topic.addSubscription(new EmailSubscription(subscription.endpoint, { deadLetterQueue }));
             break;
           case 'sms':
-            topic.addSubscription(new SmsSubscription(subscription.endpoint));
+            // CDK's SmsSubscription has no dead-letter queue option; SNS takes one for SMS too.
+            topic.addSubscription({
+              bind: () => ({
+                subscriberId: subscription.endpoint,
+                protocol: SubscriptionProtocol.SMS,
+                endpoint: subscription.endpoint,
+                deadLetterQueue,
+              }),
+            });
             break;
           case 'https':
             topic.addSubscription(
-              new UrlSubscription(subscription.endpoint, { protocol: SubscriptionProtocol.HTTPS }),
+              new UrlSubscription(subscription.endpoint, {
+                protocol: SubscriptionProtocol.HTTPS,
+                deadLetterQueue,
+              }),
             );
             break;
           case 'slack':
@@ -135,6 +161,22 @@ export class AlertTopics extends Construct implements SeverityTopics {
     this.warning = create('warning', 'Warning');
     this.info = create('info', 'Info');
     this.webhookSubscriptions = subscriptions;
+
+    this.deliveryFailuresAlarm = new Alarm(this, 'DeliveryFailuresAlarm', {
+      metric: this.deliveryFailures.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        '[critical] Alerts could not be delivered to a subscription (e-mail, SMS, HTTPS or the chat formatter): they wait in the delivery-failures queue',
+    });
+    const page = new SnsAction(this.critical);
+    this.deliveryFailuresAlarm.addAlarmAction(page);
+    this.deliveryFailuresAlarm.addOkAction(page);
   }
 
   topic(severity: Severity): Topic {

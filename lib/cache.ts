@@ -94,7 +94,7 @@ export class PlatformCache extends Construct {
     Validations.of(this.authSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'Secrets Manager has no managed rotation for ElastiCache AUTH tokens (it needs ModifyReplicationGroup with the ROTATE strategy); the 64-character token is readable only by roles granted it and is rotated by a token-update deploy.',
+        'Not rotated automatically yet: Secrets Manager has no managed rotation for an ElastiCache AUTH token, and a rotation function (ModifyReplicationGroup with the ROTATE then SET strategies) is not part of the platform. Rotate by deploying a new token; only the fleet and the cache worker may read it.',
     });
 
     const securityGroup = new SecurityGroup(this, 'SecurityGroup', {
@@ -161,6 +161,8 @@ export class PlatformCache extends Construct {
       ],
     });
     this.replicationGroup.node.addDependency(slowLog, ...(engineLog ? [engineLog] : []));
+    // A final snapshot when the group is deleted or replaced: the cache then restarts warm.
+    this.replicationGroup.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
 
     this.replicationGroupId = this.replicationGroup.ref;
     this.primaryEndpoint = this.replicationGroup.attrPrimaryEndPointAddress;

@@ -1,12 +1,16 @@
 import { isAbsolute } from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { isLogRetentionDays, LOG_RETENTION_DAYS } from '../functions/shared/config/limits';
+import { type ControlFunctionAlarmOptions, ControlFunctionAlarms } from './control-function-alarms';
+import { VpcFunctionAccess } from './vpc-function-access';
 
 export const METRICS_NAMESPACE = 'MisyBot/HA';
 const RESERVED_ENVIRONMENT = [
@@ -15,12 +19,6 @@ const RESERVED_ENVIRONMENT = [
   'POWERTOOLS_METRICS_NAMESPACE',
   'POWERTOOLS_LOG_LEVEL',
 ];
-// INFINITE is left out on purpose: every control function states how long its logs live.
-const RETENTION_DAYS = new Set<number>(
-  Object.values(RetentionDays).filter(
-    (v): v is number => typeof v === 'number' && v !== RetentionDays.INFINITE,
-  ),
-);
 
 export interface ControlFunctionProps {
   /** The handler module, e.g. `functions/handlers/health-check/index.ts`. */
@@ -44,8 +42,13 @@ export interface ControlFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** Retries of a failed asynchronous invocation before it goes to the failure queue (0-2). @default 2 */
   readonly retryAttempts?: number;
-  /** @default no reservation (the account's unreserved pool) */
-  readonly reservedConcurrentExecutions?: number;
+  /**
+   * Concurrency set aside for this function alone, so a busy account cannot throttle the control
+   * plane during an incident; the throttles alarm tells when it is too small.
+   */
+  readonly reservedConcurrentExecutions: number;
+  /** Where its errors, throttles and failed events are alarmed, and what a failure stops. */
+  readonly alarms: ControlFunctionAlarmOptions;
   /** Only for functions that talk to the database or the cache. @default not in a VPC */
   readonly vpc?: IVpc;
   /** @default the VPC's private subnets */
@@ -63,21 +66,31 @@ export interface ControlFunctionProps {
 /**
  * The house Lambda for the control plane: latest Node.js LTS on Graviton, bundled locally by
  * esbuild with the SDK inside (no layer or runtime-SDK drift), source maps on, X-Ray active,
- * Powertools configured, logs kept for a stated time, and failed asynchronous invocations
- * (EventBridge, SNS, alarms) kept in an encrypted queue instead of being dropped.
+ * Powertools configured, logs kept for a stated time, reserved concurrency, and failed
+ * asynchronous invocations (EventBridge, SNS, alarms) kept in an encrypted queue instead of being
+ * dropped. Its role starts with no AWS-managed policy: it may write to its own log group (and
+ * manage its network interfaces in its own VPC), and each construct grants what its code calls.
+ * Errors, throttles and failed events are alarmed.
  */
 export class ControlFunction extends NodejsFunction {
   /** Where failed asynchronous invocations land, with the request and the error. */
   readonly failureQueue: Queue;
   readonly functionLogGroup: LogGroup;
+  readonly serviceName: string;
+  readonly alarms: ControlFunctionAlarms;
 
   constructor(scope: Construct, id: string, props: ControlFunctionProps) {
     validate(props);
-    // The log group is passed to the function, so it is created first, beside it.
+    // The log group and the role are passed to the function, so they are created first, beside it.
     const logGroup = new LogGroup(scope, `${id}LogGroup`, {
       retention: props.logRetentionDays as RetentionDays,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `MisyBot HA ${props.serviceName} function`,
+    });
+    logGroup.grantWrite(role);
     super(scope, id, {
       entry: props.entry,
       handler: props.handler ?? 'handler',
@@ -88,6 +101,7 @@ export class ControlFunction extends NodejsFunction {
       memorySize: props.memorySize,
       tracing: Tracing.ACTIVE,
       logGroup,
+      role,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
@@ -109,6 +123,13 @@ export class ControlFunction extends NodejsFunction {
       },
     });
     this.functionLogGroup = logGroup;
+    this.serviceName = props.serviceName;
+    if (props.vpc) {
+      const access = VpcFunctionAccess.of(props.vpc);
+      access.grant(role, props.vpc.selectSubnets(props.vpcSubnets).subnets, this.connections.securityGroups);
+      // The function resource only: its security group is one of the policy's resources.
+      this.node.defaultChild?.node.addDependency(access.policy);
+    }
     this.failureQueue = new Queue(this, 'FailureQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -119,27 +140,8 @@ export class ControlFunction extends NodejsFunction {
       onFailure: new SqsDestination(this.failureQueue),
       retryAttempts: props.retryAttempts ?? 2,
     });
-    acknowledgeHouseFindings(this, props.vpc !== undefined);
+    this.alarms = new ControlFunctionAlarms(this, 'Alarms', this, props.alarms);
   }
-}
-
-/** The cdk-nag findings every control function has by construction, acknowledged once, here. */
-function acknowledgeHouseFindings(fn: ControlFunction, inVpc: boolean): void {
-  const managedPolicies = [
-    'AWSLambdaBasicExecutionRole',
-    ...(inVpc ? ['AWSLambdaVPCAccessExecutionRole'] : []),
-  ];
-  for (const policy of managedPolicies) {
-    Validations.of(fn).acknowledge({
-      id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${policy}]`,
-      reason: `Lambda documents ${policy} as the AWS-managed minimum for a function's own logs${inVpc ? ' and the network interfaces of a function in a VPC' : ''}.`,
-    });
-  }
-  Validations.of(fn.failureQueue).acknowledge({
-    id: 'AwsSolutions-SQS3',
-    reason:
-      "This queue is the function's own on-failure destination (cdk-nag does not see Lambda destinations): failed invocations rest here for people to read; a queue behind it would add nothing.",
-  });
 }
 
 function copyAfterBundling(files: readonly string[]): ICommandHooks {
@@ -156,10 +158,15 @@ function validate(props: ControlFunctionProps): void {
   if (relative.length > 0) {
     throw new Error(`bundledFiles must be absolute paths, got ${relative.join(', ')}.`);
   }
-  if (!RETENTION_DAYS.has(props.logRetentionDays)) {
+  // Never-expire is left out on purpose: every control function states how long its logs live.
+  if (!isLogRetentionDays(props.logRetentionDays)) {
     throw new Error(
-      `logRetentionDays must be a value CloudWatch Logs accepts (${[...RETENTION_DAYS].join(', ')}), got ${props.logRetentionDays}.`,
+      `logRetentionDays must be a value CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(', ')}), got ${props.logRetentionDays}.`,
     );
+  }
+  const reserved = props.reservedConcurrentExecutions;
+  if (!Number.isInteger(reserved) || reserved < 1) {
+    throw new Error(`reservedConcurrentExecutions must be a whole number ≥ 1, got ${reserved}.`);
   }
   const retries = props.retryAttempts ?? 2;
   if (!Number.isInteger(retries) || retries < 0 || retries > 2) {

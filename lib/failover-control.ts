@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, type IAlarm, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import type { Alarm, IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -12,6 +11,7 @@ import type { Component } from '../functions/core/failover/types';
 import type { FailoverSettings } from '../functions/shared/config';
 import { ControlFunction } from './control-function';
 import { failoverEnvironment, failoverTimeout } from './failover-environment';
+import { grantPublish, grantTableItems } from './grants';
 
 /** The health engine's EventBridge source and detail type (functions/handlers/failover/events.ts). */
 export const HEALTH_EVENT_SOURCE = 'misybot.ha.health';
@@ -51,6 +51,8 @@ export interface FailoverControlProps {
   readonly eventBus?: IEventBus;
   readonly logRetentionDays: number;
   readonly memorySize: number;
+  /** Runs at once: one per component plus operator commands. @default 5 */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -77,9 +79,16 @@ export class FailoverControl extends Construct {
       timeout: failoverTimeout(props.settings.actionTimeoutSeconds),
       memorySize: props.memorySize,
       logRetentionDays: props.logRetentionDays,
-      // No reserved concurrency: the per-component lock in the state table serialises what must
-      // be serial, and a reservation of 1 would queue the cache's failover and every operator
-      // command (throttled) behind a database failover that can run for minutes.
+      // Room for every component's failover at once plus operator commands: the per-component
+      // lock in the state table serialises what must be serial, and the reservation keeps a busy
+      // account from throttling the function during the incident it is there for.
+      reservedConcurrentExecutions: props.reservedConcurrency ?? 5,
+      alarms: {
+        topic: props.topics.critical,
+        severity: 'critical',
+        impact: 'failover, recovery detection or drills may not run',
+        errorsPeriod: Duration.minutes(1),
+      },
       environment: environment.variables,
     });
     this.grantAccess(props);
@@ -121,18 +130,7 @@ export class FailoverControl extends Construct {
       targets: [target],
     });
 
-    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
-      metric: this.function.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-      alarmDescription:
-        '[critical] The failover function failed: failover, recovery detection or drills may not run',
-    });
-    const page = new SnsAction(props.topics.critical);
-    this.errorsAlarm.addAlarmAction(page);
-    this.errorsAlarm.addOkAction(page);
+    this.errorsAlarm = this.function.alarms.errors;
   }
 
   private grantAccess(props: FailoverControlProps): void {
@@ -182,41 +180,7 @@ export class FailoverControl extends Construct {
     );
     fn.addToRolePolicy(new PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
     // Get (state), Put (state, lease, ledger, incident) and Delete (lease release): nothing else.
-    // Items only, on the table itself: the function never queries the indexes.
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
-        resources: [props.stateTable.tableArn],
-      }),
-    );
-    // What DynamoDB needs from a reader and writer of a table under a customer-managed key.
-    props.stateTable.encryptionKey?.grant(
-      fn,
-      'kms:Decrypt',
-      'kms:DescribeKey',
-      'kms:Encrypt',
-      'kms:ReEncrypt*',
-      'kms:GenerateDataKey*',
-    );
-    for (const topic of [props.topics.critical, props.topics.warning, props.topics.info])
-      topic.grantPublish(fn);
-
-    const role = fn.role!;
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'cloudwatch:GetMetricData has no resource-level permissions (reads AuroraReplicaLag); X-Ray segment upload likewise.',
-    });
-    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
-      Validations.of(role).acknowledge({
-        id: `AwsSolutions-IAM5[Action::${action}]`,
-        reason: `${action} on the state table's and the alert topics' own keys only: the variants DynamoDB and SNS call for envelope encryption.`,
-      });
-    }
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:db:*]`,
-      reason:
-        'rds:DescribeDBInstances (read only) filtered by db-cluster-id: the cluster members are named at deploy time and change as readers are added.',
-    });
+    grantTableItems(fn, props.stateTable, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem']);
+    grantPublish(fn, [props.topics.critical, props.topics.warning, props.topics.info]);
   }
 }

@@ -1,24 +1,18 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { FleetSettings } from '../functions/shared/config';
+import type { FleetImage, FleetSettings } from '../functions/shared/config';
+import { instanceArchitecture } from '../functions/shared/config/limits';
+import { minInstancesInService } from '../functions/shared/config/platform-config';
+import { AppArtifact } from './app-artifact';
+import { appBootCommands, FLEET_AGENT_METRICS, INSTANCE_CHANNEL_ACTIONS } from './fleet-user-data';
 
-/**
- * What the CloudWatch agent on every instance publishes. The scaling function and the memory
- * alarm read these names; the aggregated series carries only the group-name dimension.
- */
-export const FLEET_AGENT_METRICS = {
-  namespace: 'CWAgent',
-  dimension: 'AutoScalingGroupName',
-  memoryUsedPercent: 'mem_used_percent',
-  diskUsedPercent: 'disk_used_percent',
-} as const;
-
-const AGENT_CONFIG_PATH = '/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json';
+export { FLEET_AGENT_METRICS } from './fleet-user-data';
 
 export interface PlatformFleetProps {
   readonly vpc: ec2.IVpc;
@@ -29,18 +23,32 @@ export interface PlatformFleetProps {
   readonly loadBalancerSecurityGroup: ec2.ISecurityGroup;
   /** Receives launch, terminate and failure notifications for the group. */
   readonly notificationTopic: sns.ITopic;
+  /** The platform's variables for the service (REDIS_*, DB_*); values may be tokens. @default none */
+  readonly appEnvironment?: Readonly<Record<string, string>>;
+  /** Days the service's log is kept. @default 30 */
+  readonly logRetentionDays?: number;
 }
 
 /**
- * The MisyBot service fleet: an Auto Scaling group of Amazon Linux 2023 instances in private
- * subnets behind the ALB, replaced on failed ELB health checks, reporting memory and disk use
- * for memory-based scaling.
+ * The MisyBot service fleet: an Auto Scaling group of instances in private subnets behind the
+ * ALB, running the configured service (the demo chat service by default) from its artifact,
+ * replaced on failed ELB health checks, reporting memory and disk use for memory-based scaling.
+ *
+ * Deploys: each instance signals CloudFormation once its service answers the health path, so a
+ * stack creation waits for `minCapacity` healthy instances, and a change to the launch template
+ * (image, artifact, settings) rolls through the group `maxBatchSize` at a time, keeping
+ * `minHealthyPercent` of `minCapacity` in service, and rolls back when replacements do not signal.
+ *
+ * The instance role has no AWS-managed policy: Session Manager and Run Command, the agent's
+ * metrics and the service's log group, the artifact object and the creation signal.
  */
 export class PlatformFleet extends Construct {
   readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   readonly securityGroup: ec2.SecurityGroup;
   readonly launchTemplate: ec2.LaunchTemplate;
   readonly role: iam.Role;
+  readonly artifact: AppArtifact;
+  readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: PlatformFleetProps) {
     super(scope, id);
@@ -62,33 +70,30 @@ export class PlatformFleet extends Construct {
 
     this.role = new iam.Role(this, 'InstanceRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      description: 'MisyBot fleet instances: SSM access and CloudWatch agent',
-      managedPolicies: [
-        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'),
-        iam.ManagedPolicy.fromAwsManagedPolicyName('CloudWatchAgentServerPolicy'),
-      ],
+      description: 'MisyBot fleet instances: Session Manager, CloudWatch agent, the service artifact',
     });
-    for (const policy of ['AmazonSSMManagedInstanceCore', 'CloudWatchAgentServerPolicy']) {
-      Validations.of(this.role).acknowledge({
-        id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`,
-        reason: `${policy} is the AWS-maintained minimum for Session Manager access and the CloudWatch agent; AWS updates it as the agents change.`,
-      });
-    }
+    this.logGroup = new logs.LogGroup(this, 'AppLog', {
+      retention: (props.logRetentionDays ?? 30) as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.artifact = new AppArtifact(this, 'Artifact', { artifact: settings.app.artifact });
+    grantInstanceAccess(this.role, this.logGroup, this.artifact);
 
     const userData = ec2.UserData.forLinux();
     userData.addCommands(
       'set -euo pipefail',
-      'dnf install -y amazon-cloudwatch-agent',
-      // Quoted heredoc: the agent, not the shell, expands ${aws:...}.
-      `cat > ${AGENT_CONFIG_PATH} <<'AGENT_CONFIG'`,
-      JSON.stringify(agentConfig(), null, 2),
-      'AGENT_CONFIG',
-      `/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${AGENT_CONFIG_PATH}`,
+      ...appBootCommands({
+        settings,
+        artifactUrl: this.artifact.s3Url,
+        region: Aws.REGION,
+        environment: props.appEnvironment ?? {},
+        logGroupName: this.logGroup.logGroupName,
+      }),
     );
 
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       instanceType,
-      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: cpuTypeOf(instanceType) }),
+      machineImage: fleetImage(settings.app.image, instanceArchitecture(settings.instanceType)),
       role: this.role,
       securityGroup: this.securityGroup,
       userData,
@@ -108,6 +113,8 @@ export class PlatformFleet extends Construct {
       ],
     });
 
+    const { update } = settings;
+    const signalTimeout = Duration.minutes(update.signalTimeoutMinutes);
     this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Group', {
       vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
@@ -124,52 +131,77 @@ export class PlatformFleet extends Construct {
       cooldown: Duration.seconds(settings.warmupSeconds),
       groupMetrics: [autoscaling.GroupMetrics.all()],
       notifications: [{ topic: props.notificationTopic, scalingEvents: autoscaling.ScalingEvents.ALL }],
+      signals: autoscaling.Signals.waitForMinCapacity({
+        timeout: signalTimeout,
+        minSuccessPercentage: update.minHealthyPercent,
+      }),
+      updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({
+        maxBatchSize: update.maxBatchSize,
+        minInstancesInService: minInstancesInService(settings.minCapacity, update.minHealthyPercent),
+        minSuccessPercentage: update.minHealthyPercent,
+        pauseTime: signalTimeout,
+        waitOnResourceSignals: true,
+        // Nothing else may replace or rebalance instances while a deploy rolls through the group.
+        suspendProcesses: [
+          autoscaling.ScalingProcess.HEALTH_CHECK,
+          autoscaling.ScalingProcess.REPLACE_UNHEALTHY,
+          autoscaling.ScalingProcess.AZ_REBALANCE,
+          autoscaling.ScalingProcess.ALARM_NOTIFICATION,
+          autoscaling.ScalingProcess.SCHEDULED_ACTIONS,
+        ],
+      }),
     });
     this.autoScalingGroup.attachToApplicationTargetGroup(props.targetGroup);
-  }
-}
-
-/** Graviton families (t4g, m7g, c7g, r8g, a1...) need the arm64 image. */
-function cpuTypeOf(instanceType: ec2.InstanceType): ec2.AmazonLinuxCpuType {
-  let architecture: ec2.InstanceArchitecture;
-  try {
-    architecture = instanceType.architecture;
-  } catch {
-    throw new Error(
-      `PlatformFleet cannot tell the CPU architecture of instance type "${instanceType}"; use a type such as "t4g.small" or "m7i.large".`,
+    // The script's exit status (0 once healthy) is the instance's signal.
+    userData.addSignalOnExitCommand(this.autoScalingGroup);
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['cloudformation:SignalResource'], resources: [Aws.STACK_ID] }),
     );
   }
-  return architecture === ec2.InstanceArchitecture.ARM_64
-    ? ec2.AmazonLinuxCpuType.ARM_64
-    : ec2.AmazonLinuxCpuType.X86_64;
 }
 
-/** `${aws:Name}`: a variable the CloudWatch agent fills from instance metadata at start. */
-function agentVariable(name: string): string {
-  return `\${aws:${name}}`;
-}
-
-function agentConfig() {
+/**
+ * An image resolved by CloudFormation: an AMI id as it is, or an SSM parameter (AWS's public
+ * Amazon Linux 2023 one by default) read at deploy, pinned when a version is named.
+ */
+function fleetImage(image: FleetImage | undefined, architecture: 'arm64' | 'x86_64'): ec2.IMachineImage {
+  const imageId =
+    image && 'amiId' in image
+      ? image.amiId
+      : `{{resolve:ssm:${image?.ssmParameter ?? `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architecture}`}${image?.version !== undefined ? `:${image.version}` : ''}}}`;
   return {
-    agent: { metrics_collection_interval: 60, run_as_user: 'cwagent' },
-    metrics: {
-      namespace: FLEET_AGENT_METRICS.namespace,
-      append_dimensions: {
-        [FLEET_AGENT_METRICS.dimension]: agentVariable('AutoScalingGroupName'),
-        InstanceId: agentVariable('InstanceId'),
-      },
-      // The group-wide series that scaling reads: one dimension, averaged over the instances.
-      aggregation_dimensions: [[FLEET_AGENT_METRICS.dimension]],
-      metrics_collected: {
-        mem: { measurement: [FLEET_AGENT_METRICS.memoryUsedPercent] },
-        disk: {
-          measurement: [FLEET_AGENT_METRICS.diskUsedPercent],
-          resources: ['/'],
-          drop_device: true,
-        },
-      },
-    },
+    getImage: () => ({ imageId, osType: ec2.OperatingSystemType.LINUX, userData: ec2.UserData.forLinux() }),
   };
+}
+
+/**
+ * What the instances call, in place of AmazonSSMManagedInstanceCore (which also reads every SSM
+ * parameter and document of the account) and CloudWatchAgentServerPolicy (which writes to any log
+ * group): the Session Manager and Run Command channels, the agent's metrics in its namespace and
+ * the service's one log group, and the one artifact object.
+ */
+function grantInstanceAccess(role: iam.Role, logGroup: logs.LogGroup, artifact: AppArtifact): void {
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: [...INSTANCE_CHANNEL_ACTIONS],
+      resources: ['*'],
+    }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': FLEET_AGENT_METRICS.namespace } },
+    }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({ actions: ['ec2:DescribeTags', 'ec2:DescribeVolumes'], resources: ['*'] }),
+  );
+  logGroup.grantWrite(role);
+  role.addToPolicy(
+    new iam.PolicyStatement({ actions: ['logs:DescribeLogStreams'], resources: [logGroup.logGroupArn] }),
+  );
+  artifact.grantRead(role);
 }
 
 function validate(settings: FleetSettings): void {
@@ -182,6 +214,12 @@ function validate(settings: FleetSettings): void {
   if (desired !== undefined && (desired < settings.minCapacity || desired > settings.maxCapacity)) {
     throw new Error(
       `PlatformFleet desiredCapacity (${desired}) must lie between minCapacity (${settings.minCapacity}) and maxCapacity (${settings.maxCapacity}).`,
+    );
+  }
+  const inService = minInstancesInService(settings.minCapacity, settings.update.minHealthyPercent);
+  if (inService >= settings.maxCapacity) {
+    throw new Error(
+      `PlatformFleet keeps ${inService} instances in service during an update, which must be below maxCapacity (${settings.maxCapacity}) so replacements can launch; lower update.minHealthyPercent or raise maxCapacity.`,
     );
   }
 }

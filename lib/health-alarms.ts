@@ -7,7 +7,6 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { COMPONENT_STATUS_VALUE, HEALTH_METRICS } from '../functions/core/health/health-metrics';
 import type { Severity } from '../functions/shared/config';
@@ -20,8 +19,6 @@ export interface HealthAlarmsProps {
   readonly serviceName: string;
   readonly componentIds: readonly string[];
   readonly checkIds: readonly string[];
-  readonly healthFunction: IFunction;
-  readonly formatterFunction?: IFunction;
 }
 
 /** One alarm with the severity it notifies. */
@@ -36,8 +33,9 @@ export interface HealthAlarm {
  * alerts (they fire even if its SNS publishing is broken) and for dashboards:
  * - `ComponentStatus` down (≥ 2) in two consecutive minutes → critical;
  * - `CheckUp` minimum 0 in two consecutive minutes (a failing probe in each) → warning;
- * - no completed round for three minutes (heartbeat) → warning, as is any function error.
- * Each notifies its topic on ALARM and on OK.
+ * - no completed round for three minutes (heartbeat) → warning.
+ * Each notifies its topic on ALARM and on OK. The functions' own errors, throttles and failed
+ * events are alarmed by ControlFunction.
  */
 export class HealthAlarms extends Construct {
   readonly alarms: readonly HealthAlarm[];
@@ -122,25 +120,6 @@ export class HealthAlarms extends Construct {
         missing: TreatMissingData.BREACHING,
       },
     );
-    const errors = (key: string, fn: IFunction, what: string) =>
-      add(key, 'warning', fn.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }), what, {
-        threshold: 1,
-        comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        periods: 2,
-        missing: TreatMissingData.NOT_BREACHING,
-      });
-    errors(
-      'HealthFunctionErrors',
-      props.healthFunction,
-      'Health-check function failed in 2 consecutive minutes',
-    );
-    if (props.formatterFunction) {
-      errors(
-        'FormatterFunctionErrors',
-        props.formatterFunction,
-        'Alert formatter failed in 2 consecutive minutes: Slack/Teams messages may be late or lost',
-      );
-    }
     this.alarms = alarms;
   }
 }

@@ -1,17 +1,18 @@
 import * as path from 'node:path';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IVpc } from 'aws-cdk-lib/aws-ec2';
 import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { HealthCheckConfig } from '../functions/core/health/health-config';
 import { DEFAULT_RESERVE_MS } from '../functions/core/health/rounds';
+import { ratePeriodMs } from '../functions/shared/config/limits';
 import type { AlertTopics } from './alert-topics';
 import { ControlFunction } from './control-function';
+import { grantPublish, grantTableItems } from './grants';
 import { HealthAlarms } from './health-alarms';
 import { healthCheckPermissions, validateHealthChecks } from './health-permissions';
 
@@ -34,6 +35,10 @@ export interface HealthControlProps {
   readonly memorySize: number;
   /** Labels on every alert, e.g. `{ platform: 'misybot', stage: 'prod' }`. @default none */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Runs at once, at least 2 (see above). @default 3 */
+  readonly reservedConcurrency?: number;
+  /** Nodes of the checked replication group, so its policy names each node. @default any node */
+  readonly cacheNodeCount?: number;
   /**
    * Only for TCP checks of private endpoints. The default checks reach the ALB publicly, as users
    * do, and call AWS APIs, so outside a VPC they need neither NAT nor VPC endpoints.
@@ -48,10 +53,10 @@ export interface HealthControlProps {
  * on the health metrics.
  *
  * Overlap: the function's timeout is `rounds × interval` plus the planner's reserve, so an
- * invocation ends before the next minute's starts. No reserved concurrency: a throttled
- * asynchronous event is retried with backoff for minutes, which would leave gaps in checking
- * exactly when AWS is slow; an overlap costs only extra probes, since every state and incident
- * write is conditional and each event id is claimed once.
+ * invocation normally ends before the next minute's starts; a slow one may overlap the next, which
+ * costs only extra probes, since every state and incident write is conditional and each event id
+ * is claimed once. The reserved concurrency (at least 2) leaves room for that overlap and keeps the
+ * checks running when the account's other functions use up its concurrency.
  */
 export class HealthControl extends Construct {
   readonly healthFunction: ControlFunction;
@@ -66,7 +71,7 @@ export class HealthControl extends Construct {
     const interval = props.roundInterval ?? Duration.seconds(10);
     const schedule = props.schedule ?? Schedule.rate(Duration.minutes(1));
     validateHealthChecks(props.checks);
-    validateSize(props.checks);
+    validateSize(stack, props.checks);
     validateTiming(props.checks, rounds, interval, schedule);
     const topicEnv = {
       CRITICAL_TOPIC_ARN: props.topics.critical.topicArn,
@@ -83,6 +88,13 @@ export class HealthControl extends Construct {
       logRetentionDays: props.logRetentionDays,
       // A failed run is not retried: the next minute's run checks everything again.
       retryAttempts: 0,
+      reservedConcurrentExecutions: props.reservedConcurrency ?? 3,
+      alarms: {
+        topic: props.topics.warning,
+        severity: 'warning',
+        impact: 'the platform is not being checked',
+        errorsPeriod: Duration.minutes(2),
+      },
       vpc: props.vpc,
       environment: {
         STATE_TABLE: props.stateTable.tableName,
@@ -94,18 +106,34 @@ export class HealthControl extends Construct {
       },
     });
     const fn = this.healthFunction;
-    grantStateTable(fn, props.stateTable);
-    for (const topic of [props.topics.critical, props.topics.warning, props.topics.info])
-      topic.grantPublish(fn);
+    // BatchGetItem, Query, conditional PutItem, TransactWriteItems of Puts (which IAM authorises as
+    // PutItem): no Scan, no delete.
+    grantTableItems(fn, props.stateTable, [
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:ConditionCheckItem',
+    ]);
+    grantPublish(fn, [props.topics.critical, props.topics.warning, props.topics.info]);
     EventBus.fromEventBusName(this, 'DefaultBus', 'default').grantPutEventsTo(fn);
-    const permissions = healthCheckPermissions(stack, props.checks);
+    const permissions = healthCheckPermissions(stack, props.checks, { cacheNodeCount: props.cacheNodeCount });
     for (const permission of permissions) fn.addToRolePolicy(permission.statement);
     this.rule = new Rule(this, 'Schedule', {
       description: 'Runs the MisyBot HA health checks',
       schedule,
-      targets: [new LambdaFunction(fn, { retryAttempts: 2, maxEventAge: Duration.minutes(1) })],
+      targets: [
+        new LambdaFunction(fn, {
+          retryAttempts: 2,
+          maxEventAge: Duration.minutes(1),
+          deadLetterQueue: fn.failureQueue,
+        }),
+      ],
     });
-    acknowledge(fn, [XRAY, ...KMS, ...permissions.flatMap((p) => p.acknowledgements)]);
+    acknowledge(
+      fn,
+      permissions.flatMap((p) => p.acknowledgements),
+    );
 
     const webhooks = props.topics.webhookSubscriptions;
     if (webhooks.length > 0) {
@@ -120,6 +148,12 @@ export class HealthControl extends Construct {
         timeout: Duration.seconds(90),
         memorySize: props.memorySize,
         logRetentionDays: props.logRetentionDays,
+        reservedConcurrentExecutions: 2,
+        alarms: {
+          topic: props.topics.warning,
+          severity: 'warning',
+          impact: 'Slack/Teams messages may be late or lost',
+        },
         environment: {
           ...topicEnv,
           WEBHOOKS: stack.toJsonString(
@@ -134,9 +168,12 @@ export class HealthControl extends Construct {
       for (const secret of secrets) secret.grantRead(formatter);
       // Only topics with a chat channel: the others would invoke it for nothing.
       for (const severity of new Set(webhooks.map((hook) => hook.severity))) {
-        props.topics.topic(severity).addSubscription(new LambdaSubscription(formatter));
+        props.topics
+          .topic(severity)
+          .addSubscription(
+            new LambdaSubscription(formatter, { deadLetterQueue: props.topics.deliveryFailures }),
+          );
       }
-      acknowledge(formatter, [XRAY]);
       this.formatterFunction = formatter;
     }
 
@@ -145,26 +182,49 @@ export class HealthControl extends Construct {
       serviceName: HEALTH_SERVICE_NAME,
       componentIds: props.checks.components.map((c) => c.id),
       checkIds: props.checks.checks.map((c) => c.id),
-      healthFunction: this.healthFunction,
-      formatterFunction: this.formatterFunction,
     });
   }
 }
 
 // Lambda allows 4 KB of environment in all; the other variables take about 700 bytes once resolved.
 const MAX_CHECKS_BYTES = 3300;
+/** The longest a deploy-time name can be: generated names are bounded by their service. */
+const NAME_BYTES: Readonly<Record<string, number>> = {
+  'AWS::RDS::DBCluster': 63,
+  'AWS::ElastiCache::ReplicationGroup': 40,
+  'AWS::Lambda::Function': 64,
+};
+/** Anything else (an ARN, a DNS name) is counted at a typical ARN's length. */
 const TOKEN_BYTES = 120;
 
-/** Deploy-time values are counted at a typical resolved length (an ARN is about 100 bytes). */
-function validateSize(checks: HealthCheckConfig): void {
+/** Deploy-time values are counted at their longest name, or at a typical ARN's length. */
+function validateSize(stack: Stack, checks: HealthCheckConfig): void {
   const json = JSON.stringify(checks);
   const tokens = json.match(/\$\{Token\[[^\]]+\]\}/g) ?? [];
-  const estimate = tokens.reduce((size, token) => size - token.length + TOKEN_BYTES, Buffer.byteLength(json));
+  const typeOf = resourceTypes(stack);
+  const bytes = (token: string) => {
+    const resolved = stack.resolve(token) as { Ref?: string };
+    return (resolved.Ref && NAME_BYTES[typeOf.get(resolved.Ref) ?? '']) || TOKEN_BYTES;
+  };
+  const estimate = tokens.reduce(
+    (size, token) => size - token.length + bytes(token),
+    Buffer.byteLength(json),
+  );
   if (estimate > MAX_CHECKS_BYTES) {
     throw new Error(
       `The health checks would take about ${estimate} bytes of HEALTH_CHECKS; Lambda allows 4 KB of environment in all. Declare fewer checks or shorter descriptions.`,
     );
   }
+}
+
+/** Logical id → CloudFormation type of every resource of the stack. */
+function resourceTypes(stack: Stack): Map<string, string> {
+  return new Map(
+    stack.node
+      .findAll()
+      .filter(CfnResource.isCfnResource)
+      .map((resource) => [stack.resolve(resource.logicalId) as string, resource.cfnResourceType]),
+  );
 }
 
 function validateTiming(
@@ -186,14 +246,8 @@ function validateTiming(
       `roundInterval (${intervalMs} ms) must be at least the longest check timeout (${longest} ms), or later rounds are dropped.`,
     );
   }
-  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(schedule.expressionString);
-  if (rate) {
-    const unitMs = rate[2]!.startsWith('minute')
-      ? 60_000
-      : rate[2]!.startsWith('hour')
-        ? 3_600_000
-        : 86_400_000;
-    const periodMs = Number(rate[1]) * unitMs;
+  const periodMs = ratePeriodMs(schedule.expressionString);
+  if (periodMs !== undefined) {
     if (rounds * intervalMs > periodMs) {
       throw new Error(
         `rounds × roundInterval (${rounds * intervalMs} ms) must fit in the schedule's period (${periodMs} ms), or invocations overlap.`,
@@ -201,37 +255,6 @@ function validateTiming(
     }
   }
 }
-
-/**
- * What the stores do (BatchGetItem, Query, conditional PutItem, TransactWriteItems of Puts, which
- * IAM authorises as PutItem): no Scan, no delete, no index. The key grant is CDK's encrypt/decrypt.
- */
-function grantStateTable(fn: ControlFunction, table: ITable): void {
-  fn.addToRolePolicy(
-    new PolicyStatement({
-      actions: [
-        'dynamodb:BatchGetItem',
-        'dynamodb:GetItem',
-        'dynamodb:Query',
-        'dynamodb:PutItem',
-        'dynamodb:ConditionCheckItem',
-      ],
-      resources: [table.tableArn],
-    }),
-  );
-  table.encryptionKey?.grantEncryptDecrypt(fn);
-}
-
-const KMS = ['kms:GenerateDataKey*', 'kms:ReEncrypt*'].map((action) => ({
-  id: `AwsSolutions-IAM5[Action::${action}]`,
-  reason:
-    "CDK's encrypt/decrypt grant on the state table key and the alert topics key; the resources are those keys only.",
-}));
-
-const XRAY = {
-  id: 'AwsSolutions-IAM5[Resource::*]',
-  reason: 'X-Ray PutTraceSegments and PutTelemetryRecords have no resource-level permissions.',
-};
 
 /** Acknowledges each finding once on the function's role, reasons for one finding joined (ControlFunction covers its own). */
 function acknowledge(fn: ControlFunction, acknowledgements: readonly { id: string; reason: string }[]): void {

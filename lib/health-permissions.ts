@@ -3,6 +3,16 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { HealthCheck } from '../functions/core/health/check-schema';
 import { type HealthCheckConfig, healthCheckConfigSchema } from '../functions/core/health/health-config';
 import { formatConfigIssues } from '../functions/shared/config';
+import { renderForNag } from './nag-ids';
+
+/** What the checks alone do not say about the resources they read. */
+export interface HealthPermissionOptions {
+  /**
+   * Nodes (primary and replicas) of each checked replication group: each node is then named in the
+   * policy. @default unknown: any node of the group
+   */
+  readonly cacheNodeCount?: number;
+}
 
 /** A statement for the health function's role and the cdk-nag findings it knowingly raises. */
 export interface HealthPermission {
@@ -49,7 +59,11 @@ function withStandIns(value: unknown, key?: string): unknown {
  * health and CloudWatch metrics have no resource-level permissions; RDS authorises a filtered
  * DescribeDBInstances against `db:*`; replica cache clusters are named after their group.
  */
-export function healthCheckPermissions(stack: Stack, config: HealthCheckConfig): HealthPermission[] {
+export function healthCheckPermissions(
+  stack: Stack,
+  config: HealthCheckConfig,
+  options: HealthPermissionOptions = {},
+): HealthPermission[] {
   const arn = (service: string, resource: string) =>
     `arn:${stack.partition}:${service}:${stack.region}:${stack.account}:${resource}`;
   const of = <K extends HealthCheck['kind']>(kind: K) =>
@@ -62,9 +76,8 @@ export function healthCheckPermissions(stack: Stack, config: HealthCheckConfig):
         actions: ['elasticloadbalancing:DescribeTargetHealth'],
         resources: ['*'],
       }),
-      acknowledgements: [
-        star('elasticloadbalancing:DescribeTargetHealth has no resource-level permissions.'),
-      ],
+      // No resource-level permissions; "*" is acknowledged for the platform (platform-acknowledgements.ts).
+      acknowledgements: [],
     });
   }
   const clusters = [...new Set(of('aurora').map((check) => check.clusterId))];
@@ -81,13 +94,8 @@ export function healthCheckPermissions(stack: Stack, config: HealthCheckConfig):
         actions: ['rds:DescribeDBInstances'],
         resources: [arn('rds', 'db:*')],
       }),
-      acknowledgements: [
-        {
-          id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:db:*]',
-          reason:
-            "The Aurora probe lists the cluster's instances with a db-cluster-id filter, which RDS authorises against db:*; it is read-only and returns descriptions, not data.",
-        },
-      ],
+      // Acknowledged for the platform in platform-acknowledgements.ts.
+      acknowledgements: [],
     });
   }
   const groups = [...new Set(of('elasticache').map((check) => check.replicationGroupId))];
@@ -99,36 +107,35 @@ export function healthCheckPermissions(stack: Stack, config: HealthCheckConfig):
       }),
       acknowledgements: [],
     });
+    // Node cluster ids are the group id plus a three-digit node number, so with the node count
+    // known each node is named; without it, the number is the wildcard.
+    const nodes = options.cacheNodeCount;
     permissions.push({
       statement: new PolicyStatement({
         actions: ['elasticache:DescribeCacheClusters'],
-        resources: groups.map((id) => arn('elasticache', `cluster:${id}-*`)),
+        resources: groups.flatMap((id) =>
+          nodes === undefined
+            ? [arn('elasticache', `cluster:${id}-*`)]
+            : Array.from({ length: nodes }, (_, i) =>
+                arn('elasticache', `cluster:${id}-${String(i + 1).padStart(3, '0')}`),
+              ),
+        ),
       }),
-      acknowledgements: groups.map((id) => ({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:elasticache:<AWS::Region>:<AWS::AccountId>:cluster:${nagName(stack, id)}-*]`,
-        reason:
-          "The ElastiCache probe describes the group's replica nodes, whose cache cluster ids are the group id plus a node number.",
-      })),
+      acknowledgements:
+        nodes === undefined
+          ? groups.map((id) => ({
+              id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:elasticache:<AWS::Region>:<AWS::AccountId>:cluster:${renderForNag(stack, id)}-*]`,
+              reason:
+                "The ElastiCache probe describes the group's nodes, whose cache cluster ids are the group id plus a node number.",
+            }))
+          : [],
     });
   }
   if (of('aurora').length > 0 || of('lambda-errors').length > 0) {
     permissions.push({
       statement: new PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }),
-      acknowledgements: [star('cloudwatch:GetMetricData has no resource-level permissions.')],
+      acknowledgements: [],
     });
   }
   return permissions;
-}
-
-/** How cdk-nag prints a value in a finding id: literals as they are, `Ref`/`GetAtt` as `<Id>`/`<Id.Attr>`. */
-function nagName(stack: Stack, value: string): string {
-  if (!Token.isUnresolved(value)) return value;
-  const resolved = stack.resolve(value) as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
-  if (resolved.Ref) return `<${resolved.Ref}>`;
-  if (resolved['Fn::GetAtt']) return `<${resolved['Fn::GetAtt'].join('.')}>`;
-  return JSON.stringify(resolved);
-}
-
-function star(reason: string) {
-  return { id: 'AwsSolutions-IAM5[Resource::*]', reason };
 }

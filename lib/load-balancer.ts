@@ -12,6 +12,7 @@ import type {
   LoadBalancingAlgorithm,
   LoadBalancingSettings,
 } from '../functions/shared/config';
+import type { PlatformWebAcl } from './web-acl';
 
 export interface PlatformLoadBalancerProps {
   readonly vpc: ec2.IVpc;
@@ -26,6 +27,8 @@ export interface PlatformLoadBalancerProps {
   readonly domain?: DomainSettings;
   /** @default false */
   readonly deletionProtection?: boolean;
+  /** The web ACL to put in front of the ALB. @default none */
+  readonly webAcl?: PlatformWebAcl;
   /** Days access-log objects are kept before they expire. @default 90 */
   readonly accessLogRetentionDays?: number;
   /**
@@ -79,8 +82,11 @@ export class PlatformLoadBalancer extends Construct {
 
     Validations.of(this.securityGroup).acknowledge({
       id: 'AwsSolutions-EC23',
-      reason:
-        'The platform entry point is an internet-facing ALB: it must accept 80/443 from anywhere (WAF and the listener rules filter what follows).',
+      reason: `The platform entry point is an internet-facing ALB: it must accept 80/443 from anywhere. ${
+        props.webAcl
+          ? 'The web ACL (per-IP rate limit, AWS IP reputation, common and known-bad-input rules) filters what follows.'
+          : 'No web ACL filters it (waf.enabled is false, the dev default); only valid HTTP reaches the targets (invalid header fields are dropped).'
+      }`,
     });
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
@@ -92,6 +98,8 @@ export class PlatformLoadBalancer extends Construct {
       deletionProtection: props.deletionProtection ?? false,
       idleTimeout: Duration.seconds(settings.idleTimeoutSeconds),
     });
+
+    props.webAcl?.associate('LoadBalancerWebAcl', this.loadBalancer.loadBalancerArn);
 
     // ALB log delivery cannot write to KMS-encrypted buckets, hence SSE-S3.
     this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {

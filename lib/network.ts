@@ -1,19 +1,25 @@
-import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { NetworkSettings } from '../functions/shared/config';
+import { isLogRetentionDays, LOG_RETENTION_DAYS } from '../functions/shared/config/limits';
+import { allowCloudWatchLogs } from './log-encryption';
 
 /**
- * Interface endpoints for the control-plane Lambdas that run in the VPC (health check, failover,
- * slow-query analysis): they publish to SNS, read Secrets Manager, write CloudWatch metrics and read
- * logs, assume roles through STS and query RDS and ElastiCache status. With endpoints these calls
- * keep working when the AZ holding the only NAT gateway is the one that failed; anything else the
- * functions call still leaves through NAT.
+ * Interface endpoints for what the instances and the control-plane Lambdas in the VPC call: the
+ * instances' Session Manager and Run Command channels (SSM, ssmmessages, ec2messages), the
+ * CloudWatch agent (metrics, logs), the service's AUTH token (Secrets Manager) and the creation
+ * signal (CloudFormation); the functions' SNS, Secrets Manager, CloudWatch, STS, RDS, ElastiCache
+ * and X-Ray calls. With endpoints in every zone these calls keep working when a NAT gateway's zone
+ * fails; S3 and DynamoDB have gateway endpoints, anything else leaves through NAT.
  */
 export const DEFAULT_INTERFACE_ENDPOINTS: readonly ec2.InterfaceVpcEndpointAwsService[] = [
+  ec2.InterfaceVpcEndpointAwsService.SSM,
+  ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES,
+  ec2.InterfaceVpcEndpointAwsService.EC2_MESSAGES,
+  ec2.InterfaceVpcEndpointAwsService.CLOUDFORMATION,
+  ec2.InterfaceVpcEndpointAwsService.XRAY,
   ec2.InterfaceVpcEndpointAwsService.SNS,
   ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
   ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING,
@@ -26,8 +32,9 @@ export const DEFAULT_INTERFACE_ENDPOINTS: readonly ec2.InterfaceVpcEndpointAwsSe
 export interface PlatformNetworkProps {
   readonly settings: NetworkSettings;
   /**
-   * AWS services reached through interface endpoints in the private-with-egress subnets. Each
-   * endpoint costs per AZ-hour, so trim the list when NAT egress is acceptable for a service.
+   * AWS services reached through interface endpoints in the private-with-egress subnets, when
+   * `settings.interfaceEndpoints` is on. Each endpoint costs per AZ-hour, so trim the list when NAT
+   * egress is acceptable for a service.
    * @default DEFAULT_INTERFACE_ENDPOINTS
    */
   readonly interfaceEndpoints?: readonly ec2.InterfaceVpcEndpointAwsService[];
@@ -35,8 +42,9 @@ export interface PlatformNetworkProps {
 
 /**
  * The platform VPC: public subnets for the ALB and NAT, private subnets with egress for the fleet
- * and the Lambdas, isolated subnets for Aurora and ElastiCache. All traffic is recorded in flow
- * logs encrypted with a customer-managed key.
+ * and the Lambdas, isolated subnets for Aurora and ElastiCache. `settings.natGateways` NAT
+ * gateways (one per zone leaves no zone's egress depending on another zone). All traffic is
+ * recorded in flow logs encrypted with a customer-managed key.
  */
 export class PlatformNetwork extends Construct {
   readonly vpc: ec2.Vpc;
@@ -48,13 +56,15 @@ export class PlatformNetwork extends Construct {
   constructor(scope: Construct, id: string, props: PlatformNetworkProps) {
     super(scope, id);
     const { settings } = props;
-    const endpoints = props.interfaceEndpoints ?? DEFAULT_INTERFACE_ENDPOINTS;
+    const endpoints = settings.interfaceEndpoints
+      ? (props.interfaceEndpoints ?? DEFAULT_INTERFACE_ENDPOINTS)
+      : [];
     if (new Set(endpoints.map((e) => e.name)).size !== endpoints.length) {
       throw new Error('PlatformNetwork interfaceEndpoints must not list the same service twice.');
     }
-    if (!RETENTION_DAYS.has(settings.flowLogRetentionDays)) {
+    if (!isLogRetentionDays(settings.flowLogRetentionDays)) {
       throw new Error(
-        `PlatformNetwork flowLogRetentionDays must be one of the CloudWatch Logs retention periods (${[...RETENTION_DAYS].join(', ')}), got ${settings.flowLogRetentionDays}.`,
+        `PlatformNetwork flowLogRetentionDays must be one of the CloudWatch Logs retention periods (${LOG_RETENTION_DAYS.join(', ')}), got ${settings.flowLogRetentionDays}.`,
       );
     }
 
@@ -73,29 +83,18 @@ export class PlatformNetwork extends Construct {
       restrictDefaultSecurityGroup: true,
     });
 
+    const zones = this.vpc.availabilityZones.length;
+    if (settings.natGateways > zones) {
+      throw new Error(
+        `PlatformNetwork natGateways (${settings.natGateways}) must not exceed the number of zones (${zones}): a zone holds at most one.`,
+      );
+    }
+
     this.flowLogKey = new kms.Key(this, 'FlowLogKey', {
       description: 'Encrypts the platform VPC flow logs',
       enableKeyRotation: true,
     });
-    // CloudWatch Logs encrypts with the key on the log group's behalf; the ARN condition keeps the
-    // grant to this account's log groups in this region.
-    this.flowLogKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': Stack.of(this).formatArn({
-              service: 'logs',
-              resource: 'log-group',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
-      }),
-    );
+    allowCloudWatchLogs(this.flowLogKey);
 
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       encryptionKey: this.flowLogKey,
@@ -141,13 +140,6 @@ export class PlatformNetwork extends Construct {
     }
   }
 }
-
-/** The periods CloudWatch Logs accepts; the schema's 1-3653 range is wider than this set. */
-const RETENTION_DAYS: ReadonlySet<number> = new Set(
-  Object.values(logs.RetentionDays).filter(
-    (days): days is number => typeof days === 'number' && days !== logs.RetentionDays.INFINITE,
-  ),
-);
 
 /** `com.amazonaws.eu-west-1.secretsmanager` → `SecretsmanagerEndpoint`: stable across regions. */
 function endpointId(service: ec2.InterfaceVpcEndpointAwsService): string {

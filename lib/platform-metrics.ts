@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { type IMetric, MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { auroraDefaultMaxConnections } from '../functions/shared/config/limits';
 
 /**
  * The platform's resources as CloudWatch knows them: plain names and ids (tokens are fine), so
@@ -100,29 +101,17 @@ export function redisWorstNode(
   });
 }
 
-/** GiB of memory per size step for the instance families Aurora PostgreSQL offers. */
-const MEMORY_GIB: Record<string, Record<string, number>> = {
-  r: { large: 16, xlarge: 32 },
-  x2: { large: 32, xlarge: 64 },
-  t: { medium: 4, large: 8 },
-};
-
 /**
- * The default `max_connections` of an Aurora PostgreSQL instance class, from AWS's formula
- * `LEAST({DBInstanceClassMemory/9531392}, 5000)` with memory taken as GiB × 10⁹ bytes as AWS's
- * own worked example does (a few percent under the real figure, so a %-of-max alarm fires a
- * little early rather than late).
+ * The default `max_connections` of an Aurora PostgreSQL instance class (see
+ * `auroraDefaultMaxConnections`, which the configuration schema checks the class against).
  * @throws for a class whose memory is not known here: pass `maxConnections` explicitly then.
  */
 export function auroraPostgresMaxConnections(instanceClass: string): number {
-  const match = /^(?:db\.)?(r\d+[a-z]*|x2[a-z]*|t\d+[a-z]*)\.(\d*)(medium|large|xlarge)$/.exec(instanceClass);
-  const family = match?.[1]?.startsWith('x2') ? 'x2' : match?.[1]?.[0];
-  const base = family ? MEMORY_GIB[family]?.[match![3]!] : undefined;
-  if (!match || base === undefined || (match[2] !== '' && match[3] !== 'xlarge')) {
+  const maxConnections = auroraDefaultMaxConnections(instanceClass);
+  if (maxConnections === undefined) {
     throw new Error(
       `The default max_connections of instance class "${instanceClass}" is not known; pass maxConnections explicitly.`,
     );
   }
-  const memoryGiB = base * (match[2] === '' ? 1 : Number(match[2]));
-  return Math.min(Math.floor((memoryGiB * 1e9) / 9531392), 5000);
+  return maxConnections;
 }

@@ -10,6 +10,7 @@ import { AlertTopics } from './alert-topics';
 import { PlatformCache } from './cache';
 import { PlatformDashboard } from './dashboard';
 import { PlatformDatabase } from './database';
+import { DatabaseRoles } from './database-roles';
 import { DnsFailover } from './dns-failover';
 import { EndpointAlarms } from './endpoint-alarms';
 import { FailoverControl } from './failover-control';
@@ -17,10 +18,12 @@ import { PlatformFleet } from './fleet';
 import { HealthControl } from './health-control';
 import { PlatformLoadBalancer } from './load-balancer';
 import { PlatformNetwork } from './network';
+import { acknowledgePlatformFindings } from './platform-acknowledgements';
 import type { PlatformResourceNames } from './platform-metrics';
 import { platformScalingPolicy, ScalingControl } from './scaling-control';
 import { SlowQueryControl } from './slow-query-control';
 import { StateTable } from './state-table';
+import { PlatformWebAcl } from './web-acl';
 
 export interface PlatformStackProps extends StackProps {
   /** The validated platform configuration (see functions/shared/config). */
@@ -39,9 +42,12 @@ export class PlatformStack extends Stack {
   readonly topics: AlertTopics;
   readonly state: StateTable;
   readonly edge: PlatformLoadBalancer;
+  /** Present when `waf.enabled` (the default for `prod`). */
+  readonly webAcl?: PlatformWebAcl;
   readonly fleet: PlatformFleet;
   readonly cache: PlatformCache;
   readonly database: PlatformDatabase;
+  readonly databaseRoles: DatabaseRoles;
   readonly dnsFailover?: DnsFailover;
   readonly alarms: PlatformAlarms;
   readonly endpointAlarms: EndpointAlarms;
@@ -60,30 +66,58 @@ export class PlatformStack extends Stack {
     this.network = new PlatformNetwork(this, 'Network', { settings: config.network });
     const { vpc } = this.network;
     this.topics = new AlertTopics(this, 'Alerts', { settings: config.alerting });
-    this.state = new StateTable(this, 'State', { deletionProtection: config.environment.stage === 'prod' });
+    this.state = new StateTable(this, 'State', {
+      deletionProtection: config.controlPlane.stateTableDeletionProtection,
+    });
 
+    this.webAcl = config.waf.enabled
+      ? new PlatformWebAcl(this, 'WebAcl', { settings: config.waf, metricPrefix: config.name })
+      : undefined;
     this.edge = new PlatformLoadBalancer(this, 'Edge', {
+      webAcl: this.webAcl,
       vpc,
       settings: config.loadBalancing,
       appPort: config.fleet.appPort,
       domain: config.domain,
-      deletionProtection: config.environment.stage === 'prod',
+      deletionProtection: config.loadBalancing.deletionProtection,
     });
+    this.cache = new PlatformCache(this, 'Cache', { vpc, settings: config.cache });
+    this.database = new PlatformDatabase(this, 'Database', { vpc, settings: config.database });
     this.fleet = new PlatformFleet(this, 'Fleet', {
       vpc,
       settings: config.fleet,
       targetGroup: this.edge.primaryTargetGroup,
       loadBalancerSecurityGroup: this.edge.securityGroup,
       notificationTopic: this.topics.info,
+      logRetentionDays: config.controlPlane.logRetentionDays,
+      // What the demo service reads; a service of your own gets the same (see README, Deploying).
+      appEnvironment: {
+        REDIS_HOST: this.cache.primaryEndpoint,
+        REDIS_PORT: String(this.cache.port),
+        REDIS_TLS: 'true',
+        REDIS_AUTH_SECRET_ARN: this.cache.authSecret.secretArn,
+        DB_HOST: this.database.proxy.endpoint,
+        DB_PORT: String(this.database.port),
+        DB_NAME: config.database.databaseName,
+        DB_USER: config.database.appUser,
+        DB_IAM_AUTH: 'true',
+        METRICS_SERVICE: config.endpoints.service,
+      },
     });
-
-    this.cache = new PlatformCache(this, 'Cache', { vpc, settings: config.cache });
     this.cache.allowFrom(this.fleet.autoScalingGroup, 'MisyBot fleet');
-    this.database = new PlatformDatabase(this, 'Database', { vpc, settings: config.database });
     this.database.allowFrom(this.fleet.autoScalingGroup);
     // The network path alone is not enough: the service reads the AUTH token and signs proxy logins.
     this.cache.authSecret.grantRead(this.fleet.role);
-    this.database.proxy.grantConnect(this.fleet.role, 'postgres');
+    this.databaseRoles = new DatabaseRoles(this, 'DatabaseRoles', {
+      vpc,
+      database: this.database,
+      settings: config.database,
+      alarmTopic: this.topics.warning,
+      logRetentionDays: config.controlPlane.logRetentionDays,
+    });
+    this.database.grantConnect(this.fleet.role, config.database.appUser);
+    // The service signs in as the app role from its first start.
+    this.fleet.autoScalingGroup.node.addDependency(this.databaseRoles.resource);
 
     if (config.domain) {
       this.dnsFailover = new DnsFailover(this, 'DnsFailover', {
@@ -132,6 +166,7 @@ export class PlatformStack extends Stack {
         .map((entry) => entry.alarm),
       logRetentionDays: config.controlPlane.logRetentionDays,
       memorySize: config.controlPlane.memoryMiB,
+      reservedConcurrency: config.controlPlane.reservedConcurrency.scaling,
     });
 
     this.slowQueries = new SlowQueryControl(this, 'SlowQueries', {
@@ -170,6 +205,7 @@ export class PlatformStack extends Stack {
       }),
       logRetentionDays: config.controlPlane.logRetentionDays,
       memorySize: config.controlPlane.memoryMiB,
+      reservedConcurrency: config.controlPlane.reservedConcurrency.failover,
     });
 
     const healthChecks = platformHealthChecks({
@@ -195,6 +231,8 @@ export class PlatformStack extends Stack {
       logRetentionDays: config.controlPlane.logRetentionDays,
       memorySize: config.controlPlane.memoryMiB,
       labels: { platform: config.name, stage: config.environment.stage },
+      reservedConcurrency: config.controlPlane.reservedConcurrency.healthCheck,
+      cacheNodeCount: this.cache.nodeCount,
     });
 
     this.adminApi = new AdminApi(this, 'AdminApi', {
@@ -223,6 +261,13 @@ export class PlatformStack extends Stack {
       logRetentionDays: config.controlPlane.logRetentionDays,
       memorySize: config.controlPlane.memoryMiB,
       throttle: { rateLimit: 10, burstLimit: 20 },
+      alarmTopic: this.topics.warning,
+      reservedConcurrency: config.controlPlane.reservedConcurrency.adminApi,
+      webAcl: config.waf.protectAdminApi ? this.webAcl : undefined,
+    });
+
+    acknowledgePlatformFindings(this, {
+      autoScalingGroupArns: [this.fleet.autoScalingGroup.autoScalingGroupArn],
     });
 
     new CfnOutput(this, 'EndpointUrl', { value: this.edge.endpointUrl });

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { IAutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
-import { Alarm, ComparisonOperator, type IAlarm, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Alarm, IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -12,8 +11,9 @@ import { Construct } from 'constructs';
 import { defaultPolicyInput } from '../functions/core/scaling/default-policy';
 import { type PolicySetInput, parsePolicySet } from '../functions/core/scaling/policy-schema';
 import type { FleetSettings } from '../functions/shared/config';
+import { SCHEDULE_EXPRESSION } from '../functions/shared/config/limits';
 import { ControlFunction } from './control-function';
-import { renderForNag } from './nag-ids';
+import { grantPublish, grantTableItems } from './grants';
 
 /** The platform's default scaling policy within the configured fleet's bounds and warm-up. */
 export function platformScalingPolicy(fleet: FleetSettings): PolicySetInput {
@@ -46,6 +46,8 @@ export interface ScalingControlProps {
   readonly memorySize: number;
   /** Decide and explain, never act. @default false */
   readonly dryRun?: boolean;
+  /** Runs at once: a schedule tick and an alarm's state change may coincide. @default 2 */
+  readonly reservedConcurrency?: number;
 }
 
 // Lambda's limit is 4 KB for all variables together.
@@ -73,8 +75,10 @@ export class ScalingControl extends Construct {
         `ScalingControl policy is ${policy.length} characters as JSON; at most ${MAX_POLICY_CHARS} fit in the Lambda environment. Store a larger policy as an override in the state table.`,
       );
     }
-    if (!/^(rate|cron)\(.+\)$/.test(props.schedule)) {
-      throw new Error(`ScalingControl schedule must be "rate(...)" or "cron(...)", got "${props.schedule}".`);
+    if (!SCHEDULE_EXPRESSION.test(props.schedule)) {
+      throw new Error(
+        `ScalingControl schedule must be an EventBridge schedule expression such as "rate(1 minute)", got "${props.schedule}".`,
+      );
     }
 
     this.function = new ControlFunction(this, 'Function', {
@@ -87,6 +91,14 @@ export class ScalingControl extends Construct {
       // A retry would carry the same event id and be refused by the ledger; the next scheduled
       // run re-evaluates anyway. Failures go straight to the failure queue instead.
       retryAttempts: 0,
+      reservedConcurrentExecutions: props.reservedConcurrency ?? 2,
+      alarms: {
+        topic: props.topics.warning,
+        severity: 'warning',
+        impact: 'the fleet is not being scaled',
+        // One failed run is covered by the next minute's; several in a row mean the fleet is unmanaged.
+        errorsThreshold: 3,
+      },
       environment: {
         STATE_TABLE: props.stateTable.tableName,
         AUTO_SCALING_GROUP: props.autoScalingGroup.autoScalingGroupName,
@@ -123,43 +135,9 @@ export class ScalingControl extends Construct {
       });
     }
 
-    const warn = new SnsAction(props.topics.warning);
-    const alarm = (alarmId: string, options: ConstructorParameters<typeof Alarm>[2]) => {
-      const created = new Alarm(this, alarmId, options);
-      created.addAlarmAction(warn);
-      created.addOkAction(warn);
-      return created;
-    };
-    // One failed run is covered by the next minute's; several in a row mean the fleet is unmanaged.
-    this.errorsAlarm = alarm('ErrorsAlarm', {
-      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-      threshold: 3,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-      alarmDescription:
-        '[warning] The scaling function failed 3+ times in 5 minutes: the fleet is not being scaled',
-    });
-    this.throttlesAlarm = alarm('ThrottlesAlarm', {
-      metric: this.function.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-      alarmDescription:
-        '[warning] The scaling function was throttled: scaling evaluations were delayed or lost',
-    });
-    this.failureQueueAlarm = alarm('FailureQueueAlarm', {
-      metric: this.function.failureQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-      alarmDescription: '[warning] Failed scaling invocations are waiting in the failure queue to be read',
-    });
+    this.errorsAlarm = this.function.alarms.errors;
+    this.throttlesAlarm = this.function.alarms.throttles;
+    this.failureQueueAlarm = this.function.alarms.failureQueue;
   }
 
   private grantAccess(props: ScalingControlProps): void {
@@ -178,45 +156,13 @@ export class ScalingControl extends Construct {
         resources: ['*'],
       }),
     );
-    // Get/Put/Query (decisions, policy, history, ledger) and Delete (lease release); items on the
-    // table only, never its indexes.
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
-        resources: [props.stateTable.tableArn],
-      }),
-    );
-    props.stateTable.encryptionKey?.grant(fn, ...TABLE_KEY_ACTIONS);
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['sns:Publish'],
-        resources: [props.topics.info.topicArn, props.topics.warning.topicArn],
-      }),
-    );
-    const topicKeys = new Set([props.topics.info.masterKey, props.topics.warning.masterKey]);
-    for (const key of topicKeys) key?.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
-
-    const role = fn.role!;
-    const acknowledge = (ruleId: string, reason: string) =>
-      Validations.of(role).acknowledge({ id: ruleId, reason });
-    acknowledge(
-      'AwsSolutions-IAM5[Resource::*]',
-      'autoscaling:DescribeAutoScalingGroups, autoscaling:DescribeScalingActivities, cloudwatch:GetMetricData and X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions; all are read-only or telemetry.',
-    );
-    acknowledge(
-      `AwsSolutions-IAM5[Resource::${renderForNag(Stack.of(this), groupArn)}]`,
-      'SetDesiredCapacity on one Auto Scaling group named in full; the "*" is the group id Auto Scaling assigns at creation, which no template can know.',
-    );
+    // Get/Put/Query (decisions, policy, history, ledger) and Delete (lease release).
+    grantTableItems(fn, props.stateTable, [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:Query',
+    ]);
+    grantPublish(fn, [props.topics.info, props.topics.warning]);
   }
 }
-
-/** Expanded instead of `kms:ReEncrypt*`/`kms:GenerateDataKey*`: what DynamoDB needs for a CMK-encrypted table, no wildcards. */
-const TABLE_KEY_ACTIONS = [
-  'kms:Decrypt',
-  'kms:DescribeKey',
-  'kms:Encrypt',
-  'kms:GenerateDataKey',
-  'kms:GenerateDataKeyWithoutPlaintext',
-  'kms:ReEncryptFrom',
-  'kms:ReEncryptTo',
-];

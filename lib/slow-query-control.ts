@@ -1,15 +1,16 @@
 import * as path from 'node:path';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IVpc, Peer, Port, SecurityGroup, type SubnetSelection, SubnetType } from 'aws-cdk-lib/aws-ec2';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { DatabaseSettings } from '../functions/shared/config';
+import { SCHEDULE_EXPRESSION } from '../functions/shared/config/limits';
 import { ControlFunction } from './control-function';
 import type { PlatformDatabase } from './database';
+import { grantPublish, grantTableItems } from './grants';
 
 export interface SlowQueryControlProps {
   readonly vpc: IVpc;
@@ -18,7 +19,7 @@ export interface SlowQueryControlProps {
   readonly stateTable: ITable;
   /** Digests of new findings. */
   readonly infoTopic: ITopic;
-  /** The once-only warning when pg_stat_statements or hypopg is missing. */
+  /** The once-only warning when pg_stat_statements or hypopg is missing, and the function's alarms. */
   readonly warningTopic: ITopic;
   /** The `database` config slice: the database name and `analysis` thresholds come from it. */
   readonly settings: DatabaseSettings;
@@ -32,9 +33,9 @@ export interface SlowQueryControlProps {
   /** MiB; the parser is WebAssembly and the advisor holds plans in memory, so keep at least 512. */
   readonly memorySize: number;
   /**
-   * The database user: it must be one whose secret is registered with the proxy. The proxy
-   * registers only the cluster's master secret, hence `postgres`.
-   * @default 'postgres'
+   * The database user, logged in with IAM through the proxy: the read-only advisor role the
+   * migration creates (see DatabaseRoles).
+   * @default settings.advisorUser
    */
   readonly databaseUser?: string;
   /** @default 5 minutes */
@@ -48,8 +49,6 @@ const LIBPG_QUERY_WASM = path.join(
   'wasm',
   'libpg-query.wasm',
 );
-
-const SCHEDULE = /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^)]+\))$/;
 
 /**
  * The scheduled slow-query analysis: a function in the VPC's private subnets that reaches
@@ -65,7 +64,7 @@ export class SlowQueryControl extends Construct {
 
   constructor(scope: Construct, id: string, props: SlowQueryControlProps) {
     super(scope, id);
-    if (!SCHEDULE.test(props.schedule)) {
+    if (!SCHEDULE_EXPRESSION.test(props.schedule)) {
       throw new Error(
         `schedule must be an EventBridge schedule expression such as "rate(1 hour)", got "${props.schedule}".`,
       );
@@ -78,7 +77,7 @@ export class SlowQueryControl extends Construct {
         throw new Error(`${name} must be a non-negative integer, got ${value}.`);
       }
     }
-    const user = props.databaseUser ?? 'postgres';
+    const user = props.databaseUser ?? props.settings.advisorUser;
     const { database } = props;
 
     this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
@@ -104,6 +103,11 @@ export class SlowQueryControl extends Construct {
       bundledFiles: [LIBPG_QUERY_WASM],
       // One run at a time per account as well as per lock; a second schedule tick waits its turn.
       reservedConcurrentExecutions: 1,
+      alarms: {
+        topic: props.warningTopic,
+        severity: 'warning',
+        impact: 'slow queries are not being analysed',
+      },
       // The run claims its event id first, so a retried event is a no-op: the next tick is the retry.
       retryAttempts: 0,
       environment: {
@@ -123,39 +127,25 @@ export class SlowQueryControl extends Construct {
 
     database.allowFrom(this.function, 'Slow-query analysis');
     database.proxy.grantConnect(this.function, user);
-    // Items only, on the table itself: the function never queries an index or scans.
-    this.function.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-        resources: [props.stateTable.tableArn],
-      }),
-    );
-    props.stateTable.encryptionKey?.grantEncryptDecrypt(this.function);
-    props.infoTopic.grantPublish(this.function);
-    props.warningTopic.grantPublish(this.function);
+    // Items only: the function never queries an index or scans.
+    grantTableItems(this.function, props.stateTable, [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    ]);
+    grantPublish(this.function, [props.infoTopic, props.warningTopic]);
 
     this.rule = new Rule(this, 'Schedule', {
       description: 'Runs the slow-query analysis',
       schedule: Schedule.expression(props.schedule),
-      targets: [new LambdaFunction(this.function, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+      targets: [
+        new LambdaFunction(this.function, {
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
+          deadLetterQueue: this.function.failureQueue,
+        }),
+      ],
     });
-
-    this.acknowledge();
-  }
-
-  private acknowledge(): void {
-    const role = this.function.role!;
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'X-Ray PutTraceSegments and PutTelemetryRecords have no resource-level permissions; nothing else is granted on "*".',
-    });
-    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
-      Validations.of(role).acknowledge({
-        id: `AwsSolutions-IAM5[Action::${action}]`,
-        reason:
-          'The encrypt/decrypt grant CDK gives for the state table key and the alert topics key; the resources are those two keys only.',
-      });
-    }
   }
 }

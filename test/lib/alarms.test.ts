@@ -38,7 +38,8 @@ function alarmProps(stack: Stack, alarms: PlatformAlarms, id: string) {
 describe('PlatformAlarms', () => {
   test('creates one alarm per setting and one unhealthy-hosts alarm per target group', () => {
     const { alarms, template } = build();
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 15);
+    // Plus the alert topics' own delivery-failures alarm.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 16);
     expect(alarms.alarms.map((a) => a.id)).toEqual([
       'alb5xxRatePercent',
       'targetResponseTimeP95Ms',

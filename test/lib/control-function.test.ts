@@ -1,19 +1,23 @@
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import { ControlFunction, type ControlFunctionProps } from '../../lib/control-function';
-import { testStack } from '../support/cdk';
+import { testStack, testVpc } from '../support/cdk';
 
 const entry = path.join(__dirname, 'fixtures', 'echo-handler.ts');
 
 function build(extra: Partial<ControlFunctionProps> = {}) {
   const stack = testStack();
+  const topic = new Topic(stack, 'Alerts');
   const fn = new ControlFunction(stack, 'HealthCheck', {
     entry,
     serviceName: 'health-check',
     timeout: Duration.seconds(55),
     memorySize: 512,
     logRetentionDays: 30,
+    reservedConcurrentExecutions: 2,
+    alarms: { topic, severity: 'warning', impact: 'the platform is not being checked' },
     ...extra,
   });
   return { stack, fn, template: Template.fromStack(stack) };
@@ -96,15 +100,84 @@ describe('ControlFunction', () => {
     });
   });
 
-  test('retries twice by default and reserves concurrency only when asked', () => {
-    const plain = build();
-    plain.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
-    plain.template.hasResourceProperties('AWS::Lambda::Function', {
-      ReservedConcurrentExecutions: Match.absent(),
+  test('retries twice by default and reserves the concurrency it is given', () => {
+    const { template } = build();
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
+    template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 2 });
+    expect(() => build({ reservedConcurrentExecutions: 0 })).toThrow(
+      'reservedConcurrentExecutions must be a whole number ≥ 1, got 0.',
+    );
+  });
+
+  test('alarms on its errors, its throttles and any event left in its failure queue, on ALARM and OK', () => {
+    const { stack, fn, template } = build();
+    const topic = { Ref: Match.stringLikeRegexp('^Alerts') };
+    for (const [metric, dimension, value] of [
+      ['Errors', 'FunctionName', fn.functionName],
+      ['Throttles', 'FunctionName', fn.functionName],
+      ['ApproximateNumberOfMessagesVisible', 'QueueName', fn.failureQueue.queueName],
+    ] as const) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metric,
+        Dimensions: [{ Name: dimension, Value: stack.resolve(value) }],
+        Threshold: 1,
+        AlarmActions: [topic],
+        OKActions: [topic],
+        AlarmDescription: Match.stringLikeRegexp(
+          '^\\[warning\\] The health-check function .*the platform is not being checked$',
+        ),
+      });
+    }
+  });
+
+  test('has a role of its own without AWS-managed policies, allowed to write its own log group', () => {
+    const { stack, fn, template } = build();
+    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: stack.resolve(fn.functionLogGroup.logGroupArn),
+          }),
+        ]),
+      },
     });
-    build({ reservedConcurrentExecutions: 1 }).template.hasResourceProperties('AWS::Lambda::Function', {
-      ReservedConcurrentExecutions: 1,
-    });
+  });
+
+  test('manages its network interfaces in a VPC through one policy scoped to that VPC', () => {
+    const stack = testStack();
+    const vpc = testVpc(stack);
+    const topic = new Topic(stack, 'Alerts');
+    const common = {
+      entry,
+      timeout: Duration.seconds(10),
+      memorySize: 256,
+      logRetentionDays: 30,
+      reservedConcurrentExecutions: 1,
+      alarms: { topic, severity: 'warning' as const, impact: 'tests fail' },
+      vpc,
+    };
+    new ControlFunction(stack, 'One', { ...common, serviceName: 'one' });
+    new ControlFunction(stack, 'Two', { ...common, serviceName: 'two' });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
+    const [policy] = Object.values(template.findResources('AWS::IAM::ManagedPolicy'));
+    const statements = policy!.Properties.PolicyDocument.Statement as {
+      Action: string | string[];
+      Resource: unknown;
+      Condition?: unknown;
+    }[];
+    const deletion = statements.find((st) =>
+      ([] as string[]).concat(st.Action).includes('ec2:DeleteNetworkInterface'),
+    );
+    expect(deletion!.Condition).toEqual({ ArnEquals: { 'ec2:Vpc': expect.anything() } });
+    const [policyId] = Object.keys(template.findResources('AWS::IAM::ManagedPolicy'));
+    const roles = Object.entries(template.findResources('AWS::IAM::Role')).filter(([id]) =>
+      /^(One|Two)Role/.test(id),
+    );
+    expect(roles).toHaveLength(2);
+    for (const [, role] of roles) expect(role.Properties.ManagedPolicyArns).toEqual([{ Ref: policyId }]);
   });
 
   test('rejects a retention CloudWatch Logs does not offer', () => {

@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { type CfnElement, RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import { type PlatformConfigInput, parsePlatformConfig } from '../../functions/shared/config';
@@ -74,21 +74,44 @@ describe('PlatformDatabase', () => {
     template().hasResourceProperties('AWS::RDS::DBCluster', { DeletionProtection: false });
   });
 
-  test('creates the postgresql log group with a retention before the cluster', () => {
-    const { db, template } = build({}, { clusterIdentifier: 'misybot-aurora' });
-    expect(db.clusterIdentifier).toBe('misybot-aurora');
-    template().hasResourceProperties('AWS::RDS::DBCluster', { DBClusterIdentifier: 'misybot-aurora' });
-    const logGroups = template().findResources('AWS::Logs::LogGroup', {
-      Properties: { LogGroupName: '/aws/rds/cluster/misybot-aurora/postgresql', RetentionInDays: 30 },
+  test('encrypts the postgresql log with its key and creates it after the cluster, before any instance writes', () => {
+    const { stack, db, template } = build({ logRetentionDays: 60 });
+    const clusterId = stack.getLogicalId(db.cluster.node.defaultChild as CfnElement);
+    template().hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: { 'Fn::Join': ['', ['/aws/rds/cluster/', { Ref: clusterId }, '/postgresql']] },
+      RetentionInDays: 60,
+      KmsKeyId: stack.resolve(db.key.keyArn),
     });
-    const [logGroupId] = Object.keys(logGroups);
-    expect(logGroupId).toBeDefined();
-    template().hasResource('AWS::RDS::DBCluster', { DependsOn: Match.arrayWith([logGroupId]) });
+    const logGroupId = stack.getLogicalId(db.logGroup.node.defaultChild as CfnElement);
+    const instances = template().findResources('AWS::RDS::DBInstance');
+    expect(Object.keys(instances)).toHaveLength(2);
+    for (const instance of Object.values(instances)) expect(instance.DependsOn).toContain(logGroupId);
   });
 
-  test('derives a valid cluster identifier from the construct path by default', () => {
-    const { db } = build();
-    expect(db.clusterIdentifier).toMatch(/^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$/);
+  test('leaves the cluster identifier to CloudFormation, so a replacement does not fail on the name', () => {
+    const { stack, db, template } = build();
+    template().hasResourceProperties('AWS::RDS::DBCluster', { DBClusterIdentifier: Match.absent() });
+    expect(stack.resolve(db.clusterIdentifier)).toEqual({
+      Ref: stack.getLogicalId(db.cluster.node.defaultChild as CfnElement),
+    });
+  });
+
+  test("lets Enhanced Monitoring write only its instances' streams of RDSOSMetrics, without a managed policy", () => {
+    const { template } = build();
+    template().hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'monitoring.rds.amazonaws.com' } })],
+      },
+      ManagedPolicyArns: Match.absent(),
+    });
+    const streams = Object.values(template().findResources('AWS::IAM::Policy'))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+      .find((statement: { Action: unknown }) =>
+        JSON.stringify(statement.Action).includes('logs:PutLogEvents'),
+      );
+    expect(streams.Resource).toHaveLength(2);
+    expect(JSON.stringify(streams.Resource)).toContain('RDSOSMetrics:log-stream:');
+    expect(JSON.stringify(streams.Resource)).toContain('DbiResourceId');
   });
 
   test('rotates the generated postgres secret on the configured schedule from subnets with egress', () => {
@@ -107,13 +130,27 @@ describe('PlatformDatabase', () => {
     });
   });
 
-  test('fronts the cluster with an RDS Proxy that requires TLS and IAM authentication', () => {
+  test('fronts the cluster with an RDS Proxy that requires TLS and IAM end to end, with no secret', () => {
     const { stack, db, template } = build();
     template().hasResourceProperties('AWS::RDS::DBProxy', {
       EngineFamily: 'POSTGRESQL',
       RequireTLS: true,
-      Auth: [Match.objectLike({ IAMAuth: 'REQUIRED', SecretArn: stack.resolve(db.secret.secretArn) })],
+      DefaultAuthScheme: 'IAM_AUTH',
+      Auth: Match.absent(),
     });
+    // The proxy signs in to Aurora as the two service roles, on this cluster only.
+    const proxyPolicy = JSON.stringify(
+      Object.values(template().findResources('AWS::IAM::Policy')).find((policy) =>
+        JSON.stringify(policy.Properties.Roles).includes(
+          stack.getLogicalId(db.proxyRole.node.defaultChild as CfnElement),
+        ),
+      ),
+    );
+    expect(proxyPolicy).toContain('rds-db:connect');
+    expect(proxyPolicy).toContain('DBClusterResourceId');
+    expect(proxyPolicy).toContain('/misybot_app');
+    expect(proxyPolicy).toContain('/misybot_advisor');
+    expect(proxyPolicy).not.toContain('secretsmanager');
   });
 
   test('sizes the proxy pool from the configuration', () => {
@@ -154,10 +191,19 @@ describe('PlatformDatabase', () => {
     });
   });
 
-  test('rejects more idle connections than connections', () => {
-    expect(() => build({ proxy: { maxConnectionsPercent: 40, maxIdleConnectionsPercent: 60 } })).toThrow(
-      /maxIdleConnectionsPercent \(60\) must not exceed settings.proxy.maxConnectionsPercent \(40\)/,
-    );
+  test('rejects more idle connections than connections, as the configuration schema does', () => {
+    const settings = parsePlatformConfig({}).database;
+    const stack = testStack();
+    expect(
+      () =>
+        new PlatformDatabase(stack, 'Database', {
+          vpc: testVpc(stack),
+          settings: {
+            ...settings,
+            proxy: { ...settings.proxy, maxConnectionsPercent: 40, maxIdleConnectionsPercent: 60 },
+          },
+        }),
+    ).toThrow(/maxIdleConnectionsPercent \(60\) must not exceed settings.proxy.maxConnectionsPercent \(40\)/);
   });
 
   test('rejects DESTROY while deletion protection is on', () => {

@@ -48,7 +48,8 @@ describe('EndpointAlarms', () => {
       'endpoint:POST /chat/:id/messages:p99Ms',
       'endpoint:POST /chat/:id/messages:errorRatePercent',
     ]);
-    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    // Plus the alert topics' own delivery-failures alarm.
+    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 6);
   });
 
   test('latency alarms use the percentile of Latency on the recorder dimensions, per minute', () => {
@@ -143,7 +144,8 @@ describe('EndpointAlarms', () => {
     const { construct, stack } = build({});
     expect(construct.alarms).toEqual([]);
     expect(construct.widgets()).toEqual([]);
-    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    // Only the alert topics' own delivery-failures alarm.
+    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 1);
   });
 
   test('keeps each alarm in place when routes are reordered', () => {

@@ -21,7 +21,7 @@ describe('FailoverControl function', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Timeout: 660,
       MemorySize: 512,
-      ReservedConcurrentExecutions: Match.absent(),
+      ReservedConcurrentExecutions: 5,
       Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'failover' }) },
     });
     expect(failoverTimeout(10).toSeconds()).toBe(80);

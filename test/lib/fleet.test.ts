@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
+  type FleetImage,
   type FleetSettings,
   type PlatformConfigInput,
   parsePlatformConfig,
@@ -10,8 +11,13 @@ import {
 import { FLEET_AGENT_METRICS, PlatformFleet } from '../../lib/fleet';
 import { testApp, testStack } from '../support/cdk';
 
-function synth(fleet: PlatformConfigInput['fleet'] = {}, override: Partial<FleetSettings> = {}) {
-  const settings = { ...parsePlatformConfig({ fleet }).fleet, ...override };
+function synth(
+  fleet: PlatformConfigInput['fleet'] = {},
+  override: Partial<FleetSettings> = {},
+  image?: FleetImage,
+) {
+  const parsed = parsePlatformConfig({ fleet }).fleet;
+  const settings = { ...parsed, ...override, app: { ...parsed.app, ...(image ? { image } : {}) } };
   const stack = testStack(testApp());
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
   const albSecurityGroup = new ec2.SecurityGroup(stack, 'AlbSg', { vpc, allowAllOutbound: false });
@@ -38,9 +44,9 @@ function launchTemplateData(template: Template) {
   return only!.Properties.LaunchTemplateData;
 }
 
-function imageParameterPath(template: Template): string {
-  const ref = launchTemplateData(template).ImageId.Ref as string;
-  return template.toJSON().Parameters[ref].Default;
+function userData(template: Template): string {
+  const script = launchTemplateData(template).UserData['Fn::Base64'];
+  return typeof script === 'string' ? script : JSON.stringify(script);
 }
 
 describe('PlatformFleet', () => {
@@ -74,12 +80,65 @@ describe('PlatformFleet', () => {
     ['r7g.2xlarge', 'arm64'],
     ['m7i.large', 'x86_64'],
     ['c6a.xlarge', 'x86_64'],
-  ])('boots %s from the latest Amazon Linux 2023 image for %s', (instanceType, architecture) => {
-    const { template } = synth({ instanceType });
+  ])(
+    'boots %s from the current Amazon Linux 2023 image for %s when no image is pinned',
+    (instanceType, architecture) => {
+      const { template } = synth({ instanceType });
 
-    expect(imageParameterPath(template)).toMatch(
-      new RegExp(`^/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-[\\d.]+-${architecture}$`),
+      expect(launchTemplateData(template).ImageId).toBe(
+        `{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architecture}}}`,
+      );
+    },
+  );
+
+  it('boots the pinned image: an AMI id, or a parameter at its version', () => {
+    expect(launchTemplateData(synth({}, {}, { amiId: 'ami-0123456789abcdef0' }).template).ImageId).toBe(
+      'ami-0123456789abcdef0',
     );
+    expect(
+      launchTemplateData(synth({}, {}, { ssmParameter: '/golden/ami/misybot', version: 4 }).template).ImageId,
+    ).toBe('{{resolve:ssm:/golden/ami/misybot:4}}');
+  });
+
+  it('waits for minCapacity instances to signal a healthy start and rolls updates at the configured pace', () => {
+    const { template } = synth({
+      minCapacity: 3,
+      maxCapacity: 6,
+      update: { minHealthyPercent: 50, maxBatchSize: 2, signalTimeoutMinutes: 20 },
+    });
+    const [group] = Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup'));
+    expect(group!.CreationPolicy).toEqual({
+      ResourceSignal: { Count: 3, Timeout: 'PT20M' },
+      AutoScalingCreationPolicy: { MinSuccessfulInstancesPercent: 50 },
+    });
+    expect(group!.UpdatePolicy.AutoScalingRollingUpdate).toEqual({
+      MaxBatchSize: 2,
+      MinInstancesInService: 2,
+      MinSuccessfulInstancesPercent: 50,
+      PauseTime: 'PT20M',
+      WaitOnResourceSignals: true,
+      SuspendProcesses: [
+        'HealthCheck',
+        'ReplaceUnhealthy',
+        'AZRebalance',
+        'AlarmNotification',
+        'ScheduledActions',
+      ],
+    });
+  });
+
+  it('installs the artifact, runs it under a hardened systemd unit and signals once it answers the health path', () => {
+    const { template } = synth({ appPort: 9000, app: { environment: { GREETING: 'hi' } } });
+    const script = userData(template);
+    expect(script).toContain('dnf install -y amazon-cloudwatch-agent aws-cfn-bootstrap unzip nodejs22');
+    expect(script).toMatch(/aws s3 cp --region .+ s3:\/\/.+ \/tmp\/misybot-app\.zip/);
+    expect(script).toContain('ExecStart=/usr/bin/node-22 server.js');
+    expect(script).toContain('User=misybot');
+    expect(script).toContain('NoNewPrivileges=yes');
+    expect(script).toContain('GREETING=hi');
+    expect(script).toContain('PORT=9000');
+    expect(script).toContain('http://127.0.0.1:9000/health');
+    expect(script).toContain('/opt/aws/bin/cfn-signal');
   });
 
   it('sizes the group from config and runs in the private subnets', () => {
@@ -139,34 +198,42 @@ describe('PlatformFleet', () => {
     });
   });
 
-  it('gives instances SSM and CloudWatch agent permissions', () => {
-    const { template } = synth();
+  it('gives instances Session Manager, agent and artifact permissions without an AWS-managed policy', () => {
+    const { template, stack, fleet } = synth();
 
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })],
       },
-      ManagedPolicyArns: [
-        {
-          'Fn::Join': [
-            '',
-            ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore'],
-          ],
-        },
-        {
-          'Fn::Join': [
-            '',
-            ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/CloudWatchAgentServerPolicy'],
-          ],
-        },
-      ],
+      ManagedPolicyArns: Match.absent(),
     });
+    const [policy] = Object.values(template.findResources('AWS::IAM::Policy'));
+    const statements = policy!.Properties.PolicyDocument.Statement as {
+      Action: string | string[];
+      Resource: unknown;
+      Condition?: unknown;
+    }[];
+    const actions = statements.flatMap((st) => ([] as string[]).concat(st.Action));
+    expect(actions).toEqual(
+      expect.arrayContaining(['ssm:UpdateInstanceInformation', 'ssmmessages:OpenDataChannel']),
+    );
+    expect(actions).not.toContain('ssm:GetParameter');
+    expect(statements.find((st) => st.Action === 'cloudwatch:PutMetricData')!.Condition).toEqual({
+      StringEquals: { 'cloudwatch:namespace': 'CWAgent' },
+    });
+    expect(statements.find((st) => st.Action === 's3:GetObject')!.Resource).toBeDefined();
+    expect(statements.find((st) => st.Action === 'cloudformation:SignalResource')!.Resource).toEqual({
+      Ref: 'AWS::StackId',
+    });
+    expect(JSON.stringify(statements)).toContain(JSON.stringify(stack.resolve(fleet.logGroup.logGroupArn)));
   });
 
   it('starts the CloudWatch agent publishing memory and disk use per group in CWAgent', () => {
     const { template } = synth();
 
-    const script = launchTemplateData(template).UserData['Fn::Base64'] as string;
+    const script = launchTemplateData(template)
+      .UserData['Fn::Base64']['Fn::Join'][1].filter((part: unknown) => typeof part === 'string')
+      .join('');
     expect(script).toContain('dnf install -y amazon-cloudwatch-agent');
     expect(script).toMatch(/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:\S+\.json/);
     const config = JSON.parse(/<<'AGENT_CONFIG'\n([\s\S]+?)\nAGENT_CONFIG/.exec(script)![1]!);
@@ -204,15 +271,15 @@ describe('PlatformFleet', () => {
     expect(template.toJSON().Resources[fleetGroupId].Properties.SecurityGroupIngress).toBeUndefined();
   });
 
-  it('rejects capacities that do not nest and instance types without a known architecture', () => {
+  it('rejects capacities that do not nest or leave no room for a rolling update', () => {
     expect(() => synth({}, { minCapacity: 5, maxCapacity: 3 })).toThrow(
       /maxCapacity \(3\) must be at least minCapacity \(5\)/,
     );
     expect(() => synth({}, { desiredCapacity: 20 })).toThrow(
       /desiredCapacity \(20\) must lie between minCapacity \(2\) and maxCapacity \(10\)/,
     );
-    expect(() => synth({ instanceType: 'u-6tb1.metal' })).toThrow(
-      /cannot tell the CPU architecture of instance type "u-6tb1.metal"/,
+    expect(() => synth({}, { minCapacity: 2, maxCapacity: 2 })).toThrow(
+      'PlatformFleet keeps 2 instances in service during an update, which must be below maxCapacity (2) so replacements can launch; lower update.minHealthyPercent or raise maxCapacity.',
     );
   });
 });

@@ -39,6 +39,8 @@ describe('HealthControl on the platform stack', () => {
             ],
           ];
         if (resource.Type === 'AWS::ElastiCache::ReplicationGroup') return [[id, 'misybot-cache']];
+        // The cluster identifier is generated (and lower-cased) by RDS.
+        if (resource.Type === 'AWS::RDS::DBCluster') return [[id, 'misybot-ha-databasecluster-1a2b3c4d5e6f']];
         if (resource.Type === 'AWS::Lambda::Function') return [[id, `misybot-ha-${id.slice(0, 40)}`]];
         return [];
       }),

@@ -45,7 +45,7 @@ describe('HealthControl', () => {
     t.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('health checks'),
       Timeout: 65,
-      ReservedConcurrentExecutions: Match.absent(),
+      ReservedConcurrentExecutions: 3,
     });
     // A failed run is not retried: the next scheduled run checks everything again.
     t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {

@@ -1,18 +1,26 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { InterfaceVpcEndpointAwsService } from 'aws-cdk-lib/aws-ec2';
-import { type PlatformConfigInput, parsePlatformConfig } from '../../functions/shared/config';
+import {
+  type NetworkSettings,
+  type PlatformConfigInput,
+  parsePlatformConfig,
+} from '../../functions/shared/config';
 import { DEFAULT_INTERFACE_ENDPOINTS, PlatformNetwork, type PlatformNetworkProps } from '../../lib/network';
 import { testApp, testStack } from '../support/cdk';
 
 function synth(input: PlatformConfigInput = {}, extra: Partial<PlatformNetworkProps> = {}) {
+  return synthSettings(parsePlatformConfig(input).network, extra);
+}
+
+/** Without the schema in front: what the construct itself accepts. */
+function synthSettings(settings: NetworkSettings, extra: Partial<PlatformNetworkProps> = {}) {
   const app = testApp();
   const stack = testStack(app);
-  const network = new PlatformNetwork(stack, 'Network', {
-    settings: parsePlatformConfig(input).network,
-    ...extra,
-  });
+  const network = new PlatformNetwork(stack, 'Network', { settings, ...extra });
   return { app, network, template: Template.fromStack(stack) };
 }
+
+const defaults = parsePlatformConfig({}).network;
 
 describe('PlatformNetwork', () => {
   it('builds the VPC from the configured CIDR with public, private and isolated subnets in two zones', () => {
@@ -36,6 +44,27 @@ describe('PlatformNetwork', () => {
       Tags: Match.arrayWith([{ Key: 'aws-cdk:subnet-type', Value: 'Public' }]),
       MapPublicIpOnLaunch: false,
     });
+  });
+
+  it('puts one NAT gateway in each zone for prod and one in all for dev, the cheaper default', () => {
+    const prod = synth({
+      environment: { stage: 'prod', region: 'eu-west-1' },
+      network: { availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] },
+      fleet: { app: { image: { amiId: 'ami-0123456789abcdef0' } } },
+    });
+    prod.template.resourceCountIs('AWS::EC2::NatGateway', 3);
+    // Each private subnet routes through the NAT gateway of its own zone.
+    const routes = Object.values(
+      prod.template.findResources('AWS::EC2::Route', { Properties: { NatGatewayId: Match.anyValue() } }),
+    ).map((route) => route.Properties.NatGatewayId.Ref);
+    expect(new Set(routes).size).toBe(3);
+    synth().template.resourceCountIs('AWS::EC2::NatGateway', 1);
+  });
+
+  it('rejects more NAT gateways than zones', () => {
+    expect(() => synthSettings({ ...defaults, natGateways: 3 })).toThrow(
+      'PlatformNetwork natGateways (3) must not exceed the number of zones (2): a zone holds at most one.',
+    );
   });
 
   it('places the subnets in the named zones without a context lookup', () => {
@@ -110,9 +139,22 @@ describe('PlatformNetwork', () => {
       return endpoint.Properties.ServiceName['Fn::Join'][1][2];
     });
     expect(names.sort()).toEqual(
-      ['.sns', '.secretsmanager', '.monitoring', '.logs', '.sts', '.rds', '.elasticache'].sort(),
+      [
+        '.ssm',
+        '.ssmmessages',
+        '.ec2messages',
+        '.cloudformation',
+        '.xray',
+        '.sns',
+        '.secretsmanager',
+        '.monitoring',
+        '.logs',
+        '.sts',
+        '.rds',
+        '.elasticache',
+      ].sort(),
     );
-    expect(DEFAULT_INTERFACE_ENDPOINTS).toHaveLength(7);
+    expect(DEFAULT_INTERFACE_ENDPOINTS).toHaveLength(12);
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('interface endpoints'),
       SecurityGroupIngress: [
@@ -131,6 +173,13 @@ describe('PlatformNetwork', () => {
     template.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' }, 2);
   });
 
+  it('adds no interface endpoint when they are switched off, the gateway endpoints stay', () => {
+    const { template } = synth({ network: { interfaceEndpoints: false } });
+
+    template.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface' }, 0);
+    template.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' }, 2);
+  });
+
   it('exposes the VPC with its three subnet tiers', () => {
     const { network } = synth();
 
@@ -140,7 +189,7 @@ describe('PlatformNetwork', () => {
   });
 
   it('rejects a flow-log retention CloudWatch Logs does not offer', () => {
-    expect(() => synth({ network: { flowLogRetentionDays: 100 } })).toThrow(
+    expect(() => synthSettings({ ...defaults, flowLogRetentionDays: 100 })).toThrow(
       /flowLogRetentionDays must be one of the CloudWatch Logs retention periods .*got 100/,
     );
   });

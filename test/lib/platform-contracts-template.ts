@@ -90,6 +90,13 @@ function deployedValues(resources: Record<string, Resource>): Record<string, str
           DBProxyArn: arn('rds', 'db-proxy:prx-0123456789abcdef0'),
         });
         break;
+      case 'AWS::RDS::DBCluster':
+        // RDS lower-cases generated identifiers.
+        set(generated.toLowerCase(), {
+          'Endpoint.Address': `${generated.toLowerCase()}.cluster-c1a2b3c4d5e6.eu-west-1.rds.amazonaws.com`,
+          DBClusterResourceId: 'cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+        });
+        break;
       case 'AWS::SQS::Queue':
         set(`https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${generated}`, { Arn: arn('sqs', generated) });
         break;

@@ -44,6 +44,7 @@ export const defaultConfigInput: PlatformConfigInput = {
     ],
     info: [{ protocol: 'https', endpoint: 'https://hooks.example.com/misybot/info' }],
   },
+  waf: { enabled: true },
   endpoints: {
     service: 'chat-api',
     routes: [

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ConfigError } from '../errors';
-import { platformConfigObject } from './schema';
+import { type FleetSettings, type NetworkSettings, platformConfigObject, type WafSettings } from './schema';
 
 type Input = z.input<typeof platformConfigObject>;
 
@@ -8,7 +8,7 @@ type Input = z.input<typeof platformConfigObject>;
  * The whole platform's configuration with its cross-field rules. Each rule names both fields
  * and the value it got, so the message can be acted on without reading the schema.
  */
-export const platformConfigSchema = platformConfigObject.superRefine((config, ctx) => {
+const platformConfigRules = platformConfigObject.superRefine((config, ctx) => {
   const issue = (path: (string | number)[], message: string) =>
     ctx.addIssue({ code: 'custom', path, message });
   const { fleet, loadBalancing: lb, failover, domain, alarms } = config;
@@ -90,6 +90,7 @@ export const platformConfigSchema = platformConfigObject.superRefine((config, ct
       );
     }
   }
+  checkDeploySettings(config, issue);
   const routes = new Map<string, number>();
   config.endpoints.routes.forEach((route, index) => {
     const at = (...path: string[]) => ['endpoints', 'routes', index, ...path];
@@ -117,6 +118,100 @@ export const platformConfigSchema = platformConfigObject.superRefine((config, ct
     }
   });
 });
+
+type Parsed = z.output<typeof platformConfigObject>;
+type Issue = (path: (string | number)[], message: string) => void;
+
+/** Rules of the deploy settings: replacement, protection of `prod`, NAT and proxy limits. */
+function checkDeploySettings(config: Parsed, issue: Issue): void {
+  const { fleet, network, database, environment } = config;
+  const prod = environment.stage === 'prod';
+  const zones = network.availabilityZones?.length ?? 2;
+  if (network.natGateways !== undefined && network.natGateways > zones) {
+    issue(
+      ['network', 'natGateways'],
+      `must be at most the number of zones (${zones}${network.availabilityZones ? '' : ', the default'}), got ${network.natGateways}`,
+    );
+  }
+  const { proxy } = database;
+  if (proxy.maxIdleConnectionsPercent > proxy.maxConnectionsPercent) {
+    issue(
+      ['database', 'proxy', 'maxIdleConnectionsPercent'],
+      `must be ≤ database.proxy.maxConnectionsPercent (${proxy.maxConnectionsPercent}), got ${proxy.maxIdleConnectionsPercent}`,
+    );
+  }
+  if (database.appUser === database.advisorUser) {
+    issue(
+      ['database', 'advisorUser'],
+      `must differ from database.appUser, got "${database.advisorUser}" for both`,
+    );
+  }
+  // CloudFormation refuses a rolling update that keeps the group's maximum in service.
+  const inService = minInstancesInService(fleet.minCapacity, fleet.update.minHealthyPercent);
+  if (inService >= fleet.maxCapacity) {
+    issue(
+      ['fleet', 'update', 'minHealthyPercent'],
+      `must keep fewer instances in service during an update (here ${inService} of fleet.minCapacity ${fleet.minCapacity}) than fleet.maxCapacity (${fleet.maxCapacity}) so replacements can launch, got ${fleet.update.minHealthyPercent}`,
+    );
+  }
+  const image = fleet.app.image;
+  if (image && 'amiId' in image && !environment.region) {
+    issue(
+      ['environment', 'region'],
+      `must be set when fleet.app.image names an AMI id (ids are regional), got nothing`,
+    );
+  }
+  if (prod) {
+    if (!image || ('ssmParameter' in image && image.version === undefined)) {
+      issue(
+        ['fleet', 'app', 'image'],
+        `must pin the image when environment.stage is "prod" (an amiId, or an ssmParameter with its version), got ${image ? 'a parameter without version' : 'nothing (the latest Amazon Linux 2023)'}`,
+      );
+    }
+    if (!config.loadBalancing.deletionProtection) {
+      issue(
+        ['loadBalancing', 'deletionProtection'],
+        'must be true when environment.stage is "prod", got false',
+      );
+    }
+    if (!config.controlPlane.stateTableDeletionProtection) {
+      issue(
+        ['controlPlane', 'stateTableDeletionProtection'],
+        'must be true when environment.stage is "prod", got false',
+      );
+    }
+  }
+}
+
+/** Instances a rolling update keeps in service: the healthy share of the group's minimum, rounded up. */
+export function minInstancesInService(minCapacity: number, minHealthyPercent: number): number {
+  return Math.ceil((minCapacity * minHealthyPercent) / 100);
+}
+
+/** Defaults that depend on the stage or on another field, filled in after validation. */
+function withDerivedDefaults(config: Parsed) {
+  const prod = config.environment.stage === 'prod';
+  const zones = config.network.availabilityZones?.length ?? 2;
+  return {
+    ...config,
+    network: { ...config.network, natGateways: config.network.natGateways ?? (prod ? zones : 1) },
+    fleet: {
+      ...config.fleet,
+      app: {
+        ...config.fleet.app,
+        healthPath: config.fleet.app.healthPath ?? config.loadBalancing.healthCheck.path,
+      },
+    },
+    waf: { ...config.waf, enabled: config.waf.enabled ?? prod },
+  } satisfies {
+    network: NetworkSettings;
+    fleet: FleetSettings;
+    waf: WafSettings;
+  };
+}
+
+/** The schema with its cross-field rules and derived defaults: what {@link parsePlatformConfig} applies. */
+export const platformConfigSchema = platformConfigRules.transform(withDerivedDefaults);
 
 /** A validated configuration with every default filled in. */
 export type PlatformConfig = z.output<typeof platformConfigSchema>;

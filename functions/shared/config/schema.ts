@@ -1,5 +1,18 @@
 import { z } from 'zod';
+import {
+  type FleetAppSettings,
+  fleetAppSchema,
+  fleetUpdateSchema,
+  type WafSettingsInput,
+  wafSchema,
+} from './deploy';
 import { endpointsSchema } from './endpoints';
+import {
+  auroraDefaultMaxConnections,
+  INSTANCE_TYPE_PATTERN,
+  logRetentionDays,
+  SCHEDULE_EXPRESSION,
+} from './limits';
 import { alarmsSchema, alertingSchema } from './monitoring';
 import { int } from './primitives';
 import { queryAnalysisSchema } from './query-analysis';
@@ -14,7 +27,7 @@ import { queryAnalysisSchema } from './query-analysis';
 const scheduleExpression = z
   .string()
   .regex(
-    /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^)]+\))$/,
+    SCHEDULE_EXPRESSION,
     'must be an EventBridge schedule expression such as "rate(1 minute)" or "cron(0 3 * * ? *)"',
   );
 
@@ -69,20 +82,29 @@ export const networkSchema = z.strictObject({
     .min(2)
     .max(3)
     .optional(),
-  /** NAT gateways; one per AZ survives an AZ loss, fewer saves money. @default 1 */
-  natGateways: int(1, 3).default(1),
+  /**
+   * NAT gateways, at most one per zone. One per zone survives the loss of a zone; one in all costs
+   * less and suits `dev`. Left out: one per zone for the `prod` stage, one otherwise.
+   */
+  natGateways: int(1, 3).optional(),
   /** @default 90 */
-  flowLogRetentionDays: int(1, 3653).default(90),
+  flowLogRetentionDays: logRetentionDays.default(90),
+  /**
+   * Interface endpoints for the AWS services the instances and functions call (SSM, CloudWatch,
+   * Secrets Manager, X-Ray, ...), so they keep working when a NAT gateway's zone fails. Each
+   * endpoint is billed per zone-hour. @default true
+   */
+  interfaceEndpoints: z.boolean().default(true),
 });
 
 export const fleetSchema = z.strictObject({
   /** Graviton by default; the architecture is derived from the family. @default 't4g.small' */
   instanceType: z
     .string()
-    .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type such as "t4g.small"')
+    .regex(INSTANCE_TYPE_PATTERN, 'must be an EC2 instance type such as "t4g.small"')
     .default('t4g.small'),
-  /** @default 2 */
-  minCapacity: int(0, 1000).default(2),
+  /** At least one: CloudFormation waits for this many instances to signal a healthy start. @default 2 */
+  minCapacity: int(1, 1000).default(2),
   /** @default 10 */
   maxCapacity: int(1, 1000).default(10),
   /** Left out, the group starts at `minCapacity` and the scaling function owns it. */
@@ -95,6 +117,10 @@ export const fleetSchema = z.strictObject({
   appPort: int(1, 65535).default(8080),
   /** @default 20 */
   rootVolumeGiB: int(8, 1024).default(20),
+  /** The service the fleet runs: image, artifact, start command. */
+  app: fleetAppSchema.prefault({}),
+  /** How a deploy replaces running instances. */
+  update: fleetUpdateSchema.prefault({}),
 });
 
 export const loadBalancingAlgorithm = z.enum([
@@ -150,6 +176,8 @@ export const loadBalancingSchema = z.strictObject({
     .default(0),
   /** @default 60 */
   idleTimeoutSeconds: int(1, 4000).default(60),
+  /** Refuses DeleteLoadBalancer until switched off; must stay on for `prod`. @default true */
+  deletionProtection: z.boolean().default(true),
   /**
    * Weighted target groups behind the listener. The first is the fleet's; the others receive
    * canary targets registered by a deployment. @default [{ name: 'primary', weight: 100 }]
@@ -221,6 +249,10 @@ export const databaseSchema = z.strictObject({
       /^[a-z][a-z0-9]*\.[a-z0-9]+$/,
       'must be an instance class without the "db." prefix, such as "r6g.large"',
     )
+    .refine(
+      (instanceClass) => auroraDefaultMaxConnections(instanceClass) !== undefined,
+      'must be an Aurora PostgreSQL class of the r, x2 or t families (medium, large or Nxlarge), whose max_connections the connections alarm is sized from',
+    )
     .default('r6g.large'),
   /** @default 1 */
   readers: int(0, 15).default(1),
@@ -237,6 +269,18 @@ export const databaseSchema = z.strictObject({
   deletionProtection: z.boolean().default(true),
   /** @default 30 */
   secretRotationDays: int(1, 365).default(30),
+  /** Days the PostgreSQL log (statements slower than the threshold, with their text) is kept. @default 30 */
+  logRetentionDays: logRetentionDays.default(30),
+  /** The role the services log in as (IAM through RDS Proxy): owns the `app` schema. @default 'misybot_app' */
+  appUser: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case PostgreSQL identifier')
+    .default('misybot_app'),
+  /** The slow-query advisor's role: statistics, hypothetical indexes and EXPLAIN, read-only. @default 'misybot_advisor' */
+  advisorUser: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case PostgreSQL identifier')
+    .default('misybot_advisor'),
   proxy: proxySchema.prefault({}),
   /** Thresholds and bounds of the scheduled slow-query analysis. */
   analysis: queryAnalysisSchema.prefault({}),
@@ -308,9 +352,27 @@ export const controlPlaneSchema = z.strictObject({
   /** Health-check rounds per invocation, 10 s apart, so detection is not bounded by the 1-minute schedule. @default 6 */
   healthRoundsPerInvocation: int(1, 6).default(6),
   /** @default 30 */
-  logRetentionDays: int(1, 3653).default(30),
+  logRetentionDays: logRetentionDays.default(30),
   /** Default Lambda memory in MiB. @default 512 */
   memoryMiB: int(128, 10240).default(512),
+  /**
+   * Concurrency reserved for the functions that must run during an incident, so a busy account
+   * cannot throttle them; it comes out of the account's unreserved pool.
+   */
+  reservedConcurrency: z
+    .strictObject({
+      /** @default 2 */
+      scaling: int(1, 20).default(2),
+      /** A run lasts up to a minute and starts every minute, so two may overlap. @default 3 */
+      healthCheck: int(2, 20).default(3),
+      /** One per component at once, plus operator commands. @default 5 */
+      failover: int(3, 50).default(5),
+      /** @default 5 */
+      adminApi: int(1, 100).default(5),
+    })
+    .prefault({}),
+  /** Refuses DeleteTable on the state table until switched off; must stay on for `prod`. @default true */
+  stateTableDeletionProtection: z.boolean().default(true),
 });
 
 const name = z
@@ -334,14 +396,24 @@ export const platformConfigObject = z.strictObject({
   alerting: alertingSchema.prefault({}),
   alarms: alarmsSchema.prefault({}),
   controlPlane: controlPlaneSchema.prefault({}),
+  /** The WAFv2 web ACL in front of the ALB (and the admin API). */
+  waf: wafSchema.prefault({}),
   /** Per-route latency and error-rate alarms on what `misybot-ha/metrics` records. */
   endpoints: endpointsSchema.prefault({}),
 });
 
 export type EnvironmentSettings = z.output<typeof environmentSchema>;
 export type DomainSettings = z.output<typeof domainSchema>;
-export type NetworkSettings = z.output<typeof networkSchema>;
-export type FleetSettings = z.output<typeof fleetSchema>;
+/** With the stage default filled in (platform-config.ts): the NAT count is always known. */
+export type NetworkSettings = Omit<z.output<typeof networkSchema>, 'natGateways'> & {
+  readonly natGateways: number;
+};
+/** With `app.healthPath` filled in from `loadBalancing.healthCheck.path` when left out. */
+export type FleetSettings = Omit<z.output<typeof fleetSchema>, 'app'> & {
+  readonly app: Omit<FleetAppSettings, 'healthPath'> & { readonly healthPath: string };
+};
+/** With the stage default filled in: on for `prod`, off otherwise, unless the file says. */
+export type WafSettings = Omit<WafSettingsInput, 'enabled'> & { readonly enabled: boolean };
 export type HealthCheckSettings = z.output<typeof healthCheckSchema>;
 export type LoadBalancingSettings = z.output<typeof loadBalancingSchema>;
 export type CacheSettings = z.output<typeof cacheSchema>;
@@ -350,4 +422,10 @@ export type FailoverSettings = z.output<typeof failoverSchema>;
 export type SecondaryTarget = z.output<typeof secondaryTargetSchema>;
 export type ControlPlaneSettings = z.output<typeof controlPlaneSchema>;
 
+export type {
+  AppArtifact,
+  FleetAppSettings,
+  FleetImage,
+  FleetUpdateSettings,
+} from './deploy';
 export type { AlarmSetting, AlarmSettings, AlertingSettings, Severity, Subscription } from './monitoring';
