@@ -3,7 +3,7 @@ import type { InvocationRecord } from '../../../local/runtime/function-runner';
 import { chatMessages } from '../../../local/views/alerts';
 import { alarmOn, callsTo, fleetSize, groupName, invocationsOf } from '../../../local/views/platform-views';
 import { type StateItem, stateItems } from '../../../local/views/state-table';
-import { minutes, startPlatform } from '../support/platform';
+import { minutes, startPlatform, waitOutGuard } from '../support/platform';
 import { saveTimeline } from '../support/timeline';
 
 // Scenario 1: a load surge. The fleet runs at half its CPU, then load quadruples: the CPU alarm
@@ -46,7 +46,8 @@ beforeAll(async () => {
 
   dropAt = platform.clock.now();
   platform.fleet.setLoad(60);
-  await platform.runFor(minutes(13));
+  // The holds are over: the stabilisation window is the scaling function's alone.
+  await waitOutGuard(platform, minutes(13));
 });
 
 afterAll(async () => {
