@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatGameDayReport, GAME_DAYS, runGameDay } from '../local/live/game-day';
 import { LiveControlPlane } from '../local/live/live-control-plane';
 import { StatusServer } from '../local/live/status-server';
 
-const USAGE = `usage: npm start [-- --config FILE] [-- --speed N]
+const USAGE = `usage: npm start [-- --config FILE] [-- --scenario NAME] [-- --speed N]
   --config FILE   the platform configuration (default: the embedded default)
+  --scenario NAME run a scripted game day, print its report and stop: ${GAME_DAYS.map((g) => g.name).join(', ')}
   --speed N       virtual seconds per real second while the platform is idle (default 1)
   PORT            the status page's port (default 8787)`;
 
@@ -15,6 +17,7 @@ export function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv) 
     args: [...argv],
     options: {
       config: { type: 'string' },
+      scenario: { type: 'string' },
       speed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -28,6 +31,13 @@ export function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv) 
   if (!Number.isFinite(speed) || speed < 1 || speed > 60) {
     throw new Error(`--speed must be a number from 1 to 60, got "${values.speed}"`);
   }
+  const scenario =
+    values.scenario === undefined ? undefined : GAME_DAYS.find((game) => game.name === values.scenario);
+  if (values.scenario !== undefined && !scenario) {
+    throw new Error(
+      `--scenario must be one of ${GAME_DAYS.map((game) => game.name).join(', ')}, got "${values.scenario}"`,
+    );
+  }
   if (values.config !== undefined && !existsSync(values.config)) {
     throw new Error(`--config ${values.config}: no such file`);
   }
@@ -35,6 +45,7 @@ export function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv) 
     help: values.help === true,
     port,
     speed,
+    ...(scenario ? { scenario } : {}),
     ...(values.config !== undefined ? { configFile: resolve(values.config) } : {}),
   };
 }
@@ -76,6 +87,12 @@ async function main(): Promise<void> {
   server = new StatusServer(live);
   const url = await server.start(args.port);
   say(`[${elapsed()}] ready: status page at ${url} (JSON at ${url}api/status); Ctrl-C stops everything`);
+  if (!args.scenario) return;
+  say(`[${elapsed()}] game day ${args.scenario.name}: ${args.scenario.description}`);
+  const report = await runGameDay(live, args.scenario, (line) => say(`[${elapsed()}] ${line}`));
+  say(`\n${formatGameDayReport(report, live)}\n`);
+  await shutdown('game day over');
+  process.exit(0);
 }
 
 if (require.main === module) {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 
 /** What the synthesized platform depends on: a change to any of these makes a new assembly. */
 const INPUTS = [
-  'bin',
+  // The CDK app's entry point; the CLI and `npm start` beside it are not part of the template.
+  'bin/app.ts',
   'lib',
   'functions',
   'config',
