@@ -1,4 +1,4 @@
-import { chatMessages } from '../views/alerts';
+import { type ChatMessage, chatMessages, headline } from '../views/alerts';
 import { fleetSize } from '../views/platform-views';
 import { type StateItem, stateItems } from '../views/state-table';
 import { FAULTS } from './fault-catalogue';
@@ -68,10 +68,7 @@ const time = (value: unknown): number | undefined =>
       ? Date.parse(value)
       : undefined;
 
-function incidentOf(
-  item: StateItem,
-  alerts: readonly { at: number; channel: string; text: string }[],
-): IncidentView {
+function incidentOf(item: StateItem, alerts: readonly ChatMessage[]): IncidentView {
   const id = str(item.id);
   const openedAt = time(item.openedAt);
   const resolvedAt = time(item.resolvedAt);
@@ -88,7 +85,7 @@ function incidentOf(
       : []),
     ...alerts
       .filter((alert) => id !== '' && alert.text.includes(id))
-      .map((alert) => ({ at: alert.at, what: `${alert.channel}: ${alert.text.split('\n')[0]}` })),
+      .map((alert) => ({ at: alert.at, what: `${alert.channel}: ${headline(alert)}` })),
     ...(resolvedAt ? [{ at: resolvedAt, what: 'resolved' }] : []),
   ].sort((a, b) => a.at - b.at);
   return {

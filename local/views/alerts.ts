@@ -15,6 +15,17 @@ function texts(value: unknown): string[] {
   return [];
 }
 
+/**
+ * The line a person reads first: the first text of a few words (a Teams card starts with its
+ * type, schema and layout values, which are strings too).
+ */
+export function headline(message: ChatMessage): string {
+  const lines = message.text.split('\n');
+  return (
+    lines.find((line) => line.trim().split(/\s+/).length >= 3 && !/^https?:/.test(line)) ?? lines[0] ?? ''
+  );
+}
+
 /** The messages Slack and Teams accepted, oldest first. */
 export function chatMessages(platform: LocalPlatform): ChatMessage[] {
   const { receiver } = platform.network;

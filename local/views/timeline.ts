@@ -1,5 +1,5 @@
 import type { LocalPlatform } from '../platform/local-platform';
-import { chatMessages } from './alerts';
+import { chatMessages, headline } from './alerts';
 
 /** One thing that happened, at a virtual time. */
 export interface TimelineEntry {
@@ -34,7 +34,7 @@ export function timeline(platform: LocalPlatform, since: number): TimelineEntry[
   }
   for (const message of chatMessages(platform)) {
     if (message.at >= since)
-      entries.push({ at: message.at, what: `${message.channel}: ${message.text.split('\n')[0]}` });
+      entries.push({ at: message.at, what: `${message.channel}: ${headline(message)}` });
   }
   for (const invocation of platform.invocations) {
     if (invocation.startedAt >= since && invocation.outcome.status !== 'succeeded') {
