@@ -40,15 +40,6 @@ export const GAME_DAYS: readonly GameDayScenario[] = [
     faults: [[0, 'flap-endpoint']],
     observeSeconds: 180,
   },
-  {
-    name: 'throttled-instance-loss',
-    description: 'Half of the control plane’s AWS calls are throttled while an instance is killed.',
-    faults: [
-      [0, 'aws-throttling'],
-      [5, 'kill-instance'],
-    ],
-    observeSeconds: 150,
-  },
 ];
 
 /** The users' experience over a stretch, against the SLO. */
@@ -74,8 +65,14 @@ export interface GameDayReport {
     readonly reasons: readonly string[];
   }[];
   readonly capacity: readonly { readonly at: number; readonly desired: number }[];
+  /** The scaling function's decisions during the game day, oldest first. */
+  readonly decisions: readonly { readonly at: string; readonly action: string; readonly summary: string }[];
   readonly slo: SloWindow;
-  readonly minutes: readonly (SloWindow & { readonly minute: number })[];
+  /** Each minute's users' experience and the fleet's mean measured CPU. */
+  readonly minutes: readonly (SloWindow & {
+    readonly minute: number;
+    readonly cpuPercent: number | undefined;
+  })[];
   readonly timeline: string;
 }
 
@@ -113,10 +110,14 @@ export async function runGameDay(
   }
   const startedAt = Date.now();
   const capacity: { at: number; desired: number }[] = [];
+  const cpu: { at: number; percent: number }[] = [];
   const sampler = setInterval(() => {
     void fleetSize(live.platform).then(({ desired }) => {
       if (capacity.at(-1)?.desired !== desired) capacity.push({ at: Date.now(), desired });
     });
+    const measured = live.demo.view().flatMap((i) => (i.cpuPercent === undefined ? [] : [i.cpuPercent]));
+    if (measured.length > 0)
+      cpu.push({ at: Date.now(), percent: measured.reduce((sum, v) => sum + v, 0) / measured.length });
   }, 5000);
   try {
     capacity.push({ at: startedAt, desired: (await fleetSize(live.platform)).desired });
@@ -139,14 +140,36 @@ export async function runGameDay(
     const minutes = [];
     for (let minute = 0; minute * 60_000 < endedAt - startedAt; minute += 1) {
       const from = startedAt + minute * 60_000;
+      const inMinute = seconds.filter((s) => s.at > from && s.at <= from + 60_000);
+      if (inMinute.every((s) => s.sent === 0)) continue;
+      const cpuInMinute = cpu.filter((c) => c.at > from && c.at <= from + 60_000).map((c) => c.percent);
       minutes.push({
         minute,
-        ...sloOf(
-          seconds.filter((s) => s.at > from && s.at <= from + 60_000),
-          live,
-        ),
+        ...sloOf(inMinute, live),
+        cpuPercent:
+          cpuInMinute.length === 0
+            ? undefined
+            : cpuInMinute.reduce((sum, v) => sum + v, 0) / cpuInMinute.length,
       });
     }
+    const decisions = (await stateItems(live.platform, 'SCALING#'))
+      .filter(
+        (item) =>
+          item.sk.startsWith('DECISION#') &&
+          (item.sk.split('#')[1] ?? '') >= new Date(startedAt).toISOString(),
+      )
+      .map((item) => {
+        const decision = item.decision as {
+          current?: number;
+          desired?: number;
+          explanation?: { summary?: string };
+        };
+        return {
+          at: item.sk.split('#')[1] ?? '',
+          action: `${String(item.action)} ${decision?.current ?? '?'} → ${decision?.desired ?? '?'}`,
+          summary: String(decision?.explanation?.summary ?? ''),
+        };
+      });
     const incidents = (await stateItems(live.platform, 'INCIDENT#'))
       .filter((item, index, all) => all.findIndex((other) => other.id === item.id) === index)
       .filter((item) => Number(item.openedAt) >= startedAt)
@@ -165,6 +188,7 @@ export async function runGameDay(
       faults,
       incidents,
       capacity,
+      decisions,
       slo: sloOf(seconds, live),
       minutes,
       timeline: formatTimeline(timeline(live.platform, startedAt), startedAt),
@@ -205,12 +229,14 @@ export function formatGameDayReport(report: GameDayReport, live: LiveControlPlan
       .sort((a, b) => a.at - b.at)
       .map((row) => `| ${offset(row.at, startedAt)} | ${row.what.replaceAll('|', '\\|')} |`),
     '',
-    '| minute | requests | availability | p95 | SLO |',
-    '| --- | --- | --- | --- | --- |',
+    '| minute | requests | availability | p95 | fleet CPU (measured) | SLO |',
+    '| --- | --- | --- | --- | --- | --- |',
     ...report.minutes.map(
       (m) =>
-        `| ${m.minute} | ${m.requests} | ${percent(m.availability)} | ${ms(m.p95Ms)} | ${m.held ? 'held' : 'breached'} |`,
+        `| ${m.minute} | ${m.requests} | ${percent(m.availability)} | ${ms(m.p95Ms)} | ${m.cpuPercent === undefined ? '–' : `${m.cpuPercent.toFixed(1)} %`} | ${m.held ? 'held' : 'breached'} |`,
     ),
+    '',
+    `Scaling decisions: ${report.decisions.length} (${report.decisions.filter((d) => d.action.startsWith('scaled')).length} scaled)${report.decisions.length > 0 ? `; the last: ${report.decisions.at(-1)!.action}, ${report.decisions.at(-1)!.summary}` : ''}.`,
     '',
     'Timeline (the changes the functions made, alarm transitions, chat messages, failed invocations):',
     '',
