@@ -54,6 +54,7 @@ export class LocalLoadBalancer {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
   private server: Server | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private turn = 0;
   private readonly o: Required<LoadBalancerOptions>;
 
   constructor(options: LoadBalancerOptions = {}) {
@@ -157,13 +158,14 @@ export class LocalLoadBalancer {
     });
   }
 
+  /** Least outstanding requests; ties go round robin, so an idle fleet still shares the load. */
   private pick(): Target | undefined {
-    let best: Target | undefined;
-    for (const target of this.targets.values()) {
-      if (target.state !== 'healthy') continue;
-      if (!best || target.outstanding < best.outstanding) best = target;
-    }
-    return best;
+    const healthy = [...this.targets.values()].filter((target) => target.state === 'healthy');
+    if (healthy.length === 0) return undefined;
+    const least = Math.min(...healthy.map((target) => target.outstanding));
+    const tied = healthy.filter((target) => target.outstanding === least);
+    this.turn = (this.turn + 1) % tied.length;
+    return tied[this.turn];
   }
 
   private route(req: IncomingMessage, res: ServerResponse): void {
