@@ -1,5 +1,6 @@
 import type { LoadSecond } from '../load/load-generator';
 import { fleetSize } from '../views/platform-views';
+import { type DecisionView, scalingDecisions } from '../views/scaling-decisions';
 import { stateItems } from '../views/state-table';
 import { formatTimeline, timeline } from '../views/timeline';
 import type { LiveControlPlane } from './live-control-plane';
@@ -66,7 +67,7 @@ export interface GameDayReport {
   }[];
   readonly capacity: readonly { readonly at: number; readonly desired: number }[];
   /** The scaling function's decisions during the game day, oldest first. */
-  readonly decisions: readonly { readonly at: string; readonly action: string; readonly summary: string }[];
+  readonly decisions: readonly DecisionView[];
   readonly slo: SloWindow;
   /** Each minute's users' experience and the fleet's mean measured CPU. */
   readonly minutes: readonly (SloWindow & {
@@ -152,24 +153,10 @@ export async function runGameDay(
             : cpuInMinute.reduce((sum, v) => sum + v, 0) / cpuInMinute.length,
       });
     }
-    const decisions = (await stateItems(live.platform, 'SCALING#'))
-      .filter(
-        (item) =>
-          item.sk.startsWith('DECISION#') &&
-          (item.sk.split('#')[1] ?? '') >= new Date(startedAt).toISOString(),
-      )
-      .map((item) => {
-        const decision = item.decision as {
-          current?: number;
-          desired?: number;
-          explanation?: { summary?: string };
-        };
-        return {
-          at: item.sk.split('#')[1] ?? '',
-          action: `${String(item.action)} ${decision?.current ?? '?'} → ${decision?.desired ?? '?'}`,
-          summary: String(decision?.explanation?.summary ?? ''),
-        };
-      });
+    const decisions = scalingDecisions(
+      await stateItems(live.platform, 'SCALING#'),
+      new Date(startedAt).toISOString(),
+    );
     const incidents = (await stateItems(live.platform, 'INCIDENT#'))
       .filter((item, index, all) => all.findIndex((other) => other.id === item.id) === index)
       .filter((item) => Number(item.openedAt) >= startedAt)

@@ -1,5 +1,6 @@
 import { type ChatMessage, chatMessages, headline } from '../views/alerts';
 import { fleetSize } from '../views/platform-views';
+import { scalingDecisions } from '../views/scaling-decisions';
 import { type StateItem, stateItems } from '../views/state-table';
 import { FAULTS } from './fault-catalogue';
 import type { LiveControlPlane } from './live-control-plane';
@@ -109,20 +110,10 @@ export async function liveStatus(live: LiveControlPlane): Promise<LiveStatus> {
   const { platform } = live;
   const [items, size] = await Promise.all([stateItems(platform, ''), fleetSize(platform)]);
   const byPrefix = (prefix: string) => items.filter((item) => item.pk.startsWith(prefix));
-  const decisions = byPrefix('SCALING#')
-    .filter((item) => item.sk.startsWith('DECISION#'))
+  const decisions = scalingDecisions(items)
     .slice(-10)
     .reverse()
-    .map((item) => {
-      const decision = item.decision as
-        | { current?: number; desired?: number; explanation?: { summary?: string } }
-        | undefined;
-      return {
-        at: item.sk.split('#')[1] ?? '',
-        action: `${str(item.action)} ${decision?.current ?? '?'} → ${decision?.desired ?? '?'}`,
-        explanation: str(decision?.explanation?.summary ?? item.reason),
-      };
-    });
+    .map((d) => ({ at: d.at, action: d.action, explanation: d.summary }));
   const summary = live.load.summary(60);
   const alerts = chatMessages(platform);
   const report = byPrefix('QUERIES#').find((item) => item.sk === 'REPORT#LATEST');
