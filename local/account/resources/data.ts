@@ -126,7 +126,8 @@ const proxy: ResourceProvisioner = async (request) => {
     new CreateDBProxyCommand({
       DBProxyName: name,
       EngineFamily: str(properties.EngineFamily) as never,
-      Auth: properties.Auth as never,
+      // End-to-end IAM (DefaultAuthScheme IAM_AUTH) has no Auth list; moto requires one.
+      Auth: (properties.Auth ?? []) as never,
       RoleArn: str(properties.RoleArn),
       VpcSubnetIds: list(properties.VpcSubnetIds),
       VpcSecurityGroupIds: list(properties.VpcSecurityGroupIds),
