@@ -14,10 +14,12 @@ export interface ResolvedTrigger {
  * confirmed failure (its own consecutive-threshold state machine, probing the path users take),
  * so the primary counts as unhealthy whatever the component's status API says. Any other
  * verdict does not prove the primary works: the engine's own observation decides, so a
- * failback never rests on `degraded` or `unknown`.
+ * failback never rests on `degraded` or `unknown`. Nor does `down` while users are sent to a
+ * standby (an inverted Route 53 check): the path users take no longer reaches the primary, and
+ * counting its failure against the primary would undo an operator's failover within a minute.
  */
 export function withVerdict(observed: HealthSnapshot, status: ComponentStatus): HealthSnapshot {
-  if (status !== 'down' || !observed.primary.healthy) return observed;
+  if (status !== 'down' || !observed.primary.healthy || observed.usersReachPrimary === false) return observed;
   return { ...observed, primary: { ...observed.primary, healthy: false } };
 }
 

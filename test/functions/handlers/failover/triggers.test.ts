@@ -10,6 +10,12 @@ describe('withVerdict', () => {
     expect(withVerdict(dbHealth(), 'down')).toEqual(downDb);
   });
 
+  test('a "down" verdict on the public path is not the primary\'s while users are sent to the standby', () => {
+    const pinned = { ...dnsHealth(true), usersReachPrimary: false };
+    expect(withVerdict(pinned, 'down')).toEqual(pinned);
+    expect(withVerdict({ ...pinned, usersReachPrimary: true }, 'down').primary.healthy).toBe(false);
+  });
+
   test.each(['healthy', 'degraded', 'unknown'] as const)(
     '"%s" leaves the observation to decide',
     (status) => {
