@@ -13,7 +13,7 @@ const handlers = '^functions/handlers/';
 const shared = '^functions/shared/';
 /** The parts of functions/shared that are as pure as core: the config schema and the error classes. */
 const pureShared = '^functions/shared/(config/|errors[.]ts$)';
-/** The libraries the platform's services import; they move to npm workspaces under packages/. */
+/** The libraries the platform's services import: npm workspaces under packages/. */
 const libraries = '^(functions/libraries|packages)/';
 const cdkApp = '^lib/';
 const entryPoints = '^bin/';
@@ -31,10 +31,11 @@ module.exports = {
       severity: 'error',
       comment:
         'functions/core is the pure domain: it imports functions/core, functions/shared/config, ' +
-        'functions/shared/errors.ts and zod, nothing else. Declare a port in the engine folder under ' +
+        'functions/shared/errors.ts, zod and re2js (linear-time regular expressions, no I/O), nothing else. ' +
+        'Declare a port in the engine folder under ' +
         'functions/core and implement it in functions/adapters; a handler in functions/handlers wires the two.',
       from: { path: core },
-      to: { pathNot: [core, pureShared, '^node_modules/zod/'], dependencyTypesNot: ['core'] },
+      to: { pathNot: [core, pureShared, '^node_modules/(zod|re2js)/'], dependencyTypesNot: ['core'] },
     },
     {
       name: 'core-does-no-io',
@@ -78,9 +79,11 @@ module.exports = {
       severity: 'error',
       comment:
         'functions/shared (config, errors, env, Powertools) sits under every layer, so it imports none of ' +
-        'them: move the code that needs core, an adapter or a handler into that layer.',
+        'them: move the code that needs core, an adapter or a handler into that layer. A library package ' +
+        'is a dependency like any other npm package: shared may import its published build by name (the ' +
+        "config schema takes the ALB's algorithm names from @misybot-ha/balancing), never its sources.",
       from: { path: shared },
-      to: { path: [core, adapters, handlers, libraries] },
+      to: { path: [core, adapters, handlers, libraries], pathNot: '^packages/[^/]+/dist/' },
     },
     {
       name: 'libraries-stand-alone',

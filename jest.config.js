@@ -12,6 +12,9 @@ const common = {
   transformIgnorePatterns,
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  // The repository's own code and tests run the packages' sources, as tsconfig.json's `paths` does;
+  // test/packages/consumer.test.ts installs their built tarballs instead.
+  moduleNameMapper: { '^@misybot-ha/(balancing|cache|metrics)$': '<rootDir>/packages/$1/src/index.ts' },
 };
 
 module.exports = {

@@ -1,19 +1,26 @@
 /**
- * Cache benchmark (not a test): run with `npx tsx bench/cache.ts`.
+ * Cache benchmark (not a test): run with `npx tsx bench/cache.ts`. One private Redis on loopback.
  *
- * 1. get/set throughput of the cache against the raw node-redis client on the same private Redis,
- *    small JSON values, same concurrency, rounds interleaved (target: cache ≥ 0.9 × raw). Also shown:
- *    the raw client with node-redis' per-command timer off (as the cache adapter runs its calls), and
- *    the opt-in `generationCacheMs` (not the headline: it trades invalidation latency for speed).
- *    Every cache read is checked to be a hit. `BENCH_OPS`, `BENCH_CONCURRENCY`, `BENCH_ROUNDS`;
- * 2. stored bytes of 100 KB JSON values with and without compression (target: ≥ 3 × fewer).
+ * 1. GET/SET throughput of the cache (Redis tier, default options but a 1 s timeout) against the raw node-redis client
+ *    on the same Redis, 85-byte JSON values, same concurrency, rounds interleaved, medians of
+ *    per-round ratios. The like-for-like baseline is the raw client with the same timeout policy:
+ *    every call bounded by the same 1000 ms (node-redis' per-command `timeout`), JSON in and out.
+ *    Also shown: the raw client with no timeout at all. Every cache read is checked to be a hit.
+ *    `BENCH_OPS`, `BENCH_CONCURRENCY`, `BENCH_ROUNDS`;
+ * 2. latency of one hit, one call at a time: L1 (in process) against the Redis tier;
+ * 3. stored bytes of 100 KB JSON values with and without compression (target: ≥ 3 × fewer).
+ *
+ * Cross-instance figures (invalidation latency over 4 processes, stampede over 8) are in
+ * `bench/cache-fleet.ts`.
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { createCache, fromNodeRedis, nodeRedisBus, nodeRedisOptions } from '@misybot-ha/cache';
 import { createClient } from 'redis';
-import { createCache, fromNodeRedis, nodeRedisOptions } from '../functions/libraries/cache';
 import { startRedis } from '../test/integration/harness/services';
 
+// Long enough that a loaded machine does not turn reads into timeouts (misses would flatter the cache).
+const TIMEOUT_MS = 1000;
 const OPS = Number(process.env.BENCH_OPS ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
@@ -113,6 +120,14 @@ function report(variants: readonly Variant[], op: 'get' | 'set', perRound: numbe
   }
 }
 
+/** Mean µs per call of `op`, one call at a time, after a warm-up. */
+async function latencyMicros(op: () => Promise<unknown>, calls: number): Promise<number> {
+  for (let i = 0; i < 1000; i++) await op();
+  const start = performance.now();
+  for (let i = 0; i < calls; i++) await op();
+  return ((performance.now() - start) * 1000) / calls;
+}
+
 async function main() {
   const server = await startRedis();
   const connect = async () => {
@@ -123,63 +138,76 @@ async function main() {
   };
   const rawClient = await connect();
   const cacheClient = await connect();
-  const genCacheClient = await connect();
+  const l1Client = await connect();
   try {
-    const cache = createCache({ client: fromNodeRedis(cacheClient), timeoutMs: 1000 });
+    const cache = createCache({ client: fromNodeRedis(cacheClient), timeoutMs: TIMEOUT_MS });
     const ns = cache.namespace('bench');
-    // The opt-in: another cache (own connection), same namespace and keys, generation trusted for 1 s.
-    const genCache = createCache({ client: fromNodeRedis(genCacheClient), timeoutMs: 1000 });
-    const nsGen = genCache.namespace('bench', { generationCacheMs: 1000 });
     const key = (i: number) => `k${i % KEYS}`;
     const px = { expiration: { type: 'PX', value: 300_000 } } as const;
-    // The same raw client without node-redis' per-command timer, as the cache adapter runs it: shows
-    // how much of the difference is that timer and how much the cache's own work.
+    const timed = rawClient.withCommandOptions({ timeout: TIMEOUT_MS });
     const untimed = rawClient.withCommandOptions({ timeout: 0 });
     const variants: Variant[] = [
       {
-        label: 'raw node-redis (default options)',
-        set: (i) => rawClient.set(`raw:${key(i)}`, JSON.stringify(small), px),
+        label: `raw, ${TIMEOUT_MS} ms command timeout`,
+        set: (i) => timed.set(`raw:${key(i)}`, JSON.stringify(small), px),
         get: async (i) => {
-          const v = await rawClient.get(`raw:${key(i)}`);
+          const v = await timed.get(`raw:${key(i)}`);
           return v === null ? undefined : JSON.parse(v);
         },
       },
       {
-        label: 'cache',
+        label: `cache, ${TIMEOUT_MS} ms timeout`,
         set: (i) => ns.set(key(i), small),
         get: (i) => ns.get(key(i)),
       },
       {
-        label: 'raw, command timeout off',
+        label: 'raw, no timeout at all',
         set: (i) => untimed.set(`raw:${key(i)}`, JSON.stringify(small), px),
         get: async (i) => {
           const v = await untimed.get(`raw:${key(i)}`);
           return v === null ? undefined : JSON.parse(v);
         },
       },
-      { label: 'cache, generationCacheMs 1000 (opt-in)', get: (i) => nsGen.get(key(i)) },
     ];
     for (const v of variants) await throughput(v.set ?? v.get); // warm-up; the sets fill the keys
     for (const v of variants) await throughput(v.get);
     if (JSON.stringify(await ns.get(key(0))) !== JSON.stringify(small))
       throw new Error('cache read is not a hit');
     cache.stats({ reset: true });
-    genCache.stats({ reset: true });
     const sets = await rounds(variants, 'set');
     const gets = await rounds(variants, 'get');
     console.log(
       `cache vs raw node-redis: ${ROUNDS} interleaved rounds of ${OPS} ops each, ${CONCURRENCY} in flight, ` +
         `${JSON.stringify(small).length}-byte JSON; medians over rounds (ratio = median of per-round ratios ` +
-        'against the raw client with default options)',
+        `against the raw client with the same ${TIMEOUT_MS} ms timeout policy)`,
     );
     report(variants, 'get', gets);
     report(variants, 'set', sets);
     const [counts] = cache.stats();
-    const [genCounts] = genCache.stats();
-    console.log(
-      `(cache: ${counts!.hits} hits, ${counts!.misses} misses, ${counts!.errors} errors; ` +
-        `opt-in: ${genCounts!.hits} hits, ${genCounts!.misses} misses, ${genCounts!.errors} errors)`,
+    console.log(`(cache: ${counts!.hits} hits, ${counts!.misses} misses, ${counts!.errors} errors)`);
+    if (counts!.misses > 0 || counts!.errors > 0)
+      throw new Error('cache reads missed or failed: figures invalid');
+
+    const l1Cache = createCache({
+      client: fromNodeRedis(l1Client),
+      bus: nodeRedisBus(l1Client),
+      timeoutMs: TIMEOUT_MS,
+      defaults: { l1: true },
+    });
+    await l1Cache.ready();
+    const l1 = l1Cache.namespace('bench');
+    const calls = Number(process.env.BENCH_LATENCY_CALLS ?? 20_000);
+    const l2Micros = await latencyMicros(() => ns.get('k1'), calls);
+    const l1Micros = await latencyMicros(() => l1.get('k1'), calls);
+    if (l1Cache.stats()[0]!.l1Hits < calls) throw new Error('L1 reads were not L1 hits');
+    console.log(`\nlatency of one hit, one call at a time (${calls} calls, mean)`);
+    row(
+      'L1 hit (µs; speed-up: ratio)',
+      l1Micros.toFixed(2),
+      `Redis hit ${l2Micros.toFixed(1)}`,
+      l2Micros / l1Micros,
     );
+    await l1Cache.close();
 
     const doc = chatHistory(100 * 1024);
     const json = Buffer.byteLength(JSON.stringify(doc));
@@ -200,7 +228,7 @@ async function main() {
   } finally {
     rawClient.destroy();
     cacheClient.destroy();
-    genCacheClient.destroy();
+    l1Client.destroy();
     await server.stop();
   }
 }

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 // mulberry32, seeded so the traces are reproducible.
-import { seededRandom } from '../functions/libraries/balancing/algorithms';
+import { seededRandom } from '@misybot-ha/balancing';
 
 const MINUTES = 24 * 60;
 const START = Date.parse('2024-03-04T00:00:00Z');

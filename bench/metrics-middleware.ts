@@ -11,7 +11,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { createEndpointMetrics, instrumentHttpHandler } from '../functions/libraries/metrics';
+import { createEndpointMetrics, instrumentHttpHandler } from '@misybot-ha/metrics';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);

@@ -3,15 +3,7 @@
  * Run: npx tsx bench/queries.ts [--transactions N]   (default 10,000 transactions ≈ 70,000 statements)
  */
 import { execFileSync } from 'node:child_process';
-import {
-  createReadStream,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,37 +12,9 @@ import { createLogParser } from '../functions/core/queries/log/log-parser';
 import { LogAggregator, type LogWorkload } from '../functions/core/queries/log-aggregate';
 import type { SqlParser } from '../functions/core/queries/sql-parser-port';
 import { StatementClassifier } from '../functions/core/queries/statement-classifier';
-import { startPostgres } from '../test/integration/harness/services';
+import { generatePgbenchLog, pgbadgerCommand } from './pgbench-log';
 
-const PREFIX = '%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ';
-const BIN = '/usr/lib/postgresql/15/bin';
-const PGBADGER = '/usr/bin/pgbadger';
 const RUNS = 3;
-
-async function generateLog(dir: string, transactions: number): Promise<string> {
-  const pg = await startPostgres({
-    settings: { log_min_duration_statement: 0, logging_collector: true, log_line_prefix: PREFIX },
-  });
-  try {
-    const env = { ...process.env, PGHOST: pg.host, PGPORT: String(pg.port), PGUSER: pg.user };
-    execFileSync(join(BIN, 'pgbench'), ['-i', '-s', '1', '-q', pg.database], { env, stdio: 'ignore' });
-    const perClient = Math.ceil(transactions / 4);
-    execFileSync(join(BIN, 'pgbench'), ['-c', '4', '-t', String(perClient), pg.database], {
-      env,
-      stdio: 'ignore',
-    });
-    // Give the logging collector a moment to write what the backends sent it.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const file = join(dir, 'pgbench.log');
-    const logs = readdirSync(pg.logDir)
-      .filter((name) => name.endsWith('.log'))
-      .sort();
-    writeFileSync(file, logs.map((name) => readFileSync(join(pg.logDir, name), 'utf8')).join(''));
-    return file;
-  } finally {
-    await pg.stop();
-  }
-}
 
 async function ours(file: string, parser: SqlParser): Promise<{ seconds: number; workload: LogWorkload }> {
   const started = process.hrtime.bigint();
@@ -71,14 +35,9 @@ interface BadgerQuery {
 
 function pgbadger(file: string, dir: string): { seconds: number; queries: Map<string, BadgerQuery> } {
   const out = join(dir, 'pgbadger.json');
+  const [command, args] = pgbadgerCommand(file, out);
   const started = process.hrtime.bigint();
-  execFileSync(
-    PGBADGER,
-    ['-j', '1', '-q', '-f', 'stderr', '--prefix', PREFIX, '-x', 'json', '-o', out, file],
-    {
-      stdio: 'ignore',
-    },
-  );
+  execFileSync(command, args, { stdio: 'ignore' });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const report = JSON.parse(readFileSync(out, 'utf8')) as {
     normalyzed_info: Record<string, Record<string, BadgerQuery>>;
@@ -118,7 +77,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'misybot-bench-queries-'));
   try {
     const parser = await createSqlParser();
-    const file = await generateLog(dir, Number(values.transactions));
+    const file = await generatePgbenchLog(dir, Number(values.transactions));
     const mb = statSync(file).size / 1e6;
     const runs: Array<{ seconds: number; workload: LogWorkload }> = [];
     const badgerRuns: Array<{ seconds: number; queries: Map<string, BadgerQuery> }> = [];

@@ -2,14 +2,24 @@ import { isAbsolute } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Code, LayerVersion, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { isLogRetentionDays, LOG_RETENTION_DAYS } from '../functions/shared/config/limits';
 import { type ControlFunctionAlarmOptions, ControlFunctionAlarms } from './control-function-alarms';
+import {
+  type BundleSettings,
+  bundlingOptionsOf,
+  CONTROL_FUNCTION_TRACING,
+  type ControlFunctionEsbuildOptions,
+  type ControlFunctionTracing,
+  esbuildOptionsOf,
+  lambdaTracingOf,
+  sourceMapStaging,
+} from './control-function-bundling';
 import { VpcFunctionAccess } from './vpc-function-access';
 
 export const METRICS_NAMESPACE = 'MisyBot/HA';
@@ -20,7 +30,17 @@ const RESERVED_ENVIRONMENT = [
   'POWERTOOLS_LOG_LEVEL',
 ];
 
-export interface ControlFunctionProps {
+/** Settings every control function under a scope shares; see {@link ControlFunction.setDefaults}. */
+export interface ControlFunctionDefaults {
+  /** Source maps in a layer beside each function, and `--enable-source-maps`. @default false */
+  readonly sourceMaps?: boolean;
+  /** @default 'active' */
+  readonly tracing?: ControlFunctionTracing;
+}
+
+const DEFAULTS_CONTEXT = '@misybot-ha/control-function:defaults';
+
+export interface ControlFunctionProps extends ControlFunctionDefaults {
   /** The handler module, e.g. `functions/handlers/health-check/index.ts`. */
   readonly entry: string;
   /** @default 'handler' */
@@ -38,7 +58,7 @@ export interface ControlFunctionProps {
   readonly logRemovalPolicy?: RemovalPolicy;
   /** @default 'INFO' */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-  /** Extra variables; the Node and Powertools ones above are set here and may not be overridden. */
+  /** Extra variables; NODE_OPTIONS and the Powertools ones are set here and may not be overridden. */
   readonly environment?: Readonly<Record<string, string>>;
   /** Retries of a failed asynchronous invocation before it goes to the failure queue (0-2). @default 2 */
   readonly retryAttempts?: number;
@@ -65,22 +85,43 @@ export interface ControlFunctionProps {
 
 /**
  * The house Lambda for the control plane: latest Node.js LTS on Graviton, bundled locally by
- * esbuild with the SDK inside (no layer or runtime-SDK drift), source maps on, X-Ray active,
- * Powertools configured, logs kept for a stated time, reserved concurrency, and failed
- * asynchronous invocations (EventBridge, SNS, alarms) kept in an encrypted queue instead of being
- * dropped. Its role starts with no AWS-managed policy: it may write to its own log group (and
- * manage its network interfaces in its own VPC), and each construct grants what its code calls.
- * Errors, throttles and failed events are alarmed.
+ * esbuild with the SDK inside (no layer or runtime-SDK drift) and nothing else in the code package
+ * (source maps, when on, go to a layer), X-Ray active tracing, Powertools configured, logs kept for
+ * a stated time, reserved concurrency, and failed asynchronous invocations (EventBridge, SNS,
+ * alarms) kept in an encrypted queue instead of being dropped. Its role starts with no AWS-managed
+ * policy: it may write to its own log group (and manage its network interfaces in its own VPC),
+ * and each construct grants what its code calls. Errors, throttles and failed events are alarmed.
  */
 export class ControlFunction extends NodejsFunction {
+  /**
+   * Sets the defaults of every ControlFunction created under `scope` from now on (a function's
+   * own props still win). Call it before `scope` has children, e.g. first thing in a stack.
+   */
+  static setDefaults(scope: Construct, defaults: ControlFunctionDefaults): void {
+    scope.node.setContext(DEFAULTS_CONTEXT, defaults);
+  }
+
   /** Where failed asynchronous invocations land, with the request and the error. */
   readonly failureQueue: Queue;
   readonly functionLogGroup: LogGroup;
   readonly serviceName: string;
   readonly alarms: ControlFunctionAlarms;
+  /** The handler module it was bundled from. */
+  readonly entry: string;
+  /** The esbuild options it was bundled with. */
+  readonly esbuildOptions: ControlFunctionEsbuildOptions;
+  /** The layer holding its source map, when source maps are on. */
+  readonly sourceMapLayer?: LayerVersion;
 
   constructor(scope: Construct, id: string, props: ControlFunctionProps) {
-    validate(props);
+    const defaults: ControlFunctionDefaults = scope.node.tryGetContext(DEFAULTS_CONTEXT) ?? {};
+    const bundle: BundleSettings = {
+      sourceMaps: props.sourceMaps ?? defaults.sourceMaps ?? false,
+      tracing: props.tracing ?? defaults.tracing ?? 'active',
+      bundledFiles: props.bundledFiles ?? [],
+    };
+    validate(props, bundle);
+    const mapsDir = bundle.sourceMaps ? sourceMapStaging(scope, id) : undefined;
     // The log group and the role are passed to the function, so they are created first, beside it.
     const logGroup = new LogGroup(scope, `${id}LogGroup`, {
       retention: props.logRetentionDays as RetentionDays,
@@ -99,7 +140,7 @@ export class ControlFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       timeout: props.timeout,
       memorySize: props.memorySize,
-      tracing: Tracing.ACTIVE,
+      tracing: lambdaTracingOf(bundle.tracing),
       logGroup,
       role,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
@@ -108,22 +149,26 @@ export class ControlFunction extends NodejsFunction {
       securityGroups: props.securityGroups,
       environment: {
         ...props.environment,
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(bundle.sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
       },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        externalModules: [],
-        format: OutputFormat.CJS,
-        forceDockerBundling: false,
-        ...(props.bundledFiles?.length ? { commandHooks: copyAfterBundling(props.bundledFiles) } : {}),
-      },
+      bundling: bundlingOptionsOf(bundle, mapsDir),
     });
     this.functionLogGroup = logGroup;
     this.serviceName = props.serviceName;
+    this.entry = props.entry;
+    this.esbuildOptions = esbuildOptionsOf(bundle);
+    if (mapsDir) {
+      this.sourceMapLayer = new LayerVersion(this, 'SourceMaps', {
+        code: Code.fromAsset(mapsDir),
+        compatibleRuntimes: [Runtime.NODEJS_24_X],
+        compatibleArchitectures: [Architecture.ARM_64],
+        description: `Source map of ${props.serviceName}, read by --enable-source-maps`,
+      });
+      this.addLayers(this.sourceMapLayer);
+    }
     if (props.vpc) {
       const access = VpcFunctionAccess.of(props.vpc);
       access.grant(role, props.vpc.selectSubnets(props.vpcSubnets).subnets, this.connections.securityGroups);
@@ -144,17 +189,11 @@ export class ControlFunction extends NodejsFunction {
   }
 }
 
-function copyAfterBundling(files: readonly string[]): ICommandHooks {
-  const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
-  return {
-    beforeBundling: () => [],
-    beforeInstall: () => [],
-    afterBundling: (_inputDir, outputDir) => files.map((file) => `cp ${quote(file)} ${quote(outputDir)}/`),
-  };
-}
-
-function validate(props: ControlFunctionProps): void {
-  const relative = props.bundledFiles?.filter((file) => !isAbsolute(file)) ?? [];
+function validate(props: ControlFunctionProps, bundle: BundleSettings): void {
+  if (!CONTROL_FUNCTION_TRACING.includes(bundle.tracing)) {
+    throw new Error(`tracing must be one of ${CONTROL_FUNCTION_TRACING.join(', ')}, got ${bundle.tracing}.`);
+  }
+  const relative = bundle.bundledFiles.filter((file) => !isAbsolute(file));
   if (relative.length > 0) {
     throw new Error(`bundledFiles must be absolute paths, got ${relative.join(', ')}.`);
   }

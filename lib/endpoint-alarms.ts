@@ -30,7 +30,7 @@ const PERCENTILES = ['p50', 'p95', 'p99'] as const;
 const HEIGHT = 6;
 
 /**
- * Alarms on what `misybot-ha/metrics` records, for the routes the configuration names: the p95
+ * Alarms on what `@misybot-ha/metrics` records, for the routes the configuration names: the p95
  * and p99 of `Latency` and the error rate `100 × Errors / Requests`, per minute, on the
  * [Service, Route, Method] dimension set the recorder writes. Each alarm notifies the topic of
  * its route's severity on ALARM and on OK. {@link widgets} draws a dashboard row per route.

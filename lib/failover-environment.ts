@@ -26,6 +26,7 @@ const ENGINE_SETTINGS = [
   'maxAutomaticFailoversPerHour',
   'maxReplicaLagSeconds',
   'failureThreshold',
+  'minUnhealthySeconds',
   'recoveryConsecutiveChecks',
   'minSecondsBetweenFailovers',
   'standbyCapacityFraction',

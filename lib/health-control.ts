@@ -8,7 +8,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { HealthCheckConfig } from '../functions/core/health/health-config';
-import { DEFAULT_RESERVE_MS } from '../functions/core/health/rounds';
+import { invocationTimeoutMs } from '../functions/core/health/rounds';
 import { ratePeriodMs } from '../functions/shared/config/limits';
 import type { AlertTopics } from './alert-topics';
 import { ControlFunction } from './control-function';
@@ -52,11 +52,13 @@ export interface HealthControlProps {
  * Slack/Teams formatter subscribed to the alert topics that have chat channels; and the alarms
  * on the health metrics.
  *
- * Overlap: the function's timeout is `rounds × interval` plus the planner's reserve, so an
- * invocation normally ends before the next minute's starts; a slow one may overlap the next, which
- * costs only extra probes, since every state and incident write is conditional and each event id
- * is claimed once. The reserved concurrency (at least 2) leaves room for that overlap and keeps the
- * checks running when the account's other functions use up its concurrency.
+ * Timing: the run scheduled at S checks the next period on wall-clock ticks, so its timeout is
+ * the period plus `rounds × interval` plus the planner's reserve, and two runs are alive at once
+ * (one waiting for its period, one checking); their rounds never overlap. The reserved
+ * concurrency (3 by default) is those two plus one late delivery: it keeps the checks running when
+ * the account's other functions use up its concurrency, and never throttles the runs the schedule
+ * makes. A late overlap costs only extra probes, since every state and incident write is
+ * conditional and each event id is claimed once.
  */
 export class HealthControl extends Construct {
   readonly healthFunction: ControlFunction;
@@ -72,7 +74,7 @@ export class HealthControl extends Construct {
     const schedule = props.schedule ?? Schedule.rate(Duration.minutes(1));
     validateHealthChecks(props.checks);
     validateSize(stack, props.checks);
-    validateTiming(props.checks, rounds, interval, schedule);
+    const periodMs = validateTiming(props.checks, rounds, interval, schedule);
     const topicEnv = {
       CRITICAL_TOPIC_ARN: props.topics.critical.topicArn,
       WARNING_TOPIC_ARN: props.topics.warning.topicArn,
@@ -83,7 +85,14 @@ export class HealthControl extends Construct {
       entry: path.join(HANDLERS, 'health-check', 'index.ts'),
       serviceName: HEALTH_SERVICE_NAME,
       description: 'MisyBot HA health checks: probes, state, incidents, alerts and metrics',
-      timeout: Duration.millis(rounds * interval.toMilliseconds() + DEFAULT_RESERVE_MS + 2000),
+      // The run scheduled at S checks the period after it, [S + P, S + 2P): see core/health/rounds.ts.
+      timeout: Duration.millis(
+        invocationTimeoutMs(
+          periodMs ?? rounds * interval.toMilliseconds(),
+          rounds,
+          interval.toMilliseconds(),
+        ),
+      ),
       memorySize: props.memorySize,
       logRetentionDays: props.logRetentionDays,
       // A failed run is not retried: the next minute's run checks everything again.
@@ -102,6 +111,7 @@ export class HealthControl extends Construct {
         HEALTH_CHECKS: stack.toJsonString(props.checks),
         ROUNDS: String(rounds),
         ROUND_INTERVAL_MS: String(interval.toMilliseconds()),
+        ...(periodMs === undefined ? {} : { SCHEDULE_PERIOD_MS: String(periodMs) }),
         ...(props.labels ? { ALERT_LABELS: JSON.stringify(props.labels) } : {}),
       },
     });
@@ -227,12 +237,13 @@ function resourceTypes(stack: Stack): Map<string, string> {
   );
 }
 
+/** Validates the rounds against the checks and the schedule; returns a `rate` schedule's period. */
 function validateTiming(
   checks: HealthCheckConfig,
   rounds: number,
   interval: Duration,
   schedule: Schedule,
-): void {
+): number | undefined {
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 12) {
     throw new Error(`rounds must be an integer from 1 to 12, got ${rounds}.`);
   }
@@ -253,7 +264,9 @@ function validateTiming(
         `rounds × roundInterval (${rounds * intervalMs} ms) must fit in the schedule's period (${periodMs} ms), or invocations overlap.`,
       );
     }
+    return periodMs;
   }
+  return undefined;
 }
 
 /** Acknowledges each finding once on the function's role, reasons for one finding joined (ControlFunction covers its own). */

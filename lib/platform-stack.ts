@@ -8,6 +8,7 @@ import { AdminApi } from './admin-api';
 import { PlatformAlarms } from './alarms';
 import { AlertTopics } from './alert-topics';
 import { PlatformCache } from './cache';
+import { ControlFunction } from './control-function';
 import { PlatformDashboard } from './dashboard';
 import { PlatformDatabase } from './database';
 import { DatabaseRoles } from './database-roles';
@@ -62,6 +63,10 @@ export class PlatformStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     this.config = config;
+    ControlFunction.setDefaults(this, {
+      sourceMaps: config.controlPlane.sourceMaps,
+      tracing: config.controlPlane.tracing,
+    });
 
     this.network = new PlatformNetwork(this, 'Network', { settings: config.network });
     const { vpc } = this.network;

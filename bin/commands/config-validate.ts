@@ -1,14 +1,11 @@
 import { loadPlatformConfig } from '../../functions/shared/config/load-file';
 import { InputError } from '../../functions/shared/errors';
 import type { Command } from './command';
+import { configValidateSpec } from './specs';
 
 /** `misybot-ha config validate FILE`: the same validation `cdk synth -c config=FILE` applies. */
 export const configValidateCommand: Command = {
-  group: 'config',
-  name: 'validate',
-  usage: 'misybot-ha config validate FILE [--json]',
-  summary: 'Validate a platform configuration file against the schema',
-  options: { json: { type: 'boolean', default: false } },
+  ...configValidateSpec,
   async run({ values, positionals }, io) {
     const [file, ...extra] = positionals;
     if (file === undefined)

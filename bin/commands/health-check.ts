@@ -6,9 +6,7 @@ import { type CheckResult, dispatchProbe } from '../../functions/core/health/pro
 import { runChecks } from '../../functions/core/health/runner';
 import { ConfigError, InputError } from '../../functions/shared/errors';
 import type { Command } from './command';
-
-/** Where `health check` looks when no `--config` is given. */
-export const DEFAULT_HEALTH_CHECKS_FILE = 'health-checks.json';
+import { DEFAULT_HEALTH_CHECKS_FILE, healthCheckSpec } from './specs';
 
 /** The CLI runs what needs no AWS credentials; the other kinds are listed as skipped. */
 const LOCAL_KINDS = new Set(['http', 'tcp']);
@@ -32,11 +30,7 @@ interface CheckLine {
  * healthy; AWS check kinds are skipped (they need the Lambda's credentials) and do not count.
  */
 export const healthCheckCommand: Command = {
-  group: 'health',
-  name: 'check',
-  usage: 'misybot-ha health check [--config FILE] [--json]',
-  summary: `Run the HTTP/TCP checks of a health-check file once (default ./${DEFAULT_HEALTH_CHECKS_FILE})`,
-  options: { config: { type: 'string' }, json: { type: 'boolean', default: false } },
+  ...healthCheckSpec,
   async run({ values, positionals }, io) {
     if (positionals.length > 0) throw new InputError(`unexpected argument "${positionals[0]}"`);
     const file = typeof values.config === 'string' ? values.config : DEFAULT_HEALTH_CHECKS_FILE;

@@ -10,6 +10,7 @@ import {
 } from '../../functions/core/queries/advisor/advise-database';
 import { InputError } from '../../functions/shared/errors';
 import type { Command } from './command';
+import { queriesAdviseSpec } from './specs';
 
 /** The URL with its password masked, for messages. */
 export function redactUrl(url: string): string {
@@ -64,17 +65,7 @@ function humanReport(advice: DatabaseAdvice): string {
 
 /** `misybot-ha queries advise`: Dexter-style index advice for a live database; never creates an index. */
 export const queriesAdviseCommand: Command = {
-  group: 'queries',
-  name: 'advise',
-  usage: 'misybot-ha queries advise --database-url URL [--min-calls N] [--min-mean-ms MS] [--json]',
-  summary:
-    'Index recommendations proved with hypothetical indexes (hypopg), plus unused and duplicate indexes',
-  options: {
-    'database-url': { type: 'string' },
-    'min-calls': { type: 'string' },
-    'min-mean-ms': { type: 'string' },
-    json: { type: 'boolean' },
-  },
+  ...queriesAdviseSpec,
   async run({ values }, io) {
     const url = values['database-url'];
     if (typeof url !== 'string' || url === '') {

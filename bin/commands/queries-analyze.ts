@@ -13,6 +13,7 @@ import type { SqlParser } from '../../functions/core/queries/sql-parser-port';
 import { StatementClassifier } from '../../functions/core/queries/statement-classifier';
 import { InputError } from '../../functions/shared/errors';
 import type { Command, CommandIO } from './command';
+import { queriesAnalyzeSpec } from './specs';
 
 /** Files at least this large get a progress bar (when stderr is a terminal). */
 const PROGRESS_MIN_BYTES = 8 * 1024 * 1024;
@@ -102,18 +103,7 @@ export interface QueriesAnalyzeDeps {
 /** Builds the `queries analyze` command. */
 export function createQueriesAnalyzeCommand(deps: QueriesAnalyzeDeps): Command {
   return {
-    group: 'queries',
-    name: 'analyze',
-    usage:
-      'misybot-ha queries analyze --log FILE [--format auto|stderr|csvlog|jsonlog] [--prefix P] [--top N] [--json]',
-    summary: 'Slowest normalised queries in a Postgres log (log_min_duration_statement), by total time',
-    options: {
-      log: { type: 'string' },
-      format: { type: 'string' },
-      prefix: { type: 'string' },
-      top: { type: 'string' },
-      json: { type: 'boolean' },
-    },
+    ...queriesAnalyzeSpec,
     async run({ values }, io: CommandIO) {
       const file = values.log;
       if (typeof file !== 'string' || file === '')

@@ -6,6 +6,7 @@ import { type SimulationResult, simulate } from '../../functions/core/scaling/si
 import { parseTrace, type Trace, TraceError } from '../../functions/core/scaling/simulation/trace';
 import { InputError } from '../../functions/shared/errors';
 import type { Command } from './command';
+import { scalingSimulateSpec } from './specs';
 
 function readText(file: string, flag: string): string {
   try {
@@ -84,15 +85,7 @@ function humanReport(trace: string, result: SimulationResult): string {
 
 /** `misybot-ha scaling simulate --trace FILE [--policy FILE] [--json]`: backtests a policy on a load trace. */
 export const scalingSimulateCommand: Command = {
-  group: 'scaling',
-  name: 'simulate',
-  usage: 'misybot-ha scaling simulate --trace FILE [--policy FILE] [--json]',
-  summary: 'Replay a load trace through the engine, EC2 target tracking, the HPA and an oracle',
-  options: {
-    trace: { type: 'string' },
-    policy: { type: 'string' },
-    json: { type: 'boolean', default: false },
-  },
+  ...scalingSimulateSpec,
   async run({ values, positionals }, io) {
     if (positionals.length > 0) {
       throw new InputError(

@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 
 /**
  * Powertools objects, built once per execution environment and shared by every handler. The
@@ -11,4 +10,4 @@ export const logger = new Logger();
 /** EMF metrics in the platform's namespace; alarms in lib/ read from the same namespace. */
 export const metrics = new Metrics({ namespace: 'MisyBot/HA' });
 
-export const tracer = new Tracer();
+export { tracer } from './tracing';

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../functions/libraries/balancing';
+import { seededRandom } from '@misybot-ha/balancing';
 import type { AwsRequest } from './aws-request';
 
 /** What goes wrong with a matching call. */

@@ -8,7 +8,16 @@ import { dirname, join, resolve, sep } from 'node:path';
  */
 
 const repoRoot = resolve(__dirname, '..', '..');
-const SKIPPED = new Set(['node_modules', 'cdk.out', 'coverage', '.git', 'package-lock.json']);
+// Stryker's sandbox (a partial copy of the repository) and reports are not the repository's files.
+const SKIPPED = new Set([
+  'node_modules',
+  'cdk.out',
+  'coverage',
+  '.git',
+  'package-lock.json',
+  '.stryker-tmp',
+  'reports',
+]);
 const TEXT = /\.(ts|cjs|mjs|js|json|md|sh|yml|yaml)$|^run$|^\.gitignore$/;
 
 function trackedFiles(dir = ''): string[] {

@@ -47,19 +47,69 @@ describe('ControlFunction', () => {
     });
   });
 
-  test('sets source maps and the Powertools environment', () => {
+  test('sets the Powertools environment and no NODE_OPTIONS by default', () => {
     const { template } = build({ logLevel: 'DEBUG', environment: { TABLE_NAME: 'state' } });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: {
           TABLE_NAME: 'state',
-          NODE_OPTIONS: '--enable-source-maps',
+          NODE_OPTIONS: Match.absent(),
           POWERTOOLS_SERVICE_NAME: 'health-check',
           POWERTOOLS_METRICS_NAMESPACE: 'MisyBot/HA',
           POWERTOOLS_LOG_LEVEL: 'DEBUG',
         },
       },
+      Layers: Match.absent(),
     });
+  });
+
+  test('with source maps, runs with --enable-source-maps and reads its map from its own layer', () => {
+    const { stack, fn, template } = build({ sourceMaps: true });
+    template.resourceCountIs('AWS::Lambda::LayerVersion', 1);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
+      Layers: [stack.resolve(fn.sourceMapLayer!.layerVersionArn)],
+    });
+    expect(fn.esbuildOptions).toMatchObject({
+      sourcemap: 'external',
+      footer: { js: '//# sourceMappingURL=/opt/source-maps/index.js.map' },
+    });
+  });
+
+  test('bundles the X-Ray SDK only with detailed tracing', () => {
+    const sdk = (tracing?: 'active' | 'detailed') =>
+      build(tracing ? { tracing } : {}).fn.esbuildOptions.define['process.env.MISYBOT_XRAY_SDK'];
+    expect(sdk()).toBe('"off"');
+    expect(sdk('detailed')).toBe('"on"');
+    build({ tracing: 'detailed' }).template.hasResourceProperties('AWS::Lambda::Function', {
+      TracingConfig: { Mode: 'Active' },
+    });
+  });
+
+  test('with tracing off, neither traces nor may send traces', () => {
+    const { template } = build({ tracing: 'off' });
+    template.hasResourceProperties('AWS::Lambda::Function', { TracingConfig: Match.absent() });
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('xray:');
+  });
+
+  test('takes source maps and tracing from the defaults of its scope, its own props winning', () => {
+    const stack = testStack();
+    ControlFunction.setDefaults(stack, { sourceMaps: true, tracing: 'detailed' });
+    const props = {
+      entry,
+      serviceName: 's',
+      timeout: Duration.seconds(5),
+      memorySize: 256,
+      logRetentionDays: 7,
+      reservedConcurrentExecutions: 1,
+      alarms: { topic: new Topic(stack, 'Alerts'), severity: 'warning', impact: 'nothing' } as const,
+    };
+    const inherited = new ControlFunction(stack, 'Inherited', props);
+    const own = new ControlFunction(stack, 'Own', { ...props, sourceMaps: false, tracing: 'active' });
+    expect(inherited.sourceMapLayer).toBeDefined();
+    expect(inherited.esbuildOptions.define['process.env.MISYBOT_XRAY_SDK']).toBe('"on"');
+    expect(own.sourceMapLayer).toBeUndefined();
+    expect(own.esbuildOptions.define['process.env.MISYBOT_XRAY_SDK']).toBe('"off"');
   });
 
   test('logs to its own log group with the configured retention', () => {
@@ -199,6 +249,12 @@ describe('ControlFunction', () => {
   test('rejects bundled files given as relative paths', () => {
     expect(() => build({ bundledFiles: ['node_modules/libpg-query/wasm/libpg-query.wasm'] })).toThrow(
       /bundledFiles must be absolute paths, got node_modules\/libpg-query/,
+    );
+  });
+
+  test('rejects a tracing mode it does not know', () => {
+    expect(() => build({ tracing: 'full' as 'active' })).toThrow(
+      /tracing must be one of off, active, detailed, got full/,
     );
   });
 

@@ -1,6 +1,6 @@
+import { type EmfDocument, EndpointMetrics } from '@misybot-ha/metrics';
 import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { type EmfDocument, EndpointMetrics } from '../../functions/libraries/metrics';
 import { type PlatformConfigInput, parsePlatformConfig } from '../../functions/shared/config';
 import { AlertTopics } from '../../lib/alert-topics';
 import { EndpointAlarms } from '../../lib/endpoint-alarms';

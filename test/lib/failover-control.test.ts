@@ -55,6 +55,7 @@ describe('FailoverControl function', () => {
       failureThreshold: 3,
       recoveryConsecutiveChecks: 3,
       minSecondsBetweenFailovers: 600,
+      minUnhealthySeconds: 60,
       standbyCapacityFraction: 0.5,
       actionTimeoutSeconds: 300,
       maxTestFailoversPer24Hours: 5,

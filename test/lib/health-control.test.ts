@@ -35,7 +35,7 @@ describe('HealthControl', () => {
     expect(awsSolutionsFindings(app)).toEqual([]);
   });
 
-  test('runs the health function every minute with a timeout that fits six 10 s rounds and the reserve', () => {
+  test('runs the health function every minute with a timeout that fits the wait for the next minute, its six 10 s rounds and the reserve', () => {
     const { stack, control, template } = build();
     const t = template();
     t.hasResourceProperties('AWS::Events::Rule', {
@@ -44,7 +44,7 @@ describe('HealthControl', () => {
     });
     t.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('health checks'),
-      Timeout: 65,
+      Timeout: 125,
       ReservedConcurrentExecutions: 3,
     });
     // A failed run is not retried: the next scheduled run checks everything again.
@@ -62,9 +62,9 @@ describe('HealthControl', () => {
     });
     const t = template();
     t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(2 minutes)' });
-    t.hasResourceProperties('AWS::Lambda::Function', { Timeout: 8 * 12 + 5 });
+    t.hasResourceProperties('AWS::Lambda::Function', { Timeout: 120 + 8 * 12 + 5 });
     const env = environment(t, /health checks/);
-    expect(env).toMatchObject({ ROUNDS: '8', ROUND_INTERVAL_MS: '12000' });
+    expect(env).toMatchObject({ ROUNDS: '8', ROUND_INTERVAL_MS: '12000', SCHEDULE_PERIOD_MS: '120000' });
   });
 
   test('passes the checks in HEALTH_CHECKS in a form the function’s schema accepts unchanged', () => {

@@ -1,5 +1,3 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { parsePlatformConfig } from '../../functions/shared/config';
 import { AlertTopics } from '../../lib/alert-topics';
@@ -201,22 +199,6 @@ describe('SlowQueryControl', () => {
   test('synthesises with no unacknowledged cdk-nag AwsSolutions finding', () => {
     const { app } = build();
     expect(awsSolutionsFindings(app)).toEqual([]);
-  });
-
-  test('bundles the handler with the WebAssembly of the SQL parser beside it', () => {
-    // libpg-query reads libpg-query.wasm from the bundle's directory at import: without it the cold start dies.
-    const { app } = build({}, testApp({ 'aws:cdk:bundling-stacks': ['**'] }));
-    try {
-      app.synth();
-      const bundles = readdirSync(app.outdir)
-        .filter((name) => name.startsWith('asset.'))
-        .map((name) => join(app.outdir, name))
-        .filter((dir) => existsSync(join(dir, 'index.js.map')));
-      expect(bundles).toHaveLength(1);
-      expect(existsSync(join(bundles[0]!, 'libpg-query.wasm'))).toBe(true);
-    } finally {
-      rmSync(app.outdir, { recursive: true, force: true });
-    }
   });
 
   test('rejects a schedule EventBridge would not accept and negative capacities', () => {

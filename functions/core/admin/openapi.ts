@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROBLEM_CONTENT_TYPE, problemSchema } from './problem';
 import { type RouteSpec, routeList } from './routes';
 import { idempotencyKeySchema } from './schemas/common';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AdminApiError } from './errors';
 
 /** Problem types are URNs: stable names that need no hosted documentation page. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { noQuery, route } from './route-spec';
 import { checkIdSchema, groupNameSchema, incidentIdSchema, queryInt } from './schemas/common';
 import * as res from './schemas/responses';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { reasonSchema } from './schemas/common';
 
 /** The HTTP methods the admin API uses. */

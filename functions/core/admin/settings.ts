@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Lock } from '../coordination';
 import type { HealthCheck } from '../health/check-schema';
 import { componentId } from '../health/check-schema';

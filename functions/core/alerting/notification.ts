@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The one message format every channel is rendered from. It travels as the SNS message body

@@ -1,18 +1,24 @@
-import { z } from 'zod';
-import { isRegexSource } from '../../shared/config/primitives';
+import * as z from 'zod';
+import { labelPatternProblem, matchesLabelPattern } from './label-pattern';
 
 /**
  * Silences (an operator mutes alerts matching some labels until a time) and holds (another engine
  * is already acting on a component: a failover or a scale-out). Both are read from the state table.
  */
 
-const validRegex = z.string().refine(isRegexSource, 'must be a valid regular expression');
+const validRegex = z.string().superRefine((source, ctx) => {
+  const problem = labelPatternProblem(source);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** The longest a silence may last, from its start (or from its creation when it has none). */
+export const MAX_SILENCE_MS = 30 * 86_400_000;
 
 export const matcherSchema = z.discriminatedUnion('op', [
   z.strictObject({ label: z.string().min(1), op: z.enum(['=', '!=']), value: z.string() }),
   z.strictObject({ label: z.string().min(1), op: z.enum(['=~', '!~']), value: validRegex }),
 ]);
-/** Alertmanager-style matcher; regular expressions are anchored at both ends. */
+/** Alertmanager-style matcher; regular expressions are RE2, anchored at both ends. */
 export type Matcher = z.infer<typeof matcherSchema>;
 
 export const silenceSchema = z
@@ -28,6 +34,10 @@ export const silenceSchema = z
   })
   .refine((silence) => silence.endsAt > silence.startsAt, {
     message: 'must end after it starts',
+    path: ['endsAt'],
+  })
+  .refine((silence) => silence.endsAt - silence.startsAt <= MAX_SILENCE_MS, {
+    message: 'must end at most 30 days after it starts',
     path: ['endsAt'],
   });
 /** Alerts matching every matcher are not sent between `startsAt` and `endsAt`. */
@@ -59,14 +69,10 @@ export function matches(matcher: Matcher, labels: AlertLabels): boolean {
       return values.includes(matcher.value);
     case '!=':
       return !values.includes(matcher.value);
-    case '=~': {
-      const pattern = new RegExp(`^(?:${matcher.value})$`);
-      return values.some((value) => pattern.test(value));
-    }
-    case '!~': {
-      const pattern = new RegExp(`^(?:${matcher.value})$`);
-      return !values.some((value) => pattern.test(value));
-    }
+    case '=~':
+      return values.some((value) => matchesLabelPattern(matcher.value, value));
+    case '!~':
+      return !values.some((value) => matchesLabelPattern(matcher.value, value));
   }
 }
 

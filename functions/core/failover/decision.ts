@@ -1,5 +1,13 @@
 import type { GuardCheck } from './guards';
-import type { ActionRecord, FailoverAction, FailoverState, HealthSnapshot, Incident, Phase } from './types';
+import type {
+  ActionRecord,
+  FailoverAction,
+  FailoverState,
+  HealthSnapshot,
+  HealthVerdict,
+  Incident,
+  Phase,
+} from './types';
 
 /** An operator's command, from the admin API. */
 export type Command = 'failover' | 'failback' | 'drill';
@@ -7,18 +15,26 @@ export type Command = 'failover' | 'failback' | 'drill';
 /** What the state machine reacts to. Every trigger carries the latest health snapshot. */
 export type DecisionInput =
   | {
-      /** One health check's observation (the health engine's verdict for this component). */
+      /** An observation of the component, with the health engine's verdict when it brought one. */
       readonly kind: 'health';
       readonly eventId: string;
       readonly health: HealthSnapshot;
+      /** When the component was seen this way (the health round's time for a verdict). @default now */
+      readonly observedAt?: number;
+      readonly verdict?: HealthVerdict;
     }
   | {
-      /** A CloudWatch alarm on the primary changed state; `ALARM` counts as a confirmed failure. */
+      /**
+       * A CloudWatch alarm on the component changed state. `ALARM` is a confirmed failure when the
+       * observation agrees that the primary is unhealthy; it never counts as a recovery.
+       */
       readonly kind: 'alarm';
       readonly eventId: string;
       readonly alarmName: string;
       readonly alarmState: 'ALARM' | 'OK';
       readonly health: HealthSnapshot;
+      /** @default now */
+      readonly observedAt?: number;
     }
   | {
       readonly kind: 'command';

@@ -12,7 +12,9 @@ export type GuardName =
   | 'hourly-limit'
   | 'automation-halted'
   | 'test-failover-quota'
-  | 'hold-down';
+  | 'hold-down'
+  | 'evidence'
+  | 'flapping';
 
 /** The verdict of one guard, in words an operator can act on. */
 export interface GuardCheck {
@@ -50,11 +52,8 @@ export function preChecks(
   if (lag !== undefined || component === 'database') {
     checks.push({
       guard: 'replica-lag',
-      passed: lag !== undefined && lag <= settings.maxReplicaLagSeconds,
-      detail:
-        lag === undefined
-          ? `${candidate.id} reports no replica lag`
-          : `${candidate.id} lags ${lag}s (bound ${settings.maxReplicaLagSeconds}s)`,
+      passed: lag !== undefined && lag >= 0 && lag <= settings.maxReplicaLagSeconds,
+      detail: lagDetail(candidate, settings),
     });
   }
   if (current?.capacity !== undefined) {
@@ -66,6 +65,18 @@ export function preChecks(
     });
   }
   return checks;
+}
+
+/**
+ * The lag verdict in words. Unknown lag (no datapoint, a stale or partial one) and a negative lag
+ * (Aurora reports -1 for a reader that is not replicating) are not measurements: they fail closed.
+ */
+function lagDetail(candidate: TargetHealth, settings: FailoverCoreSettings): string {
+  const lag = candidate.replicaLagSeconds;
+  if (lag === undefined)
+    return `${candidate.id} reports no replica lag${candidate.replicaLagProblem ? ` (${candidate.replicaLagProblem})` : ''}: unknown, refused`;
+  if (lag < 0) return `${candidate.id} reports a negative replica lag (${lag}s): not a measurement, refused`;
+  return `${candidate.id} lags ${lag}s (bound ${settings.maxReplicaLagSeconds}s)`;
 }
 
 /** A chosen standby, or the checks that ruled every candidate out. */

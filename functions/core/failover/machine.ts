@@ -1,11 +1,12 @@
-import { type Attempt, attemptFailback, attemptSwitchAway, startUnpin } from './attempts';
+import { type Attempt, attemptFailback, attemptSwitchAway } from './attempts';
+import { onPrimary, onStandby } from './automatic';
 import type { Decision, DecisionInput } from './decision';
-import { healthOf, holdDownCheck } from './guards';
+import type { Observation } from './evidence';
 import { applyOutcome } from './outcome';
 import { verificationAction } from './plans';
 import type { FailoverCoreSettings } from './settings';
 import { notify, withRecords } from './timeline';
-import type { FailoverState, HealthSnapshot, Operation } from './types';
+import type { FailoverState, Operation } from './types';
 
 type Trigger = Exclude<DecisionInput, { kind: 'outcome' }>;
 
@@ -16,11 +17,6 @@ const unchanged = (state: FailoverState, reason: string): Decision => ({
   checks: [],
   reason,
 });
-
-const updated = (original: FailoverState, next: FailoverState, reason: string): Decision =>
-  next === original
-    ? unchanged(original, reason)
-    : { verdict: 'updated', next, plan: [], checks: [], reason };
 
 /**
  * The failover state machine: from the persisted state, one input, the settings and the time,
@@ -57,129 +53,31 @@ export function decide(
       return rejected(state, `${input.command} needs the component on its primary; it is on ${state.phase}`);
     return attemptSwitchAway(state, manual, input.command, settings, now);
   }
+  const observation: Observation = {
+    health: input.health,
+    at: input.observedAt ?? now,
+    ...(input.kind === 'health' && input.verdict ? { verdict: input.verdict } : {}),
+  };
+  const automatic = {
+    observation,
+    settings,
+    now,
+    eventId: input.eventId,
+    attempt: (reason: string, alert: boolean) => attempt(true, reason, alert),
+  };
   if (input.kind === 'alarm') {
     if (input.alarmState === 'OK' || state.phase !== 'primary')
-      return unchanged(state, `alarm ${input.alarmState} ignored in ${state.phase}`);
-    const confirmed: FailoverState = {
-      ...state,
-      primaryFailures: Math.max(state.primaryFailures, settings.failureThreshold),
-      primaryFailingSince: state.primaryFailingSince ?? now,
-      updatedAt: now,
-    };
-    return attemptSwitchAway(
-      confirmed,
-      attempt(true, `alarm ${input.alarmName}`, true),
-      'failover',
-      settings,
-      now,
-    );
+      return unchanged(
+        state,
+        `alarm ${input.alarmName} ${input.alarmState} is no evidence in ${state.phase}`,
+      );
+    return onPrimary(state, automatic, input.alarmName);
   }
-  return onHealth(state, input.health, settings, now, (reason, alert) => attempt(true, reason, alert));
+  return state.phase === 'primary' ? onPrimary(state, automatic) : onStandby(state, automatic);
 }
 
 function rejected(state: FailoverState, reason: string): Decision {
   return { verdict: 'rejected', next: state, plan: [], checks: [], reason };
-}
-
-function onHealth(
-  state: FailoverState,
-  health: HealthSnapshot,
-  settings: FailoverCoreSettings,
-  now: number,
-  attempt: (reason: string, alertIfBlocked: boolean) => Attempt,
-): Decision {
-  if (state.phase === 'primary') {
-    const primary = health.primary;
-    if (primary.healthy) {
-      if (state.primaryFailures === 0 && state.primaryId === primary.id)
-        return unchanged(state, 'primary healthy');
-      return updated(
-        state,
-        {
-          ...state,
-          primaryId: primary.id,
-          primaryFailures: 0,
-          primaryFailingSince: undefined,
-          updatedAt: now,
-        },
-        'primary healthy',
-      );
-    }
-    const failures = state.primaryFailures + 1;
-    const counted: FailoverState = {
-      ...state,
-      primaryId: primary.id,
-      primaryFailures: failures,
-      primaryFailingSince: state.primaryFailingSince ?? now,
-      updatedAt: now,
-    };
-    if (failures < settings.failureThreshold)
-      return updated(state, counted, `primary unhealthy ${failures}/${settings.failureThreshold}`);
-    const reason = `primary ${primary.id} unhealthy for ${failures} consecutive checks`;
-    return attemptSwitchAway(
-      counted,
-      attempt(reason, failures === settings.failureThreshold),
-      'failover',
-      settings,
-      now,
-    );
-  }
-  const primaryId = state.primaryId ?? health.primary.id;
-  const primary = healthOf(health, primaryId);
-  if (!primary?.healthy) {
-    const reset: FailoverState = {
-      ...state,
-      phase: 'secondary',
-      primarySuccesses: 0,
-      primaryHealthySince: undefined,
-      updatedAt: now,
-    };
-    if (state.component === 'dns' && state.healthCheckInverted)
-      return startUnpin(
-        reset,
-        attempt(`primary ${primaryId} failed while its health check was inverted`, true),
-        settings,
-        now,
-      );
-    if (state.phase === 'secondary' && state.primarySuccesses === 0)
-      return unchanged(state, 'primary still unhealthy');
-    return updated(state, reset, 'primary unhealthy again; hold-down restarts');
-  }
-  const counted: FailoverState = {
-    ...state,
-    phase: 'recovering',
-    primarySuccesses: state.primarySuccesses + 1,
-    primaryHealthySince: state.primaryHealthySince ?? now,
-    updatedAt: now,
-  };
-  const announce =
-    state.phase === 'secondary'
-      ? [
-          notify(
-            'warning',
-            `${state.component}: primary ${primaryId} recovered`,
-            settings.autoFailback
-              ? `failback after ${settings.recoveryConsecutiveChecks} healthy checks and ${settings.holdDownSeconds}s`
-              : 'failback waits for an operator (autoFailback is off)',
-          ),
-        ]
-      : [];
-  if (settings.autoFailback && holdDownCheck(counted, settings, now).passed) {
-    const decision = attemptFailback(
-      counted,
-      attempt(`primary ${primaryId} healthy through the hold-down`, false),
-      settings,
-      now,
-    );
-    return { ...decision, plan: [...announce, ...decision.plan] };
-  }
-  return {
-    verdict: 'updated',
-    next: counted,
-    plan: announce,
-    checks: [holdDownCheck(counted, settings, now)],
-    reason: 'primary recovering',
-  };
 }
 
 /**

@@ -74,6 +74,10 @@ export function applyOutcome(
     ...state,
     operation: undefined,
     healthCheckInverted: invertedAfter(records, state.healthCheckInverted),
+    // The roles changed: observations start over, each counted from its own round on.
+    lastRound: undefined,
+    lastObservedHealthy: undefined,
+    flips: [],
     history: pruneHistory([...state.history, ...countedSwitch(operation, ownRecords, switched)], now),
     updatedAt: now,
   };

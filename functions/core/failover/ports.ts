@@ -84,3 +84,15 @@ export class FailoverPersistenceError extends Error {
     super(`the outcome of operation ${operationId} on ${component} could not be saved`, options);
   }
 }
+
+/** A component the deployment has no resource for: nothing can be observed or done on it. */
+export class ComponentNotConfiguredError extends Error {
+  override readonly name = 'ComponentNotConfiguredError';
+
+  constructor(
+    readonly component: Component,
+    options?: ErrorOptions,
+  ) {
+    super(`no ${component} resource is configured for failover`, options);
+  }
+}

@@ -17,6 +17,7 @@ import {
   type Component,
   type FailoverAction,
   type HealthSnapshot,
+  type HealthVerdict,
   initialState,
   type Phase,
 } from './types';
@@ -28,6 +29,10 @@ export type FailoverEvent =
       readonly id: string;
       readonly component: Component;
       readonly health: HealthSnapshot;
+      /** When the component was seen this way (the health round of a verdict). @default the decision's time */
+      readonly observedAt?: number;
+      /** The health engine's verdict, when the event is one. */
+      readonly verdict?: HealthVerdict;
     }
   | {
       readonly kind: 'alarm';
@@ -90,7 +95,13 @@ export interface FailoverResult {
 function toInput(event: FailoverEvent, health: HealthSnapshot): DecisionInput {
   switch (event.kind) {
     case 'health':
-      return { kind: 'health', eventId: event.id, health };
+      return {
+        kind: 'health',
+        eventId: event.id,
+        health,
+        ...(event.observedAt === undefined ? {} : { observedAt: event.observedAt }),
+        ...(event.verdict ? { verdict: event.verdict } : {}),
+      };
     case 'alarm':
       return {
         kind: 'alarm',
@@ -163,6 +174,8 @@ export async function handleFailoverEvent(
       }
     }
     const run: FailoverRun = { deps, settings, component };
+    // A flapping episode can close with any decision; a failover's incident closes with its outcome.
+    if (decision.closedIncident) await deps.store.recordIncident(decision.closedIncident, now);
     if (decision.verdict !== 'started') {
       const notifications = await execute(run, saved, decision.plan).then((r) => r.notifications);
       return { ...summary, status: 'decided' as const, notifications };

@@ -12,9 +12,24 @@ export interface FailoverCoreSettings {
   readonly maxAutomaticFailoversPerHour: number;
   /** A standby trailing the primary by more than this is not a failover target. @default 10 */
   readonly maxReplicaLagSeconds: number;
-  /** Consecutive unhealthy checks of the primary before an automatic failover. @default 3 */
+  /** Distinct probe rounds in a row that saw the primary unhealthy before an automatic failover. @default 3 */
   readonly failureThreshold: number;
-  /** Consecutive healthy checks of the primary before an automatic failback. @default 3 */
+  /**
+   * And the time from the first to the last of those observations: deliveries close together are
+   * not evidence that a failure lasts. An alarm in `ALARM` carries its own evaluation time. @default 60
+   */
+  readonly minUnhealthySeconds: number;
+  /** Observations within one probe round (of the health engine's interval) count once. @default 10 */
+  readonly probeRoundSeconds: number;
+  /**
+   * The primary's observed health flipping this many times within {@link flapWindowSeconds} holds
+   * automatic failover (like the health engine's flapping verdict); flips since a failover hold
+   * automatic failback. @default 4
+   */
+  readonly flapTransitions: number;
+  /** @default 300 */
+  readonly flapWindowSeconds: number;
+  /** Distinct probe rounds in a row that saw the primary healthy before an automatic failback. @default 3 */
   readonly recoveryConsecutiveChecks: number;
   /**
    * Automatic failovers and drills start at least this long after the previous switch, so a
@@ -52,6 +67,10 @@ export const defaultFailoverSettings: FailoverCoreSettings = {
   maxAutomaticFailoversPerHour: 2,
   maxReplicaLagSeconds: 10,
   failureThreshold: 3,
+  minUnhealthySeconds: 60,
+  probeRoundSeconds: 10,
+  flapTransitions: 4,
+  flapWindowSeconds: 300,
   recoveryConsecutiveChecks: 3,
   minSecondsBetweenFailovers: 600,
   standbyCapacityFraction: 0.5,

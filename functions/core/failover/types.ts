@@ -15,8 +15,10 @@ export interface TargetHealth {
   /** Instance id, node id, availability zone or endpoint name, as the adapter reports it. */
   readonly id: string;
   readonly healthy: boolean;
-  /** How far this standby trails the primary; absent where the notion does not apply. */
+  /** How far this standby trails the primary; absent where the notion does not apply or is unknown. */
   readonly replicaLagSeconds?: number;
+  /** Why the lag is unknown (no datapoint, a stale one, partial data), for the pre-check's verdict. */
+  readonly replicaLagProblem?: string;
   /** A comparable size (vCPUs, nodes, healthy targets); absent when unknown. */
   readonly capacity?: number;
 }
@@ -125,11 +127,14 @@ export interface SwitchRecord {
 /** How an incident ended, or that it has not yet. */
 export type IncidentStatus = 'open' | 'switched' | 'failed' | 'recovered';
 
-/** The timeline of one failover or drill: detected → decided → switched → recovered. */
+/**
+ * The timeline of one failover or drill: detected → decided → switched → recovered; or of a
+ * flapping episode (`flapping`): automatic failover held from detection until the primary settles.
+ */
 export interface Incident {
   readonly id: string;
   readonly component: Component;
-  readonly kind: 'failover' | 'drill';
+  readonly kind: 'failover' | 'drill' | 'flapping';
   readonly trigger: TriggerKind;
   readonly reason: string;
   readonly from: string;
@@ -148,6 +153,21 @@ export interface Incident {
 /** What set the engine in motion. */
 export type TriggerKind = 'health' | 'alarm' | 'command';
 
+/** The health engine's status of a component, as its `Component Health Changed` events publish it. */
+export type ComponentVerdict = 'healthy' | 'degraded' | 'down' | 'unknown';
+
+/**
+ * The health engine's last published verdict on the side that serves the component (the path
+ * users take). It publishes changes only, so a verdict stands until the next one.
+ */
+export interface HealthVerdict {
+  readonly status: ComponentVerdict;
+  /** A check of the component is flapping: the health engine holds its alerts, the engine its failover. */
+  readonly flapping: boolean;
+  /** The time of the health round that saw it. */
+  readonly at: number;
+}
+
 /** The persisted state of one component; `version` guards every write. */
 export interface FailoverState {
   readonly component: Component;
@@ -160,10 +180,23 @@ export interface FailoverState {
   readonly activeTarget?: string;
   /** The Route 53 health check was inverted by us and must be restored on failback. */
   readonly healthCheckInverted: boolean;
+  /** Distinct probe rounds in a row that saw the primary unhealthy. */
   readonly primaryFailures: number;
+  /** When the first of those rounds observed it. */
   readonly primaryFailingSince?: number;
+  /** Distinct probe rounds in a row that saw the primary healthy again (recovery, failback). */
   readonly primarySuccesses: number;
   readonly primaryHealthySince?: number;
+  /** The probe round of the last observation counted: a later delivery of the same round counts once. */
+  readonly lastRound?: number;
+  /** The last observed health of the primary (`true` healthy), to notice flips. */
+  readonly lastObservedHealthy?: boolean;
+  /** When the primary's observed health flipped, within the flap window (on `primary`) or since the failover. */
+  readonly flips?: readonly number[];
+  /** The health engine's verdict, as last published. */
+  readonly verdict?: HealthVerdict;
+  /** The flapping episode holding automatic failover and failback, while one is open. */
+  readonly flapping?: Incident;
   readonly operation?: Operation;
   readonly incident?: Incident;
   readonly history: readonly SwitchRecord[];

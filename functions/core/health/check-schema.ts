@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isRegexSource } from '../../shared/config/primitives';
 
 /**

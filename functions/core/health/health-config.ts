@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { formatConfigIssues } from '../../shared/config/platform-config';
+import * as z from 'zod';
+import { formatConfigIssues } from '../../shared/config/issues';
 import { ConfigError } from '../../shared/errors';
 import { type CheckDefinition, checkSchema, componentId, type HealthCheck } from './check-schema';
 

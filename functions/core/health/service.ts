@@ -137,9 +137,9 @@ export async function runHealthRound(
   };
 }
 
-/** One invocation: how many rounds, how far apart, and what to do as each one ends. */
+/** One invocation: how many rounds, on which ticks, and what to do as each one ends. */
 export interface InvocationOptions extends RoundOptions {
-  /** Idempotency: round ids are `<invocationId>#<index>`, so a redelivered invocation repeats nothing. */
+  /** Names the invocation in logs; round ids come from their ticks, so a redelivery repeats nothing. */
   readonly invocationId: string;
   /** The Lambda's remaining time when the invocation starts. */
   readonly remainingMs: number;
@@ -147,13 +147,24 @@ export interface InvocationOptions extends RoundOptions {
   readonly rounds?: number;
   /** @default 10000 */
   readonly intervalMs?: number;
+  /**
+   * The tick of the first round, from the schedule (see `firstTickAfter`).
+   * @default the first tick at or after the invocation's start
+   */
+  readonly firstTick?: number;
   /** Called after each round, e.g. to flush its metrics before the next round starts. */
   readonly onRound?: (report: RoundReport) => void | Promise<void>;
 }
 
+/** The id of the round on `tick`: the same for every invocation that runs that tick. */
+export function roundIdOf(tick: number): string {
+  return `tick#${new Date(tick).toISOString()}`;
+}
+
 /**
- * Runs the rounds that fit in the invocation (see {@link planRounds}), waiting for each one's
- * start time. A round whose window has already passed is skipped, not squeezed in.
+ * Runs the rounds that fit in the invocation (see {@link planRounds}), each on its wall-clock
+ * tick. A round whose window has passed is skipped, not squeezed in; `skipped` counts every round
+ * of the window that did not run.
  */
 export async function runHealthInvocation(
   deps: HealthDeps,
@@ -161,32 +172,30 @@ export async function runHealthInvocation(
   options: InvocationOptions,
 ): Promise<{ rounds: RoundReport[]; skipped: number }> {
   const { clock } = deps;
+  const wanted = options.rounds ?? 6;
   const plan = planRounds({
     startedAt: clock.now(),
     remainingMs: options.remainingMs,
     intervalMs: options.intervalMs ?? 10_000,
-    rounds: options.rounds ?? 6,
+    rounds: wanted,
     longestTimeoutMs: Math.max(...config.checks.map((check) => check.timeoutMs)),
+    ...(options.firstTick === undefined ? {} : { firstTick: options.firstTick }),
   });
   const rounds: RoundReport[] = [];
-  let skipped = 0;
   for (const planned of plan) {
     if (options.signal?.aborted) break;
     const wait = planned.startAt - clock.now();
     if (wait > 0) await clock.sleep(wait, options.signal);
     if (options.signal?.aborted) break;
-    if (clock.now() >= planned.deadline) {
-      skipped++;
-      continue;
-    }
+    if (clock.now() >= planned.deadline) continue;
     const report = await runHealthRound(
       deps,
       config,
-      { roundId: `${options.invocationId}#${planned.index}`, deadline: planned.deadline },
+      { roundId: roundIdOf(planned.tick), deadline: planned.deadline },
       options,
     );
     rounds.push(report);
     await options.onRound?.(report);
   }
-  return { rounds, skipped };
+  return { rounds, skipped: wanted - rounds.length };
 }

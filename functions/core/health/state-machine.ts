@@ -29,6 +29,10 @@ export interface CheckState {
   readonly consecutiveUnknown: number;
   /** Times of the settled-status changes still inside the flap window. */
   readonly transitions: readonly number[];
+  /** Times the raw result changed between `up` and `down`, inside the flap window. */
+  readonly resultChanges?: readonly number[];
+  /** The last result that was `up` or `down`. */
+  readonly lastConclusive?: 'up' | 'down';
   /** The round whose result this state includes, so re-applying a round changes nothing. */
   readonly lastRoundId?: string;
   readonly lastResult?: Pick<CheckResult, 'status' | 'latencyMs' | 'error' | 'warning'> & {
@@ -64,8 +68,10 @@ export function initialCheckState(checkId: string, now: number): CheckState {
  * Folds one round's result into a check's state. The status changes only when a threshold is
  * crossed; a check whose settled status changes `flapTransitions` times within the window
  * becomes `flapping` and stays so until a whole window passes without a transition, so it is
- * reported once per window at most. The returned state keeps the input's `version`; the store
- * bumps it on write.
+ * reported once per window at most. So does a check whose raw results change between up and down
+ * `2 × flapTransitions` times within the window, though it never settles (it fails every other
+ * round: half the users' requests): it stays flapping until fewer than `flapTransitions` changes
+ * remain in the window. The returned state keeps the input's `version`; the store bumps it on write.
  */
 export function advanceCheckState(
   previous: CheckState | undefined,
@@ -96,13 +102,21 @@ export function advanceCheckState(
     (at) => at > now - policy.flapWindowMs,
   );
   const lastFlip = flipped ? now : state.transitions.at(-1);
+  const conclusive = up ? 'up' : down ? 'down' : undefined;
+  const changed =
+    conclusive !== undefined && state.lastConclusive !== undefined && conclusive !== state.lastConclusive;
+  const resultChanges = [...(state.resultChanges ?? []), ...(changed ? [now] : [])].filter(
+    (at) => at > now - policy.flapWindowMs,
+  );
 
   let status: CheckStatus;
   if (state.status === 'flapping') {
     const quiet = lastFlip === undefined || now - lastFlip >= policy.flapWindowMs;
-    status = quiet ? settled : 'flapping';
+    status = quiet && resultChanges.length < policy.flapTransitions ? settled : 'flapping';
   } else {
-    status = transitions.length >= policy.flapTransitions ? 'flapping' : settled;
+    const flapping =
+      transitions.length >= policy.flapTransitions || resultChanges.length >= 2 * policy.flapTransitions;
+    status = flapping ? 'flapping' : settled;
   }
 
   const next: CheckState = {
@@ -114,6 +128,8 @@ export function advanceCheckState(
     consecutiveSuccesses,
     consecutiveUnknown,
     transitions,
+    resultChanges,
+    ...((conclusive ?? state.lastConclusive) ? { lastConclusive: conclusive ?? state.lastConclusive } : {}),
     lastRoundId: roundId,
     lastResult: {
       status: result.status,

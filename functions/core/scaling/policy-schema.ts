@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { formatConfigIssues } from '../../shared/config/platform-config';
+import * as z from 'zod';
+import { formatConfigIssues } from '../../shared/config/issues';
 
 /**
  * The scaling policy set: what the engine decides with. One schema for the CLI's

@@ -2,13 +2,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import type { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { type RouteSpec, routes } from '../../core/admin/routes';
 import type { AdminDeps } from '../../core/admin/settings';
+import type { HandlerTracing } from '../../shared/tracing';
 import { problemResponses } from './error-mapper';
 import { dispatch, type Implementations, type RouteImplementation } from './route';
 import { databaseCacheRoutes } from './routes/database-cache';
@@ -22,7 +21,7 @@ import { statusRoutes } from './routes/status';
 export interface Observability {
   readonly logger: Logger;
   readonly metrics: Metrics;
-  readonly tracer: Tracer;
+  readonly tracer: HandlerTracing;
 }
 
 /**
@@ -55,7 +54,7 @@ export function createAdminApiHandler(deps: AdminDeps, { logger, metrics, tracer
   );
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger))
-    .use(captureLambdaHandler(tracer))
+    .use(tracer.middlewares)
     .use(logMetrics(metrics))
     .use(problemResponses(logger, metrics))
     .handler(httpRouterHandler(table));

@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoDbAuditLog } from '../../adapters/aws/admin/audit-log';
 import { CloudWatchCacheStats } from '../../adapters/aws/admin/cache-stats';
 import {
@@ -27,7 +27,7 @@ import { DynamoDbIncidentStore } from '../../adapters/aws/incident-store';
 import { DynamoDbScalingStateStore } from '../../adapters/aws/scaling/scaling-state-store';
 import type { AuditEntry } from '../../core/admin/ports';
 import { type AdminDeps, adminSettingsSchema } from '../../core/admin/settings';
-import { formatConfigIssues } from '../../shared/config/platform-config';
+import { formatConfigIssues } from '../../shared/config/issues';
 import { readEnv } from '../../shared/env';
 import { ConfigError } from '../../shared/errors';
 

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { NotDeployedError } from '../../core/admin/errors';
 import { runMutation } from '../../core/admin/mutation';
 import type { RouteId, RouteSpec, routes } from '../../core/admin/routes';

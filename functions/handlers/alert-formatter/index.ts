@@ -1,6 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { logger, metrics, tracer } from '../../shared/powertools';
 import { createFormatterDependencies } from './dependencies';
@@ -13,5 +12,5 @@ const lambdaHandler = createFormatterHandler(createFormatterDependencies(readFor
 /** Posts alert-topic messages to Slack and Teams (SNS subscription, asynchronous invocation). */
 export const handler = middy(lambdaHandler)
   .use(injectLambdaContext(logger))
-  .use(captureLambdaHandler(tracer))
+  .use(tracer.middlewares)
   .use(logMetrics(metrics));

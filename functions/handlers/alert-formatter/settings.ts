@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Severity } from '../../core/alerting/notification';
 import { readEnv } from '../../shared/env';
 import { ConfigError } from '../../shared/errors';

@@ -1,8 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { createClient } from 'redis';
-import { nodeRedisOptions } from '../../libraries/cache/connection';
-import { fromNodeRedis } from '../../libraries/cache/node-redis';
-import type { CacheClient } from '../../libraries/cache/port';
+import type { CacheClient } from '@misybot-ha/cache';
+import { fromNodeRedis, nodeRedisOptions } from '@misybot-ha/cache';
 import { readEnv } from '../../shared/env';
 
 /** The variables the AdminApi construct sets on the cache worker. */
@@ -11,6 +9,9 @@ export const CACHE_WORKER_ENV = ['REDIS_HOST', 'REDIS_PORT', 'REDIS_AUTH_SECRET_
 /**
  * A lazily connected node-redis client over TLS with the AUTH token from Secrets Manager, kept
  * for the container's life. A failed connection is forgotten so the next invocation tries again.
+ * The client is `@redis/client` alone (no search, JSON, time-series or bloom modules), loaded
+ * with the connection: the module's ~400 KB initialise when the worker first needs Redis, not
+ * in every cold start of a function that is mostly invoked once.
  */
 export function redisConnector(env: NodeJS.ProcessEnv): () => Promise<CacheClient> {
   const vars = readEnv(CACHE_WORKER_ENV, env);
@@ -18,7 +19,10 @@ export function redisConnector(env: NodeJS.ProcessEnv): () => Promise<CacheClien
   let connecting: Promise<CacheClient> | undefined;
   return () => {
     connecting ??= (async () => {
-      const secret = await secrets.send(new GetSecretValueCommand({ SecretId: vars.REDIS_AUTH_SECRET_ARN }));
+      const [secret, { createClient }] = await Promise.all([
+        secrets.send(new GetSecretValueCommand({ SecretId: vars.REDIS_AUTH_SECRET_ARN })),
+        import('@redis/client'),
+      ]);
       const redis = createClient(
         nodeRedisOptions({
           host: vars.REDIS_HOST,

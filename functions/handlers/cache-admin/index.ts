@@ -1,6 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { logger, metrics, tracer } from '../../shared/powertools';
 import { redisConnector } from './dependencies';
@@ -14,5 +13,5 @@ export const handler = middy(
   createCacheAdminHandler({ connect, prefix: process.env.CACHE_KEY_PREFIX ?? '', log: logger }),
 )
   .use(injectLambdaContext(logger))
-  .use(captureLambdaHandler(tracer))
+  .use(tracer.middlewares)
   .use(logMetrics(metrics));

@@ -1,5 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { logger, tracer } from '../../shared/powertools';
 import { masterMigration, respondToCloudFormation } from './dependencies';
@@ -14,4 +13,4 @@ export const handler = middy(
   }),
 )
   .use(injectLambdaContext(logger))
-  .use(captureLambdaHandler(tracer));
+  .use(tracer.middlewares);

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FailoverEvent } from '../../core/failover/service';
-import { formatConfigIssues } from '../../shared/config/platform-config';
+import { formatConfigIssues } from '../../shared/config/issues';
 import { InputError } from '../../shared/errors';
 
 const requiredText = (what: string, min: number, max: number) =>

@@ -1,9 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Severity } from '../../core/alerting/notification';
 import { type FailoverCoreSettings, resolveFailoverSettings } from '../../core/failover/settings';
 import type { Component } from '../../core/failover/types';
-import { formatConfigIssues } from '../../shared/config/platform-config';
-import { failoverSchema } from '../../shared/config/schema';
+import { failoverSchema } from '../../shared/config/failover';
+import { formatConfigIssues } from '../../shared/config/issues';
 import { ConfigError } from '../../shared/errors';
 
 const SOURCE = 'failover function environment';

@@ -1,7 +1,8 @@
-import { z } from 'zod';
-import { ComponentNotConfiguredError } from '../../adapters/aws/failover/aws-failover-actions';
+import * as z from 'zod';
+import { ComponentNotConfiguredError } from '../../core/failover/ports';
 import type { FailoverEvent } from '../../core/failover/service';
-import type { Component } from '../../core/failover/types';
+import type { FailoverTrigger } from '../../core/failover/triggers';
+import type { Component, ComponentVerdict } from '../../core/failover/types';
 import { parseFailoverCommand } from './command';
 import type { FailoverFunctionConfig } from './config';
 
@@ -10,29 +11,10 @@ export const HEALTH_EVENT_SOURCE = 'misybot.ha.health';
 export const HEALTH_EVENT_DETAIL_TYPE = 'Component Health Changed';
 
 /** The health engine's verdict on a component. */
-export type ComponentStatus = 'healthy' | 'degraded' | 'down' | 'unknown';
+export type ComponentStatus = ComponentVerdict;
 
-/**
- * Something that asks the engine to look at one component. Health verdicts and alarms still
- * need the engine's own observation of the component before they become {@link FailoverEvent}s.
- * `id` is derived from what the event reports, never from the delivery, so a redelivered or
- * re-published event carries the same id and the ledger refuses it.
- */
-export type Trigger =
-  | {
-      readonly kind: 'verdict';
-      readonly id: string;
-      readonly component: Component;
-      readonly status: ComponentStatus;
-    }
-  | {
-      readonly kind: 'alarm';
-      readonly id: string;
-      readonly component: Component;
-      readonly alarmName: string;
-      readonly alarmState: 'ALARM' | 'OK';
-    }
-  | { readonly kind: 'observe'; readonly id: string; readonly component: Component };
+/** Something that asks the engine to look at one component (see {@link FailoverTrigger}). */
+export type Trigger = FailoverTrigger;
 
 /** What one invocation carries: triggers from EventBridge, or an operator's command. */
 export type Invocation =
@@ -62,6 +44,8 @@ const healthEvent = z.object({
     status,
     previous: status.optional(),
     at: z.iso.datetime(),
+    /** The component's checks; a `flapping` one holds automatic failover. */
+    checks: z.array(z.object({ id: z.string(), status: z.string() })).default([]),
   }),
 });
 const alarmEvent = z.object({
@@ -109,6 +93,8 @@ export function parseInvocation(raw: unknown, config: FailoverFunctionConfig): I
       id: `health:${detail.component}:${detail.at}`,
       component: configured(config, component),
       status: detail.status,
+      flapping: detail.checks.some((check) => check.status === 'flapping'),
+      at: Date.parse(detail.at),
     };
     return { kind: 'triggers', source: 'health', triggers: [trigger] };
   }

@@ -1,13 +1,13 @@
-import { ComponentNotConfiguredError } from '../../adapters/aws/failover/aws-failover-actions';
-import { type FailoverDeps, type FailoverResult, handleFailoverEvent } from '../../core/failover/service';
+import { FailoverHolds, type HoldWriter } from '../../core/failover/holds';
+import { ComponentNotConfiguredError } from '../../core/failover/ports';
+import { runFailoverEvent, runFailoverTrigger } from '../../core/failover/runs';
+import type { FailoverDeps, FailoverResult } from '../../core/failover/service';
 import { describeAction, describeRecords } from '../../core/failover/timeline';
 import type { Component } from '../../core/failover/types';
 import { InputError } from '../../shared/errors';
 import type { FailoverFunctionConfig } from './config';
 import { type Invocation, parseInvocation, type Trigger } from './events';
-import { FailoverHolds, type HoldWriter } from './holds';
 import { type MetricsSink, recordFailoverMetrics } from './metrics';
-import { resolveTrigger } from './triggers';
 
 /** The slice of the Powertools logger used here. */
 export interface FailoverLog {
@@ -81,22 +81,9 @@ export function createFailoverHandler(wiring: FailoverWiring) {
     log,
   );
 
-  async function run(
-    deps: FailoverDeps,
-    origin: string,
-    note: string,
-    event: Parameters<typeof handleFailoverEvent>[1],
-  ) {
-    const held = holds.forRun(event.component, deps.owner, deps.actions, deps.clock);
-    const result = await handleFailoverEvent(
-      { ...deps, actions: held.actions },
-      event,
-      config.settings,
-      deps.clock(),
-    );
+  function report(origin: string, note: string, result: FailoverResult): FailoverResult {
     logResult(log, origin, note, result);
     recordFailoverMetrics(metrics, result);
-    await held.settle(result);
     return result;
   }
 
@@ -109,7 +96,8 @@ export function createFailoverHandler(wiring: FailoverWiring) {
     }
     try {
       const note = `${event.command} by ${event.requestedBy}${event.dryRun ? ' (dry run)' : ''}: ${event.reason}`;
-      return { ok: true, ...(await run(deps, 'command', note, event)) } as const;
+      const result = await runFailoverEvent(deps, holds, event, config.settings);
+      return { ok: true, ...report('command', note, result) } as const;
     } catch (error) {
       // The operator gets the reason, not a stack trace; the log keeps both.
       log.error('failover command failed', { eventId: event.id, error });
@@ -122,8 +110,8 @@ export function createFailoverHandler(wiring: FailoverWiring) {
   async function triggered(deps: FailoverDeps, source: string, triggers: readonly Trigger[]) {
     const settled = await Promise.allSettled(
       triggers.map(async (trigger) => {
-        const { event, note } = await resolveTrigger(trigger, deps.observer);
-        return run(deps, source, note, event);
+        const { result, note } = await runFailoverTrigger(deps, holds, trigger, config.settings);
+        return report(source, note, result);
       }),
     );
     const failures = settled.flatMap((outcome, index) =>

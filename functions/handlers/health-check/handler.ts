@@ -4,6 +4,7 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import type { EventLedger } from '../../core/coordination';
 import { type ComponentEventDeps, publishComponentChanges } from '../../core/health/component-events';
 import { COMPONENT_STATUS_VALUE, HEALTH_METRICS } from '../../core/health/health-metrics';
+import { firstTickAfter } from '../../core/health/rounds';
 import { type HealthDeps, type RoundReport, runHealthInvocation } from '../../core/health/service';
 import { InputError } from '../../shared/errors';
 import type { HealthSettings } from './settings';
@@ -34,9 +35,10 @@ export interface HealthInvocationSummary {
 const LEDGER_RETENTION_MS = 26 * 3600_000;
 
 /**
- * The scheduled health check: claims the event id, then runs as many rounds as fit the Lambda's
- * remaining time (round ids `<event id>#<n>`, so a redelivery repeats nothing), emitting each
- * round's metrics and component events as the round ends.
+ * The scheduled health check: claims the event id, then runs the rounds of the period after the
+ * event's scheduled `time`, on wall-clock ticks (round ids are the ticks, so a redelivery repeats
+ * nothing), emitting each round's metrics and component events as the round ends. An event without
+ * a readable `time` checks from the next tick on.
  */
 export function createHealthHandler(deps: HealthHandlerDeps) {
   const { settings, logger, metrics } = deps;
@@ -82,9 +84,13 @@ export function createHealthHandler(deps: HealthHandlerDeps) {
       const errors = [...report.errors, ...report.alerts.errors, ...events.errors];
       if (errors.length > 0) logger.error('Health round problems', { roundId: report.roundId, errors });
     };
+    const scheduledAt = Date.parse(event.time);
     const result = await runHealthInvocation(deps.health, settings.config, {
       invocationId,
       remainingMs,
+      ...(Number.isFinite(scheduledAt)
+        ? { firstTick: firstTickAfter(scheduledAt, settings.periodMs, settings.intervalMs) }
+        : {}),
       rounds: settings.rounds,
       intervalMs: settings.intervalMs,
       labels: settings.labels,
@@ -94,7 +100,10 @@ export function createHealthHandler(deps: HealthHandlerDeps) {
     // Stored here and flushed by the logMetrics middleware when the invocation ends.
     metrics.addMetric(HEALTH_METRICS.roundsSkipped, MetricUnit.Count, result.skipped);
     if (result.skipped > 0) {
-      logger.warn('Rounds skipped: their window had passed', { invocationId, skipped: result.skipped });
+      logger.warn('Rounds not run: their window had passed or the invocation ran out of time', {
+        invocationId,
+        skipped: result.skipped,
+      });
     }
     return { ...summary, duplicate: false };
   };

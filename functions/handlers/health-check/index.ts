@@ -1,6 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { logger, metrics, tracer } from '../../shared/powertools';
 import { createHealthClients, createHealthDependencies } from './dependencies';
@@ -14,5 +13,5 @@ const lambdaHandler = createHealthHandler(createHealthDependencies(settings, cre
 /** The scheduled health-check function (EventBridge rule, every minute by default). */
 export const handler = middy(lambdaHandler)
   .use(injectLambdaContext(logger))
-  .use(captureLambdaHandler(tracer))
+  .use(tracer.middlewares)
   .use(logMetrics(metrics));

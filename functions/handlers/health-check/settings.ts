@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Severity } from '../../core/alerting/notification';
 import { type HealthCheckConfig, parseHealthCheckConfig } from '../../core/health/health-config';
 import { readEnv } from '../../shared/env';
@@ -11,6 +11,11 @@ export interface HealthSettings {
   readonly config: HealthCheckConfig;
   readonly rounds: number;
   readonly intervalMs: number;
+  /**
+   * The schedule's period (`SCHEDULE_PERIOD_MS`): the invocation scheduled at `S` checks
+   * `[S + period, S + period + rounds × interval)`. @default rounds × intervalMs
+   */
+  readonly periodMs: number;
   /** Labels on every alert (`ALERT_LABELS`, optional). */
   readonly labels: Readonly<Record<string, string>>;
 }
@@ -46,6 +51,9 @@ export function readHealthSettings(env: NodeJS.ProcessEnv): HealthSettings {
       `ROUND_INTERVAL_MS: must be at least the longest check timeout (${longest} ms) when ROUNDS > 1, got ${intervalMs}`,
     ]);
   }
+  const periodMs = env.SCHEDULE_PERIOD_MS
+    ? integer('SCHEDULE_PERIOD_MS', env.SCHEDULE_PERIOD_MS, 1000, 86_400_000)
+    : rounds * intervalMs;
   let labels: Record<string, string> = {};
   if (env.ALERT_LABELS) {
     const parsed = labelsSchema.safeParse(json('ALERT_LABELS', env.ALERT_LABELS));
@@ -66,6 +74,7 @@ export function readHealthSettings(env: NodeJS.ProcessEnv): HealthSettings {
     config,
     rounds,
     intervalMs,
+    periodMs,
     labels,
   };
 }

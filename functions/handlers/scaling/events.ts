@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ScalingRequest } from '../../core/scaling/service';
 import { InputError } from '../../shared/errors';
 

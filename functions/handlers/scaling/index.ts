@@ -1,6 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { logger, metrics, tracer } from '../../shared/powertools';
 import { createScalingClients, createScalingHandlerDeps } from './dependencies';
@@ -20,5 +19,5 @@ export const lambdaHandler = createScalingHandler(createScalingHandlerDeps(setti
  */
 export const handler = middy(lambdaHandler)
   .use(injectLambdaContext(logger))
-  .use(captureLambdaHandler(tracer))
+  .use(tracer.middlewares)
   .use(logMetrics(metrics));

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type QueryAnalysisSettings, queryAnalysisSchema } from '../../shared/config/query-analysis';
 import { readEnv } from '../../shared/env';
 import { ConfigError } from '../../shared/errors';

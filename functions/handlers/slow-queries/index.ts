@@ -1,6 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { logger, metrics, tracer } from '../../shared/powertools';
 import { dependencies } from './dependencies';
@@ -12,5 +11,5 @@ import { createSlowQueriesHandler } from './handler';
  */
 export const handler = middy(createSlowQueriesHandler(dependencies))
   .use(injectLambdaContext(logger))
-  .use(captureLambdaHandler(tracer))
+  .use(tracer.middlewares)
   .use(logMetrics(metrics));

@@ -1,10 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { int } from './primitives';
 
 const ms = z.number().gt(0, 'must be > 0 and ≤ 3600000 ms').max(3_600_000, 'must be > 0 and ≤ 3600000 ms');
 const percent = 'must be a percentage > 0 and ≤ 100';
 
-/** The methods `misybot-ha/metrics` records under their own name (others become `OTHER`). */
+/** The methods `@misybot-ha/metrics` records under their own name (others become `OTHER`). */
 export const endpointMethod = z.enum(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
 export type EndpointMethod = z.infer<typeof endpointMethod>;
 
@@ -45,7 +45,7 @@ export const endpointRouteSchema = z.strictObject({
 });
 
 /**
- * The endpoints of the MisyBot service alarmed on (`endpoints`): what `misybot-ha/metrics`
+ * The endpoints of the MisyBot service alarmed on (`endpoints`): what `@misybot-ha/metrics`
  * records, named the way it records it. The CDK app turns each route into p95/p99 latency and
  * error-rate alarms plus a dashboard row.
  */

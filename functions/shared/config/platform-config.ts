@@ -1,5 +1,6 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ConfigError } from '../errors';
+import { formatConfigIssues } from './issues';
 import { type FleetSettings, type NetworkSettings, platformConfigObject, type WafSettings } from './schema';
 
 type Input = z.input<typeof platformConfigObject>;
@@ -213,26 +214,12 @@ function withDerivedDefaults(config: Parsed) {
 /** The schema with its cross-field rules and derived defaults: what {@link parsePlatformConfig} applies. */
 export const platformConfigSchema = platformConfigRules.transform(withDerivedDefaults);
 
+export { formatConfigIssues };
+
 /** A validated configuration with every default filled in. */
 export type PlatformConfig = z.output<typeof platformConfigSchema>;
 /** What a user writes: every field with a default may be left out. */
 export type PlatformConfigInput = Input;
-
-/** Renders one line per problem: `path: what was expected, got what`. */
-export function formatConfigIssues(issues: readonly z.core.$ZodIssue[], input: unknown): string[] {
-  return issues.map((issue) => {
-    const path = formatPath(issue.path);
-    if (issue.code === 'unrecognized_keys') {
-      return `${path}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    }
-    const message = issue.message
-      .replace(/^Invalid (input|option|discriminator value)[:.] ?/, '')
-      .replace(/^E(xpected)/, 'e$1')
-      .replace(/, received \w+$/, '');
-    if (/, got /.test(message)) return `${path}: ${message}`;
-    return `${path}: ${message}, got ${describeValue(valueAt(input, issue.path))}`;
-  });
-}
 
 /**
  * Validates a configuration object and fills in defaults.
@@ -244,26 +231,4 @@ export function parsePlatformConfig(input: unknown, source = 'configuration'): P
     throw new ConfigError(source, formatConfigIssues(result.error.issues, input), { cause: result.error });
   }
   return result.data;
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '(root)';
-  return path
-    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index > 0 ? '.' : ''}${String(key)}`))
-    .join('');
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let value: unknown = input;
-  for (const key of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type FleetAppSettings,
   fleetAppSchema,
@@ -7,12 +7,14 @@ import {
   wafSchema,
 } from './deploy';
 import { endpointsSchema } from './endpoints';
+import { failoverSchema, secondaryTargetSchema } from './failover';
 import {
   auroraDefaultMaxConnections,
   INSTANCE_TYPE_PATTERN,
   logRetentionDays,
   SCHEDULE_EXPRESSION,
 } from './limits';
+import { type LoadBalancingAlgorithm, loadBalancingAlgorithm } from './load-balancing';
 import { alarmsSchema, alertingSchema } from './monitoring';
 import { int } from './primitives';
 import { queryAnalysisSchema } from './query-analysis';
@@ -23,6 +25,8 @@ import { queryAnalysisSchema } from './query-analysis';
  * differs from the demo platform. Cross-field rules live in {@link platformConfigSchema}'s
  * `superRefine` so their messages can name both fields.
  */
+
+export { failoverSchema, type LoadBalancingAlgorithm, loadBalancingAlgorithm, secondaryTargetSchema };
 
 const scheduleExpression = z
   .string()
@@ -122,13 +126,6 @@ export const fleetSchema = z.strictObject({
   /** How a deploy replaces running instances. */
   update: fleetUpdateSchema.prefault({}),
 });
-
-export const loadBalancingAlgorithm = z.enum([
-  'round_robin',
-  'least_outstanding_requests',
-  'weighted_random',
-]);
-export type LoadBalancingAlgorithm = z.infer<typeof loadBalancingAlgorithm>;
 
 export const healthCheckSchema = z.strictObject({
   /** @default '/health' */
@@ -286,61 +283,6 @@ export const databaseSchema = z.strictObject({
   analysis: queryAnalysisSchema.prefault({}),
 });
 
-export const secondaryTargetSchema = z.discriminatedUnion('kind', [
-  z.strictObject({
-    /** A standby ALB, a CloudFront distribution or an S3 website endpoint, as an alias. */
-    kind: z.literal('alias'),
-    dnsName: z.string().regex(/^([a-zA-Z0-9-]+\.)+[a-zA-Z]{2,}\.?$/, 'must be a DNS name'),
-    hostedZoneId: z.string().regex(/^Z[A-Z0-9]{5,31}$/, 'must be the alias target hosted zone id'),
-    description: z.string().max(200).default('standby'),
-  }),
-  z.strictObject({
-    /** A static maintenance site served from fixed addresses. */
-    kind: z.literal('ipv4'),
-    addresses: z
-      .array(z.ipv4({ error: 'must be an IPv4 address' }))
-      .min(1)
-      .max(8),
-    description: z.string().max(200).default('maintenance site'),
-  }),
-]);
-
-export const failoverSchema = z.strictObject({
-  /** Where DNS sends traffic when the primary ALB fails its health check; needs `domain`. */
-  secondary: secondaryTargetSchema.optional(),
-  /** Route 53 health-check interval: 10 (fast) or 30 seconds. @default 30 */
-  healthCheckIntervalSeconds: z
-    .union([z.literal(10), z.literal(30)], { error: 'must be 10 or 30' })
-    .default(30),
-  /** @default 3 */
-  failureThreshold: int(1, 10).default(3),
-  /** TTL of non-alias failover records. @default 60 */
-  ttlSeconds: int(0, 86400).default(60),
-  /** Fail back on recovery without an operator. @default false */
-  autoFailback: z.boolean().default(false),
-  /** The primary must be healthy this long before failback. @default 300 */
-  holdDownSeconds: int(0, 86400).default(300),
-  /** Automatic failovers allowed per hour before a human must act. @default 2 */
-  maxAutomaticFailoversPerHour: int(0, 60).default(2),
-  /** @default 10 */
-  maxReplicaLagSeconds: int(0, 3600).default(10),
-  /** Consecutive healthy checks of the primary before failback. @default 3 */
-  recoveryConsecutiveChecks: int(1, 100).default(3),
-  /** Automatic failovers start at least this long after the previous switch. @default 600 */
-  minSecondsBetweenFailovers: int(0, 86400).default(600),
-  /** A standby needs at least this fraction of the primary's capacity. @default 0.5 */
-  standbyCapacityFraction: z.number().min(0).max(1).default(0.5),
-  /** Deadline of each failover action, waits included. @default 300 */
-  actionTimeoutSeconds: int(10, 840).default(300),
-  /** ElastiCache TestFailover calls allowed per rolling 24 hours (AWS caps them per account). @default 5 */
-  maxTestFailoversPer24Hours: int(0, 15).default(5),
-  /** The Aurora reader to promote when it passes the pre-checks; otherwise the one with the lowest lag. */
-  preferredDatabaseTarget: z
-    .string()
-    .regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'must be a DB instance identifier')
-    .optional(),
-});
-
 export const controlPlaneSchema = z.strictObject({
   schedules: z
     .strictObject({
@@ -373,6 +315,18 @@ export const controlPlaneSchema = z.strictObject({
     .prefault({}),
   /** Refuses DeleteTable on the state table until switched off; must stay on for `prod`. @default true */
   stateTableDeletionProtection: z.boolean().default(true),
+  /**
+   * Source maps for the control functions' stack traces: each function gets a layer with its map
+   * and runs with `--enable-source-maps` (slower cold starts); the code packages stay the same.
+   * @default false
+   */
+  sourceMaps: z.boolean().default(false),
+  /**
+   * `active`: Lambda's X-Ray active tracing, one segment per invocation. `detailed`: also the
+   * X-Ray SDK in the bundles, a subsegment per AWS call (slower cold starts). `off`: no tracing.
+   * @default 'active'
+   */
+  tracing: z.enum(['off', 'active', 'detailed']).default('active'),
 });
 
 const name = z
@@ -398,7 +352,7 @@ export const platformConfigObject = z.strictObject({
   controlPlane: controlPlaneSchema.prefault({}),
   /** The WAFv2 web ACL in front of the ALB (and the admin API). */
   waf: wafSchema.prefault({}),
-  /** Per-route latency and error-rate alarms on what `misybot-ha/metrics` records. */
+  /** Per-route latency and error-rate alarms on what `@misybot-ha/metrics` records. */
   endpoints: endpointsSchema.prefault({}),
 });
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { instrumentHttpHandler } from '../../../functions/libraries/metrics/middleware';
-import type { EndpointMetrics } from '../../../functions/libraries/metrics/recorder';
+import type { EndpointMetrics } from '@misybot-ha/metrics';
+import { instrumentHttpHandler } from '@misybot-ha/metrics';
 import type { ChatMessage } from './store';
 
 /** A dependency probe: resolves when the dependency answers, rejects when it does not. */

@@ -1,12 +1,10 @@
 import { createServer } from 'node:http';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Signer } from '@aws-sdk/rds-signer';
+import { createCache, fromNodeRedis, nodeRedisOptions } from '@misybot-ha/cache';
+import { createEndpointMetrics } from '@misybot-ha/metrics';
 import { Pool } from 'pg';
 import { createClient } from 'redis';
-import { createCache } from '../../../functions/libraries/cache/cache';
-import { nodeRedisOptions } from '../../../functions/libraries/cache/connection';
-import { fromNodeRedis } from '../../../functions/libraries/cache/node-redis';
-import { createEndpointMetrics } from '../../../functions/libraries/metrics/recorder';
 import { createChatApp } from './app';
 import { type ChatDemoConfig, readChatDemoConfig } from './config';
 import { MessageStore } from './store';

@@ -86,7 +86,8 @@ describe('queries analyze', () => {
     expect((await run({ log: big, json: true }, true)).stderr).toMatch(/\[=+\] 100%/);
     expect((await run({ log: big, json: true }, false)).stderr).toBe('');
     expect((await run({ log: file('small.log', LOG), json: true }, true)).stderr).toBe('');
-  });
+    // Two analyses of 9 MB: seconds on a busy machine.
+  }, 60_000);
 
   it('renders the bar proportionally', () => {
     expect(renderProgress(50, 100)).toBe(`\r[${'='.repeat(15)}${' '.repeat(15)}]  50% 0.0/0.0 MiB`);

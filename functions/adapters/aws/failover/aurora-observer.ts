@@ -18,10 +18,18 @@ export function classCapacity(instanceClass: string | undefined): number | undef
   return multiple ? Number(multiple[1]) * 4 : undefined;
 }
 
+/** A reader's replica lag, or why it is unknown. */
+type LagReading = { readonly seconds: number } | { readonly problem: string };
+
+/** How old the newest one-minute lag datapoint may be (from its period's start). @default 180 */
+const DEFAULT_MAX_LAG_AGE_SECONDS = 180;
+
 /**
  * The cluster as the failover engine sees it: the writer, each reader with its status, size and
- * `AuroraReplicaLag` (the latest one-minute maximum). A reader with no lag datapoint reports
- * none, and the engine refuses to promote it.
+ * `AuroraReplicaLag` (the newest one-minute maximum). A lag that cannot be trusted is reported as
+ * unknown with the reason: no datapoint, a datapoint older than `maxLagAgeSeconds` (the reader
+ * may have stopped replicating since), or partial data from CloudWatch. The engine refuses to
+ * promote a reader of unknown lag, and one reporting a negative lag (Aurora's -1).
  */
 export class AuroraObserver {
   constructor(
@@ -29,6 +37,7 @@ export class AuroraObserver {
     private readonly cloudWatch: CloudWatchClient,
     private readonly clusterIdentifier: string,
     private readonly clock: AdapterClock = systemClock,
+    private readonly maxLagAgeSeconds = DEFAULT_MAX_LAG_AGE_SECONDS,
   ) {}
 
   async observe(): Promise<HealthSnapshot> {
@@ -49,19 +58,20 @@ export class AuroraObserver {
     const target = (id: string): TargetHealth => {
       const instance = instances.DBInstances?.find((i) => i.DBInstanceIdentifier === id);
       const capacity = classCapacity(instance?.DBInstanceClass);
-      const lagSeconds = lag.get(id);
+      const reading = lag.get(id);
       return {
         id,
         healthy: instance?.DBInstanceStatus === 'available',
         ...(capacity === undefined ? {} : { capacity }),
-        ...(lagSeconds === undefined ? {} : { replicaLagSeconds: lagSeconds }),
+        ...(reading && 'seconds' in reading ? { replicaLagSeconds: reading.seconds } : {}),
+        ...(reading && 'problem' in reading ? { replicaLagProblem: reading.problem } : {}),
       };
     };
     return { primary: target(writer), standbys: readers.map(target) };
   }
 
-  private async replicaLag(readers: readonly string[]): Promise<Map<string, number>> {
-    const lag = new Map<string, number>();
+  private async replicaLag(readers: readonly string[]): Promise<Map<string, LagReading>> {
+    const lag = new Map<string, LagReading>();
     if (readers.length === 0) return lag;
     const end = this.clock.now();
     const response = await this.cloudWatch.send(
@@ -83,13 +93,22 @@ export class AuroraObserver {
         })),
       }),
     );
-    for (const result of response.MetricDataResults ?? []) {
-      const index = Number(result.Id?.slice(3));
-      const latest = result.Values?.[0];
-      const id = readers[index];
+    const results = new Map((response.MetricDataResults ?? []).map((r) => [r.Id, r]));
+    readers.forEach((id, index) => {
+      const result = results.get(`lag${index}`);
+      const newest = result?.Values?.[0];
+      const at = result?.Timestamps?.[0]?.getTime();
+      if (result?.StatusCode && result.StatusCode !== 'Complete')
+        lag.set(id, { problem: `AuroraReplicaLag ${result.StatusCode} from CloudWatch` });
+      else if (newest === undefined || at === undefined)
+        lag.set(id, { problem: 'no AuroraReplicaLag datapoint in the last 5 minutes' });
+      else if (end - at > this.maxLagAgeSeconds * 1000)
+        lag.set(id, {
+          problem: `newest AuroraReplicaLag datapoint is ${Math.round((end - at) / 1000)}s old (at most ${this.maxLagAgeSeconds}s)`,
+        });
       // AuroraReplicaLag is in milliseconds.
-      if (id !== undefined && latest !== undefined) lag.set(id, latest / 1000);
-    }
+      else lag.set(id, { seconds: newest / 1000 });
+    });
     return lag;
   }
 }

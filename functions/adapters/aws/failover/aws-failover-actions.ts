@@ -1,4 +1,9 @@
-import type { FailoverActions, HealthObserver, ResourceAction } from '../../../core/failover/ports';
+import {
+  ComponentNotConfiguredError,
+  type FailoverActions,
+  type HealthObserver,
+  type ResourceAction,
+} from '../../../core/failover/ports';
 import type { ActionOutcome, Component, HealthSnapshot } from '../../../core/failover/types';
 import type { AuroraCluster } from './aurora';
 import type { AuroraObserver } from './aurora-observer';
@@ -13,18 +18,6 @@ export interface AwsFailoverResources {
     | { readonly kind: 'aurora-cluster'; readonly cluster: AuroraCluster; readonly observer: AuroraObserver }
     | { readonly kind: 'multi-az-instance'; readonly instance: RdsMultiAzInstance };
   readonly cache?: ElastiCacheReplicationGroup;
-}
-
-/** A component the deployment has no resource for. */
-export class ComponentNotConfiguredError extends Error {
-  override readonly name = 'ComponentNotConfiguredError';
-
-  constructor(
-    readonly component: Component,
-    options?: ErrorOptions,
-  ) {
-    super(`no ${component} resource is configured for failover`, options);
-  }
 }
 
 const notConfigured = (what: string): ActionOutcome => ({

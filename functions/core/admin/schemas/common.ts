@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Identifier schemas for path and query parameters. Every id is a short run of safe characters

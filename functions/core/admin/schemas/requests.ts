@@ -1,6 +1,7 @@
-import { z } from 'zod';
-import { isRegexSource } from '../../../shared/config/primitives';
-import { loadBalancingAlgorithm } from '../../../shared/config/schema';
+import * as z from 'zod';
+import { loadBalancingAlgorithm } from '../../../shared/config/load-balancing';
+import { labelPatternProblem } from '../../alerting/label-pattern';
+import { MAX_SILENCE_MS } from '../../alerting/silences';
 import { policySetSchema } from '../../scaling/policy-schema';
 import { reasonSchema } from './common';
 
@@ -19,11 +20,16 @@ export const matcherRequestSchema = z.discriminatedUnion('op', [
   z.strictObject({
     label: labelName,
     op: z.enum(['=~', '!~']),
-    value: z.string().min(1).max(200).refine(isRegexSource, 'must be a valid regular expression'),
+    value: z
+      .string()
+      .min(1)
+      .max(200)
+      .superRefine((source, ctx) => {
+        const problem = labelPatternProblem(source);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
   }),
 ]);
-
-const MAX_SILENCE_MS = 30 * 86_400_000;
 
 export const createSilenceSchema = z
   .strictObject({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Response schemas, for the OpenAPI document. They state what the routes promise; fields that

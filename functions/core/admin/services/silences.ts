@@ -1,4 +1,4 @@
-import type { Silence } from '../../alerting/silences';
+import { MAX_SILENCE_MS, type Silence } from '../../alerting/silences';
 import { NotFoundError, UnprocessableError } from '../errors';
 import type { CreateSilenceRequest } from '../schemas/requests';
 import type { AdminDeps } from '../settings';
@@ -30,6 +30,11 @@ export async function createSilence(
   if (endsAt <= now) throw new UnprocessableError(`endsAt (${request.endsAt}) is already past`);
   if (endsAt <= startsAt)
     throw new UnprocessableError('endsAt must be after startsAt (which defaults to now)');
+  // Bounded from the start even when the request gives none: a silence must not outlive its reason.
+  if (endsAt - startsAt > MAX_SILENCE_MS)
+    throw new UnprocessableError(
+      `endsAt (${request.endsAt}) must be at most 30 days after startsAt (which defaults to now)`,
+    );
   const silence: Silence = {
     id: caller.requestId,
     matchers: request.matchers,

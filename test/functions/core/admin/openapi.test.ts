@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { buildOpenApiDocument } from '../../../../functions/core/admin/openapi';
 import { routeList } from '../../../../functions/core/admin/routes';
 

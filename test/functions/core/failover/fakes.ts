@@ -1,4 +1,3 @@
-import type { EventLedger, Lock } from '../../../../functions/core/coordination';
 import type {
   FailoverActions,
   FailoverAlert,
@@ -46,30 +45,11 @@ export class InMemoryStore implements FailoverStateStore {
   }
 }
 
-export class InMemoryLock implements Lock {
-  readonly leases = new Map<string, { owner: string; until: number }>();
-
-  async acquire(name: string, owner: string, leaseMs: number, now: number): Promise<boolean> {
-    const lease = this.leases.get(name);
-    if (lease && lease.until > now && lease.owner !== owner) return false;
-    this.leases.set(name, { owner, until: now + leaseMs });
-    return true;
-  }
-
-  async release(name: string, owner: string): Promise<void> {
-    if (this.leases.get(name)?.owner === owner) this.leases.delete(name);
-  }
-}
-
-export class InMemoryLedger implements EventLedger {
-  readonly claimed = new Set<string>();
-
-  async claim(eventKey: string): Promise<boolean> {
-    if (this.claimed.has(eventKey)) return false;
-    this.claimed.add(eventKey);
-    return true;
-  }
-}
+/** The simulation's lock and ledger, with the production adapters' contracts. */
+export {
+  MemoryLedger as InMemoryLedger,
+  MemoryLock as InMemoryLock,
+} from '../../../../functions/core/failover/simulation/world';
 
 /** Actions answered by a script (by kind), advancing a simulated clock per call. */
 export class ScriptedActions implements FailoverActions {

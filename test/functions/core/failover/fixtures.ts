@@ -21,6 +21,7 @@ export function testSettings(overrides: Partial<FailoverCoreSettings> = {}): Fai
     recoveryConsecutiveChecks: 3,
     holdDownSeconds: 60,
     minSecondsBetweenFailovers: 120,
+    minUnhealthySeconds: 10,
     maxAutomaticFailoversPerHour: 2,
     autoFailback: true,
     ...overrides,

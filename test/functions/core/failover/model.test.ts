@@ -258,5 +258,6 @@ describe('failover engine against a model of the cluster', () => {
       ),
       { numRuns: 150 },
     );
-  });
+    // 150 runs of up to 80 commands: seconds on an idle machine, more on a shared one.
+  }, 120_000);
 });

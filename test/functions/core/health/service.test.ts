@@ -119,7 +119,7 @@ describe('runHealthRound', () => {
 });
 
 describe('runHealthInvocation', () => {
-  it('runs the planned rounds every interval with round ids derived from the invocation id', async () => {
+  it('runs the planned rounds every interval with round ids named after their ticks', async () => {
     const { deps } = setup();
     const seen: string[] = [];
     const { rounds, skipped } = await runHealthInvocation(deps, config, {
@@ -130,12 +130,12 @@ describe('runHealthInvocation', () => {
     expect(skipped).toBe(0);
     expect(rounds).toHaveLength(6);
     expect(seen).toEqual([
-      'abc#0@0',
-      'abc#1@10000',
-      'abc#2@20000',
-      'abc#3@30000',
-      'abc#4@40000',
-      'abc#5@50000',
+      'tick#2026-01-01T00:00:00.000Z@0',
+      'tick#2026-01-01T00:00:10.000Z@10000',
+      'tick#2026-01-01T00:00:20.000Z@20000',
+      'tick#2026-01-01T00:00:30.000Z@30000',
+      'tick#2026-01-01T00:00:40.000Z@40000',
+      'tick#2026-01-01T00:00:50.000Z@50000',
     ]);
   });
 

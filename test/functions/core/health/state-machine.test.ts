@@ -90,6 +90,39 @@ describe('advanceCheckState', () => {
     expect(transitions.at(-1)!.at).toBe(90_000 + policy.flapWindowMs);
   });
 
+  it('calls a check failing every other round flapping though it never settles, until it steadies', () => {
+    const alternating: ProbeStatus[] = Array.from({ length: 12 }, (_, i) => (i % 2 ? 'down' : 'up'));
+    const steady: ProbeStatus[] = Array.from({ length: 40 }, () => 'up');
+    const { states } = run([...alternating, ...steady]);
+    // Eight up/down changes (2 × flapTransitions) by round 8; never two results alike before that.
+    expect(states.slice(0, 9).map((s) => s.status)).toEqual([...Array(8).fill('unknown'), 'flapping']);
+    expect(states[11]!.settled).toBe('unknown');
+    // Steady from round 12, settled healthy at 13: flapping until fewer than 4 changes remain in the
+    // 300 s window (round 39) and a whole window passed since it settled (round 43).
+    const lastFlapping = states.map((s) => s.status).lastIndexOf('flapping');
+    expect(lastFlapping).toBe(42);
+    expect(states.at(-1)!.status).toBe('healthy');
+  });
+
+  it('does not call a check flapping for a few separate failures', () => {
+    const blips: ProbeStatus[] = [
+      'up',
+      'up',
+      'down',
+      'up',
+      'up',
+      'up',
+      'down',
+      'up',
+      'up',
+      'down',
+      'up',
+      'up',
+    ];
+    const { states } = run(blips);
+    expect(states.every((s) => s.status !== 'flapping')).toBe(true);
+  });
+
   it('keeps the last result with its error and warning for the component report', () => {
     const { state } = run(['down']);
     const next = advanceCheckState(

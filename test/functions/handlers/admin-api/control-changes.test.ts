@@ -132,6 +132,45 @@ describe('admin API changes through the control plane', () => {
     expect(past.status).toBe(422);
   });
 
+  it('refuses a silence ending more than 30 days out even without startsAt, naming endsAt', async () => {
+    const { send, world } = harness();
+    const forever = await send(
+      jsonRequest('POST', '/alerts/silences', {
+        matchers: [{ label: 'component', op: '=', value: 'api' }],
+        endsAt: '9999-12-31T23:59:59Z',
+        reason: 'forever',
+      }),
+    );
+    expect(forever.status).toBe(422);
+    expect(JSON.stringify(forever.json)).toContain('at most 30 days after startsAt');
+    const month = await send(
+      jsonRequest('POST', '/alerts/silences', {
+        matchers: [{ label: 'component', op: '=', value: 'api' }],
+        endsAt: new Date(NOW + 30 * 86_400_000).toISOString(),
+        reason: 'exactly the maximum',
+      }),
+    );
+    expect(month.status).toBe(201);
+    expect(world.silences.size).toBe(1);
+  });
+
+  it('refuses silence patterns RE2 cannot match in linear time, naming the matcher', async () => {
+    const { send } = harness();
+    const post = (value: string) =>
+      send(
+        jsonRequest('POST', '/alerts/silences', {
+          matchers: [{ label: 'check', op: '=~', value }],
+          endsAt: new Date(NOW + 3_600_000).toISOString(),
+          reason: 'pattern',
+        }),
+      );
+    const backreference = await post('(a)\\1');
+    expect(backreference.status).toBe(400);
+    expect(JSON.stringify(backreference.json)).toContain('matchers');
+    expect((await post('[a-z]{0,1000}')).status).toBe(400);
+    expect((await post('(?:(?:[a-z]|-)+)+X')).status).toBe(201);
+  });
+
   it('invalidates a cache namespace through the worker; an unreachable Redis is 503 and frees nothing', async () => {
     const { send, world } = harness();
     const invalidate = () =>

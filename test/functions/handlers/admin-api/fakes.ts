@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import type {
   AuditEntry,
   AuditOutcome,
@@ -16,6 +15,7 @@ import type { FailoverResult } from '../../../../functions/core/failover/service
 import { type FailoverState, type Incident, initialState } from '../../../../functions/core/failover/types';
 import type { CheckState } from '../../../../functions/core/health/state-machine';
 import type { Observability } from '../../../../functions/handlers/admin-api/app';
+import { lambdaTracingOnly } from '../../../../functions/shared/tracing';
 
 export const NOW = Date.UTC(2026, 2, 1, 12, 0, 0);
 export const GROUP = 'misybot-fleet';
@@ -26,7 +26,7 @@ export function quietObservability(): Observability {
   return {
     logger: new Logger({ logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: 'Test' }),
-    tracer: new Tracer({ enabled: false }),
+    tracer: lambdaTracingOnly,
   };
 }
 

@@ -1,12 +1,11 @@
+import { createCache, MemoryRedis } from '@misybot-ha/cache';
 import { createCacheAdminHandler } from '../../../../functions/handlers/cache-admin/handler';
-import { createCache } from '../../../../functions/libraries/cache/cache';
-import { MemoryClient } from '../../libraries/cache/memory-client';
 
 const log = { info: jest.fn(), warn: jest.fn() };
 
 describe('cache worker', () => {
   it("bumps the namespace's generation with the services' prefix, so old entries are unreachable", async () => {
-    const redis = new MemoryClient();
+    const redis = new MemoryRedis();
     const services = createCache({ client: redis, prefix: 'chat:' });
     await services.namespace('answers').set('q1', 'old answer');
     expect(await services.namespace('answers').get('q1')).toBe('old answer');
@@ -30,7 +29,7 @@ describe('cache worker', () => {
       namespace: 'answers',
       invalidated: false,
     });
-    const redis = new MemoryClient();
+    const redis = new MemoryRedis();
     redis.mode = 'reject';
     const refusing = createCacheAdminHandler({ connect: async () => redis, prefix: '', log });
     expect(await refusing({ action: 'invalidate', namespace: 'answers' })).toEqual({
@@ -40,7 +39,7 @@ describe('cache worker', () => {
   });
 
   it('refuses anything but a valid command', async () => {
-    const handler = createCacheAdminHandler({ connect: async () => new MemoryClient(), prefix: '', log });
+    const handler = createCacheAdminHandler({ connect: async () => new MemoryRedis(), prefix: '', log });
     await expect(handler({ action: 'flushall' })).rejects.toMatchObject({ name: 'InputError' });
     await expect(handler({ action: 'invalidate', namespace: '../x' })).rejects.toThrow(/namespace/);
   });

@@ -10,7 +10,7 @@ import { GetHealthCheckCommand, GetHealthCheckStatusCommand, Route53Client } fro
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ComponentNotConfiguredError } from '../../../../functions/adapters/aws/failover/aws-failover-actions';
+import { ComponentNotConfiguredError } from '../../../../functions/core/failover/ports';
 import { parseFailoverEnvironment } from '../../../../functions/handlers/failover/config';
 import {
   createFailoverWiring,

@@ -1,4 +1,4 @@
-import { ComponentNotConfiguredError } from '../../../../functions/adapters/aws/failover/aws-failover-actions';
+import { ComponentNotConfiguredError } from '../../../../functions/core/failover/ports';
 import { parseFailoverEnvironment } from '../../../../functions/handlers/failover/config';
 import {
   parseInvocation,
@@ -12,17 +12,47 @@ const config = parseFailoverEnvironment(ENV);
 const withoutDns = parseFailoverEnvironment({ ...ENV, HEALTH_CHECK_ID: undefined });
 
 describe('parseInvocation: health verdicts', () => {
-  test('maps the health component to its failover component, with an id from the verdict', () => {
+  test('maps the health component to its failover component, with an id and a time from the verdict', () => {
     expect(parseInvocation(healthChanged('api', 'down'), config)).toEqual({
       kind: 'triggers',
       source: 'health',
       triggers: [
-        { kind: 'verdict', id: 'health:api:2026-01-01T12:00:00.000Z', component: 'dns', status: 'down' },
+        {
+          kind: 'verdict',
+          id: 'health:api:2026-01-01T12:00:00.000Z',
+          component: 'dns',
+          status: 'down',
+          flapping: false,
+          at: Date.parse('2026-01-01T12:00:00.000Z'),
+        },
       ],
     });
     expect(parseInvocation(healthChanged('database', 'healthy'), config)).toMatchObject({
       triggers: [{ component: 'database', status: 'healthy' }],
     });
+  });
+
+  test('reads a flapping check in the verdict as flapping, and a verdict without checks as not', () => {
+    const withChecks = (checks: unknown) => ({
+      ...healthChanged('database', 'degraded'),
+      detail: { component: 'database', status: 'degraded', at: '2026-01-01T12:00:00.000Z', checks },
+    });
+    const flappingOf = (event: unknown) => {
+      const invocation = parseInvocation(event, config);
+      if (invocation.kind !== 'triggers') throw new Error(`got ${invocation.kind}`);
+      const trigger = invocation.triggers[0]!;
+      return trigger.kind === 'verdict' && trigger.flapping;
+    };
+    expect(
+      flappingOf(
+        withChecks([
+          { id: 'a', status: 'healthy' },
+          { id: 'b', status: 'flapping' },
+        ]),
+      ),
+    ).toBe(true);
+    expect(flappingOf(withChecks([{ id: 'a', status: 'unhealthy' }]))).toBe(false);
+    expect(flappingOf(withChecks(undefined))).toBe(false);
   });
 
   test('gives a redelivered or re-published verdict the same id, a new verdict a new one', () => {

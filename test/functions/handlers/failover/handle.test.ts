@@ -128,25 +128,21 @@ describe('failover handler: commands from the admin API', () => {
 });
 
 describe('failover handler: EventBridge triggers', () => {
-  test('health verdicts count toward the threshold, a redelivery does not, then the database fails over', async () => {
+  test('a down verdict stands until the next one: with the observations it makes the evidence, a redelivery does not count, then the database fails over', async () => {
     const h = harness();
-    h.observer.health.database = downDb;
     const first = healthChanged('database', 'down', '2026-01-01T12:00:00.000Z');
     expect(await h.invoke(first)).toMatchObject({ results: [{ status: 'decided', verdict: 'updated' }] });
     expect(await h.invoke({ ...first, id: 'another-delivery' })).toMatchObject({
       results: [{ status: 'duplicate' }],
     });
     expect(h.actions.calls).toEqual([]);
-    const second = healthChanged('database', 'down', '2026-01-01T12:00:10.000Z');
-    expect(await h.invoke(second)).toMatchObject({
-      source: 'health',
-      results: [
-        {
-          status: 'executed',
-          verdict: 'completed',
-          incidentId: 'database-health:database:2026-01-01T12:00:10.000Z',
-        },
-      ],
+    // RDS still says "available": the health engine's standing verdict is what fails.
+    h.clock.time = Date.parse('2026-01-01T12:01:02Z');
+    expect(await h.invoke(scheduled('2026-01-01T12:01:00Z'))).toMatchObject({
+      source: 'schedule',
+      results: expect.arrayContaining([
+        expect.objectContaining({ component: 'database', status: 'executed', verdict: 'completed' }),
+      ]),
     });
     expect(h.actions.calls.map((c) => c.action)).toEqual([
       { kind: 'aurora-failover', targetInstance: 'db-2' },
@@ -155,14 +151,55 @@ describe('failover handler: EventBridge triggers', () => {
     expect(h.notifier.sent.map((a) => a.severity)).toEqual(['critical', 'critical']);
   });
 
+  test('two verdict deliveries of one health round count once', async () => {
+    const h = harness();
+    h.observer.health.database = downDb;
+    await h.invoke(healthChanged('database', 'down', '2026-01-01T12:00:00.000Z'));
+    h.clock.time = Date.parse('2026-01-01T12:01:00Z');
+    const sameRound = await h.invoke(healthChanged('database', 'down', '2026-01-01T12:00:04.000Z'));
+    expect(sameRound).toMatchObject({
+      results: [{ status: 'decided', reason: expect.stringContaining('already counted') }],
+    });
+    expect(h.store.items.get('database')?.primaryFailures).toBe(1);
+  });
+
+  test('a flapping verdict holds automatic failover and pages once with a flapping incident', async () => {
+    const h = harness();
+    h.observer.health.database = downDb;
+    const flapping = (at: string) => ({
+      ...healthChanged('database', 'degraded', at),
+      detail: {
+        component: 'database',
+        status: 'degraded',
+        at,
+        checks: [{ id: 'db-port', status: 'flapping' }],
+      },
+    });
+    await h.invoke(flapping('2026-01-01T12:00:00.000Z'));
+    for (const minute of ['01', '02', '03', '04']) {
+      h.clock.time = Date.parse(`2026-01-01T12:${minute}:00Z`);
+      await h.invoke(scheduled(`2026-01-01T12:${minute}:00Z`));
+    }
+    expect(h.actions.calls).toEqual([]);
+    const pages = h.notifier.sent.filter((a) => a.component === 'database');
+    expect(pages).toEqual([
+      expect.objectContaining({
+        severity: 'critical',
+        subject: 'database: primary db-1 flapping, automatic failover held',
+      }),
+    ]);
+    expect(h.store.items.get('database')?.flapping).toMatchObject({ kind: 'flapping', status: 'open' });
+  });
+
   test('an alarm on a primary observed healthy moves nothing', async () => {
     const h = harness();
     const response = await h.invoke(alarmChanged('aurora-cpu', 'ALARM'));
     expect(response).toMatchObject({ source: 'alarm', results: [{ status: 'decided', verdict: 'updated' }] });
     expect(h.actions.calls).toEqual([]);
-    expect(h.log.lines.at(-1)?.extra.note).toBe(
-      'alarm aurora-cpu not confirmed: primary db-1 observed healthy, counted as a healthy check',
-    );
+    expect(h.log.lines.at(-1)?.extra).toMatchObject({
+      note: 'alarm aurora-cpu ALARM',
+      reason: 'primary db-1 healthy',
+    });
   });
 
   test('an alarm the observer confirms fails over at once', async () => {

@@ -1,5 +1,5 @@
+import { FailoverHolds } from '../../../../functions/core/failover/holds';
 import type { FailoverResult } from '../../../../functions/core/failover/service';
-import { FailoverHolds } from '../../../../functions/handlers/failover/holds';
 import { ScriptedActions } from '../../core/failover/fakes';
 import { T0 } from '../../core/failover/fixtures';
 import { command, harness, healthChanged, RecordingHolds, RecordingLog } from './support';

@@ -1,9 +1,9 @@
 import type { Hold, HoldReason } from '../../../../functions/core/alerting/silences';
+import type { HoldWriter } from '../../../../functions/core/failover/holds';
 import type { HealthObserver } from '../../../../functions/core/failover/ports';
 import type { Component, HealthSnapshot } from '../../../../functions/core/failover/types';
 import { parseFailoverEnvironment } from '../../../../functions/handlers/failover/config';
 import { createFailoverHandler, type FailoverLog } from '../../../../functions/handlers/failover/handle';
-import type { HoldWriter } from '../../../../functions/handlers/failover/holds';
 import type { MetricsSink } from '../../../../functions/handlers/failover/metrics';
 import {
   InMemoryLedger,

@@ -32,6 +32,7 @@ const settings: HealthSettings = {
   config,
   rounds: 6,
   intervalMs: 10_000,
+  periodMs: 60_000,
   labels: { platform: 'misybot' },
 };
 const event = (id = 'evt-1') =>
@@ -68,13 +69,32 @@ function setup(verdicts: Record<string, ProbeStatus> = {}) {
 }
 
 describe('health-check handler', () => {
-  it('runs six rounds named after the event id, within the remaining time', async () => {
+  it('runs six rounds named after their ticks, within the remaining time', async () => {
     const { deps, calls, handler } = setup();
     const summary = await handler(event('evt-1'), lambdaContext(65_000));
     expect(summary).toMatchObject({ invocationId: 'evt-1', duplicate: false, rounds: 6, skipped: 0 });
     expect(calls).toHaveLength(12);
-    expect(deps.health.checkStates.map.get('api-health')?.lastRoundId).toBe('evt-1#5');
+    expect(deps.health.checkStates.map.get('api-health')?.lastRoundId).toBe('tick#2026-01-01T00:00:50.000Z');
     expect(deps.ledger.claimed).toEqual(new Set(['health-check#evt-1']));
+  });
+
+  it('checks the minute after the scheduled one on its 10 s ticks, wherever in its minute the event arrives', async () => {
+    for (const delivery of [0, 37_250, 59_900]) {
+      const { deps, handler } = setup();
+      const scheduled = deps.health.clock.time;
+      deps.health.clock.time = scheduled + delivery;
+      const starts: number[] = [];
+      deps.health.probe = async (check) => {
+        if (check.id === 'api-health') starts.push(deps.health.clock.time - scheduled);
+        return { status: 'up' };
+      };
+      const summary = await handler(
+        { ...event(), time: new Date(scheduled).toISOString() },
+        lambdaContext(125_000 - delivery),
+      );
+      expect(summary).toMatchObject({ rounds: 6, skipped: 0 });
+      expect(starts).toEqual([60_000, 70_000, 80_000, 90_000, 100_000, 110_000]);
+    }
   });
 
   it('emits CheckUp and CheckLatency per check and ComponentStatus per component, every round', async () => {
@@ -131,9 +151,9 @@ describe('health-check handler', () => {
     expect(calls).toHaveLength(12);
   });
 
-  it('runs only the rounds that fit a short invocation', async () => {
+  it('runs only the rounds that fit a short invocation and counts the others as not run', async () => {
     const { handler } = setup();
-    expect(await handler(event(), lambdaContext(25_000))).toMatchObject({ rounds: 3, skipped: 0 });
+    expect(await handler(event(), lambdaContext(25_000))).toMatchObject({ rounds: 3, skipped: 3 });
   });
 
   it('skips a round whose window passed during a slow one, and stores the count for the final flush', async () => {

@@ -23,8 +23,13 @@ describe('readHealthSettings', () => {
       topicArns: { critical: 'arn:aws:sns:eu-west-1:123456789012:critical' },
       rounds: 6,
       intervalMs: 10_000,
+      periodMs: 60_000,
       labels: { platform: 'misybot', stage: 'prod' },
     });
+    expect(readHealthSettings(env({ SCHEDULE_PERIOD_MS: '300000' })).periodMs).toBe(300_000);
+    expect(() => readHealthSettings(env({ SCHEDULE_PERIOD_MS: '5 minutes' }))).toThrow(
+      /SCHEDULE_PERIOD_MS: must be an integer from 1000 to 86400000/,
+    );
     expect(settings.config.checks[0]).toMatchObject({ timeoutMs: 5000, failureThreshold: 2 });
   });
 

@@ -124,8 +124,13 @@ describe('AuroraObserver', () => {
     });
     cloudWatch.on(GetMetricDataCommand).resolves({
       MetricDataResults: [
-        { Id: 'lag0', Values: [1500, 900] },
-        { Id: 'lag1', Values: [] },
+        {
+          Id: 'lag0',
+          StatusCode: 'Complete',
+          Values: [1500, 900],
+          Timestamps: [new Date(T - 60_000), new Date(T - 120_000)],
+        },
+        { Id: 'lag1', StatusCode: 'Complete', Values: [], Timestamps: [] },
       ],
     });
     const observer = new AuroraObserver(rdsClient, cwClient, 'misybot', clock);
@@ -133,7 +138,12 @@ describe('AuroraObserver', () => {
       primary: { id: 'db-1', healthy: true, capacity: 4 },
       standbys: [
         { id: 'db-2', healthy: true, capacity: 4, replicaLagSeconds: 1.5 },
-        { id: 'db-3', healthy: false, capacity: 2 },
+        {
+          id: 'db-3',
+          healthy: false,
+          capacity: 2,
+          replicaLagProblem: 'no AuroraReplicaLag datapoint in the last 5 minutes',
+        },
       ],
     });
     expect(rds.commandCalls(DescribeDBInstancesCommand)[0]!.args[0].input).toEqual({
@@ -153,6 +163,36 @@ describe('AuroraObserver', () => {
       },
     });
     expect(query.StartTime).toEqual(new Date(T - 300_000));
+  });
+
+  it('reports a stale or partial lag as unknown with the reason, and passes a negative one on for the guard to refuse', async () => {
+    rds.on(DescribeDBClustersCommand).resolves(clusterWith('db-1'));
+    rds.on(DescribeDBInstancesCommand).resolves({
+      DBInstances: ['db-1', 'db-2', 'db-3'].map((id) => ({
+        DBInstanceIdentifier: id,
+        DBInstanceStatus: 'available',
+        DBInstanceClass: 'db.r6g.large',
+      })),
+    });
+    cloudWatch.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [
+        { Id: 'lag0', StatusCode: 'Complete', Values: [400], Timestamps: [new Date(T - 240_000)] },
+        { Id: 'lag1', StatusCode: 'PartialData', Values: [200], Timestamps: [new Date(T - 60_000)] },
+      ],
+    });
+    const stale = await new AuroraObserver(rdsClient, cwClient, 'misybot', clock).observe();
+    expect(stale.standbys.map((s) => [s.id, s.replicaLagSeconds, s.replicaLagProblem])).toEqual([
+      ['db-2', undefined, 'newest AuroraReplicaLag datapoint is 240s old (at most 180s)'],
+      ['db-3', undefined, 'AuroraReplicaLag PartialData from CloudWatch'],
+    ]);
+    cloudWatch.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [
+        { Id: 'lag0', StatusCode: 'Complete', Values: [-1], Timestamps: [new Date(T - 60_000)] },
+        { Id: 'lag1', StatusCode: 'Complete', Values: [300], Timestamps: [new Date(T - 300_000)] },
+      ],
+    });
+    const lenient = await new AuroraObserver(rdsClient, cwClient, 'misybot', clock, 600).observe();
+    expect(lenient.standbys.map((s) => s.replicaLagSeconds)).toEqual([-0.001, 0.3]);
   });
 
   it('sizes instance classes by vCPUs within a family', () => {

@@ -14,14 +14,14 @@ import {
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { AuroraCluster } from '../../../../../functions/adapters/aws/failover/aurora';
 import { AuroraObserver } from '../../../../../functions/adapters/aws/failover/aurora-observer';
-import {
-  AwsFailoverActions,
-  ComponentNotConfiguredError,
-} from '../../../../../functions/adapters/aws/failover/aws-failover-actions';
+import { AwsFailoverActions } from '../../../../../functions/adapters/aws/failover/aws-failover-actions';
 import { ElastiCacheReplicationGroup } from '../../../../../functions/adapters/aws/failover/elasticache';
 import { Route53Dns } from '../../../../../functions/adapters/aws/failover/route53-dns';
 import { decide } from '../../../../../functions/core/failover/machine';
-import type { ResourceAction } from '../../../../../functions/core/failover/ports';
+import {
+  ComponentNotConfiguredError,
+  type ResourceAction,
+} from '../../../../../functions/core/failover/ports';
 import type { FailoverAction, HealthSnapshot } from '../../../../../functions/core/failover/types';
 import { initialState } from '../../../../../functions/core/failover/types';
 import { testSettings } from '../../../core/failover/fixtures';

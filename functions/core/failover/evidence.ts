@@ -1,0 +1,214 @@
+import type { GuardCheck } from './guards';
+import type { FailoverCoreSettings } from './settings';
+import { closeIncident, notify } from './timeline';
+import type { FailoverAction, FailoverState, HealthSnapshot, HealthVerdict, Incident } from './types';
+
+/**
+ * The evidence the state machine acts on, in time rather than in deliveries: observations are
+ * counted once per probe round (the health engine's 10 s interval), an automatic failover needs
+ * the primary unhealthy over a minimum duration, and a primary whose health keeps flipping (by
+ * the health engine's verdict or by the engine's own observations) holds automation and pages.
+ */
+
+/** One observation of the component, as a trigger brought it. */
+export interface Observation {
+  readonly health: HealthSnapshot;
+  /** When it was seen this way: the health round's time for a verdict, the read time otherwise. */
+  readonly at: number;
+  readonly verdict?: HealthVerdict;
+}
+
+/** The probe round an observation belongs to. */
+export function roundOf(at: number, settings: FailoverCoreSettings): number {
+  return Math.floor(at / (settings.probeRoundSeconds * 1000));
+}
+
+/** Whether the observation is in a round later than the last one counted. */
+export function isNewRound(state: FailoverState, at: number, settings: FailoverCoreSettings): boolean {
+  return state.lastRound === undefined || roundOf(at, settings) > state.lastRound;
+}
+
+/** The state with `verdict` kept when it is newer than the one it holds. */
+export function withVerdict(state: FailoverState, verdict: HealthVerdict | undefined): FailoverState {
+  if (!verdict || (state.verdict && state.verdict.at >= verdict.at)) return state;
+  return { ...state, verdict };
+}
+
+/**
+ * The state on the primary as last observed by id. When the primary's id changed outside the
+ * engine (Aurora or ElastiCache promoted another node on their own), evidence gathered about the
+ * former one does not carry over, nor does a verdict published before this observation.
+ */
+export function withPrimaryRole(state: FailoverState, observation: Observation): FailoverState {
+  const id = observation.health.primary.id;
+  if (state.primaryId === id) return state;
+  if (state.primaryId === undefined) return { ...state, primaryId: id };
+  const { verdict, ...rest } = state;
+  return {
+    ...rest,
+    primaryId: id,
+    primaryFailures: 0,
+    primaryFailingSince: undefined,
+    lastObservedHealthy: undefined,
+    flips: [],
+    ...(verdict && verdict.at > observation.at ? { verdict } : {}),
+  };
+}
+
+/**
+ * The primary counts as unhealthy when observed so, or while the health engine's `down` stands,
+ * unless users are sent to a standby (an inverted Route 53 check): the path the health engine
+ * probes then ends at the standby, and counting its failure against the primary would undo an
+ * operator's DNS failover within a minute.
+ */
+export function primaryUnhealthy(state: FailoverState, health: HealthSnapshot): boolean {
+  return !health.primary.healthy || (state.verdict?.status === 'down' && health.usersReachPrimary !== false);
+}
+
+/** Flip times with this observation's, if its health differs from the last one observed. */
+function flipsWith(state: FailoverState, healthy: boolean, at: number): number[] {
+  const flips = [...(state.flips ?? [])];
+  if (state.lastObservedHealthy !== undefined && state.lastObservedHealthy !== healthy) flips.push(at);
+  return flips;
+}
+
+/** Counts a new round's observation of the primary while the component is on it. */
+export function countPrimaryRound(
+  state: FailoverState,
+  healthy: boolean,
+  at: number,
+  settings: FailoverCoreSettings,
+): FailoverState {
+  const windowStart = at - settings.flapWindowSeconds * 1000;
+  return {
+    ...state,
+    lastRound: Math.max(state.lastRound ?? Number.NEGATIVE_INFINITY, roundOf(at, settings)),
+    lastObservedHealthy: healthy,
+    flips: flipsWith(state, healthy, at).filter((flip) => flip > windowStart),
+    primaryFailures: healthy ? 0 : state.primaryFailures + 1,
+    primaryFailingSince: healthy ? undefined : (state.primaryFailingSince ?? at),
+    updatedAt: at,
+  };
+}
+
+/**
+ * Counts a new round's observation of the former primary while the component is on a standby.
+ * Flips are kept since the failover: a primary that keeps failing again is not failed back to
+ * without an operator.
+ */
+export function countRecoveryRound(
+  state: FailoverState,
+  healthy: boolean,
+  at: number,
+  settings: FailoverCoreSettings,
+): FailoverState {
+  return {
+    ...state,
+    lastRound: Math.max(state.lastRound ?? Number.NEGATIVE_INFINITY, roundOf(at, settings)),
+    lastObservedHealthy: healthy,
+    flips: flipsWith(state, healthy, at),
+  };
+}
+
+/** Enough distinct rounds, over long enough, saw the primary unhealthy for an automatic failover. */
+export function unhealthyLongEnough(
+  state: FailoverState,
+  at: number,
+  settings: FailoverCoreSettings,
+): GuardCheck {
+  const since = state.primaryFailingSince ?? at;
+  const seconds = Math.floor((at - since) / 1000);
+  const passed =
+    state.primaryFailures >= settings.failureThreshold && at - since >= settings.minUnhealthySeconds * 1000;
+  return {
+    guard: 'evidence',
+    passed,
+    detail: `primary unhealthy in ${state.primaryFailures} rounds over ${seconds}s (needs ${settings.failureThreshold} rounds over ${settings.minUnhealthySeconds}s)`,
+  };
+}
+
+/**
+ * Why the primary counts as flapping at `at`, or `undefined`: the health engine's standing
+ * verdict says so, or the engine saw its health flip `flapTransitions` times within the window.
+ * An open episode lasts until the health engine publishes a verdict that does not flap (it waits
+ * out its own quiet window first) or, without one, until a whole window passes without a flip: it
+ * is reported once, not at every flip.
+ */
+export function flappingReason(
+  state: FailoverState,
+  at: number,
+  settings: FailoverCoreSettings,
+): string | undefined {
+  if (state.verdict?.flapping)
+    return `the health engine reports a flapping check since ${new Date(state.verdict.at).toISOString()}`;
+  const windowMs = settings.flapWindowSeconds * 1000;
+  const recent = (state.flips ?? []).filter((flip) => flip > at - windowMs);
+  if (recent.length >= settings.flapTransitions)
+    return `its observed health flipped ${recent.length} times in ${settings.flapWindowSeconds}s`;
+  // An episode the health engine has not spoken on since stays open until a quiet window passes.
+  const verdictSince = state.verdict !== undefined && state.verdict.at > (state.flapping?.detectedAt ?? at);
+  if (state.flapping && recent.length > 0 && !verdictSince)
+    return `its observed health flipped within the last ${settings.flapWindowSeconds}s`;
+  return undefined;
+}
+
+/** A flap episode's change: the state with it opened or closed, the alert, the incident closed. */
+export interface FlapChange {
+  readonly state: FailoverState;
+  readonly plan: readonly FailoverAction[];
+  readonly closed?: Incident;
+}
+
+/** Opens a flapping episode (once) and pages: automation waits for the primary to settle or an operator. */
+export function openFlapping(
+  state: FailoverState,
+  eventId: string,
+  reason: string,
+  holds: 'failover' | 'failback',
+  at: number,
+): FlapChange {
+  if (state.flapping) return { state, plan: [] };
+  const primary = state.primaryId ?? 'primary';
+  const incident: Incident = {
+    id: `${state.component}-flapping-${eventId}`,
+    component: state.component,
+    kind: 'flapping',
+    trigger: 'health',
+    reason,
+    from: primary,
+    to: state.activeTarget ?? primary,
+    detectedAt: at,
+    decidedAt: at,
+    status: 'open',
+    actions: [],
+  };
+  const message =
+    holds === 'failover'
+      ? `Automatic failover is held while ${primary} flaps (${reason}). Fail over by hand if the service needs it; automation re-arms once it settles.`
+      : `Automatic failback is held: ${primary} ${reason}. Fail back by hand once it is stable.`;
+  return {
+    state: { ...state, flapping: incident },
+    plan: [
+      notify('critical', `${state.component}: primary ${primary} flapping, automatic ${holds} held`, message),
+    ],
+  };
+}
+
+/** Closes the flapping episode, if one is open, and says that automation is armed again. */
+export function closeFlapping(state: FailoverState, at: number, why: string): FlapChange {
+  const episode = state.flapping;
+  if (!episode) return { state, plan: [] };
+  const closed = closeIncident(episode, 'recovered', at);
+  const { flapping: _, ...rest } = state;
+  return {
+    state: rest,
+    plan: [
+      notify(
+        'info',
+        `${state.component}: primary ${episode.from} ${why}`,
+        'automatic failover is armed again',
+      ),
+    ],
+    closed,
+  };
+}
