@@ -69,23 +69,6 @@ export interface AwsClients {
   readonly sqs: SQSClient;
 }
 
-/** SDK clients for one endpoint: the emulator itself or the fault proxy in front of it. */
-export interface AwsClients {
-  readonly acm: ACMClient;
-  readonly autoScaling: AutoScalingClient;
-  readonly cloudWatch: CloudWatchClient;
-  readonly dynamoDb: DynamoDBClient;
-  readonly documents: DynamoDBDocumentClient;
-  readonly ec2: EC2Client;
-  readonly elb: ElasticLoadBalancingV2Client;
-  readonly elastiCache: ElastiCacheClient;
-  readonly rds: RDSClient;
-  readonly route53: Route53Client;
-  readonly secrets: SecretsManagerClient;
-  readonly sns: SNSClient;
-  readonly sqs: SQSClient;
-}
-
 /**
  * Clients with static credentials and standard retries, pointed at `target`. They sign with
  * {@link OBSERVER_ACCESS_KEY}: through the fault proxy they see the stand-ins but never a fault.

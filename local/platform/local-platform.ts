@@ -30,7 +30,7 @@ import { AuroraCluster } from '../world/database';
 import { Fleet } from '../world/fleet';
 import { type Backends, type EmulatedNetwork, startEmulatedNetwork } from './emulated-network';
 import { createWebhookSecrets, deployAssembly } from './provision-account';
-import { createClusterDatabase } from './provision-database';
+import { createClusterDatabase, type DatabaseRolesProperties } from './provision-database';
 
 /** How to start a platform. */
 export interface LocalPlatformOptions {
@@ -280,7 +280,12 @@ export class LocalPlatform {
     fleet.install(proxy);
     const cluster = model.only('AWS::RDS::DBCluster');
     if (options.backends?.postgres && cluster.properties.DatabaseName) {
-      await createClusterDatabase(options.backends.postgres, String(cluster.properties.DatabaseName));
+      const roles = Object.values(
+        assembly.stacks.find((s) => s.stackName === stack)?.template.Resources ?? {},
+      ).find((resource) => resource.Type === 'Custom::DatabaseRoles')?.Properties as
+        | DatabaseRolesProperties
+        | undefined;
+      await createClusterDatabase(options.backends.postgres, String(cluster.properties.DatabaseName), roles);
     }
     const database = new AuroraCluster(scheduler, emulator, cluster.physicalId);
     const cache = new ElastiCacheStandIn(clock);

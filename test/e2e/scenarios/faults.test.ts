@@ -1,5 +1,7 @@
 import { SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { parseFailoverEnvironment } from '../../../functions/handlers/failover/config';
+import { parseInvocation } from '../../../functions/handlers/failover/events';
 import type { AsyncEvent } from '../../../local/driver/async-invoker';
 import type { LocalPlatform } from '../../../local/platform/local-platform';
 import type { Fault } from '../../../local/proxy/faults';
@@ -199,12 +201,28 @@ test('never scales out of bounds, nor twice for one event', () => {
   }
 });
 
-/** A run is recorded when the state table names its request or its event, or its queue holds it. */
+/**
+ * The failover function's ledger keys for the triggers of one delivery (`health:database:<at>`,
+ * not the EventBridge event's id), read with its own parser and the template's environment.
+ */
+function failoverClaims(event: unknown): string[] {
+  const config = parseFailoverEnvironment(platform.model.fn('failover').environment as NodeJS.ProcessEnv);
+  const invocation = parseInvocation(event, config);
+  if (invocation.kind !== 'triggers') return [];
+  return invocation.triggers.map((trigger) => `EVENT#failover#${trigger.component}#${trigger.id}`);
+}
+
+/**
+ * A run is recorded when the state table names its request or its event (for the failover
+ * function, the ledger's claim of one of its triggers), or its queue holds it.
+ */
 function recorded(service: string, run: { requestId: string; event: unknown }): boolean {
   const eventId = (run.event as { id?: string }).id;
+  const claims = service === 'failover' ? failoverClaims(run.event) : [];
   return (
     stateText.includes(run.requestId) ||
     (eventId !== undefined && stateText.includes(eventId)) ||
+    claims.some((claim) => stateText.includes(claim)) ||
     (queues[service] ?? []).includes(run.requestId)
   );
 }

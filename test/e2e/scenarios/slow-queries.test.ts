@@ -39,7 +39,13 @@ beforeAll(async () => {
   database = String(platform.model.only('AWS::RDS::DBCluster').properties.DatabaseName);
   table = `e2e_messages_${randomBytes(4).toString('hex')}`;
   const { postgres } = e2eEnvironment();
-  const client = new Client({ host: postgres.host, port: postgres.port, user: 'postgres', database });
+  // The application's table, in its schema, queried by its role: what the advisor is granted to read.
+  const appUser = String(
+    platform.model.deployment.assembly.stacks
+      .flatMap((stack) => Object.values(stack.template.Resources))
+      .find((resource) => resource.Type === 'Custom::DatabaseRoles')?.Properties?.AppUser,
+  );
+  const client = new Client({ host: postgres.host, port: postgres.port, user: appUser, database });
   await client.connect();
   try {
     await client.query(
