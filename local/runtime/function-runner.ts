@@ -69,6 +69,13 @@ export interface InvocationRecord {
   readonly outcome: InvocationOutcome;
 }
 
+/** An invocation in progress, from its arrival at the service until its outcome is recorded. */
+export interface InvocationInProgress {
+  readonly functionName: string;
+  readonly requestId: string;
+  readonly startedAt: number;
+}
+
 interface Pool {
   readonly spec: FunctionSpec;
   readonly environments: ExecutionEnvironment[];
@@ -88,6 +95,7 @@ export class FunctionRunner {
     ExecutionEnvironment,
     { readonly deadline: number; readonly functionName: string }
   >();
+  private readonly inProgress = new Set<InvocationInProgress>();
   private readonly logListeners = new Set<(line: LogLine) => void>();
   private readonly invocationListeners = new Set<(record: InvocationRecord) => void>();
   private pendingStarts = 0;
@@ -134,6 +142,21 @@ export class FunctionRunner {
   ): Promise<InvocationRecord> {
     const pool = this.pools.get(functionName);
     if (!pool) throw new Error(`no function ${functionName} in this platform`);
+    const invocation: InvocationInProgress = {
+      functionName,
+      requestId,
+      startedAt: this.options.clock.now(),
+    };
+    this.inProgress.add(invocation);
+    try {
+      return await this.execute(pool, event, requestId);
+    } finally {
+      this.inProgress.delete(invocation);
+    }
+  }
+
+  private async execute(pool: Pool, event: unknown, requestId: string): Promise<InvocationRecord> {
+    const functionName = pool.spec.name;
     const startedAt = this.options.clock.now();
     const record = (outcome: InvocationOutcome, coldStart: boolean): InvocationRecord => {
       const done = {
@@ -294,6 +317,16 @@ export class FunctionRunner {
   /** Wakes environments parked by {@link quiescence} without moving the clock. */
   resume(): void {
     for (const environment of this.running.keys()) environment.resume();
+  }
+
+  /** The invocations in progress now, cold starts included. */
+  invocationsInProgress(): readonly InvocationInProgress[] {
+    return [...this.inProgress];
+  }
+
+  /** True until `invocation` (from {@link invocationsInProgress}) has its outcome. */
+  isInProgress(invocation: InvocationInProgress): boolean {
+    return this.inProgress.has(invocation);
   }
 
   /** True while an invocation is running or an environment is starting. */

@@ -36,6 +36,17 @@ beforeEach(() => {
         reservedConcurrency: 1,
         logGroupName: '/aws/lambda/sleeper',
       },
+      {
+        name: 'overlapper',
+        arn: 'arn:aws:lambda:eu-west-1:111122223333:function:overlapper',
+        codeDir: join(__dirname, 'fixtures', 'sleeper'),
+        handler: 'index.handler',
+        environment: {},
+        timeoutSeconds: 125,
+        memoryMiB: 128,
+        reservedConcurrency: 4,
+        logGroupName: '/aws/lambda/overlapper',
+      },
     ],
   );
   scheduler = new Scheduler(clock, runner);
@@ -92,4 +103,22 @@ test('reports the function error, and throttles beyond the reserved concurrency'
     kind: 'function',
     error: { errorType: 'TypeError', errorMessage: 'no table' },
   });
+});
+
+test('a run ends once what was in progress at its end has finished, though runs outlive their period', async () => {
+  const start = clock.now();
+  const records: { startedAt: number; endedAt: number }[] = [];
+  runner.onInvocation((record) => records.push(record));
+  // Every 30 s, an invocation of 90 s: at any moment one is running.
+  const schedule = scheduler.every(start, 30_000, 'overlapping', () =>
+    runner.invoke('overlapper', { rounds: 9 }).then(() => undefined),
+  );
+  await scheduler.runFor(60_000);
+  schedule.cancel();
+  // Those started at 0, 30 and 60 s have ended (the last at 150 s); the one started at 90 s, still
+  // running then, was not waited for.
+  const elapsed = clock.now() - start;
+  expect(elapsed).toBeGreaterThanOrEqual(150_000);
+  expect(elapsed).toBeLessThan(180_000);
+  expect(records.map((record) => Math.round((record.startedAt - start) / 1000))).toEqual([0, 30, 60]);
 });
