@@ -134,6 +134,16 @@ module.exports = {
       to: { path: runtimePackages, reachable: true },
     },
     {
+      name: 'the-product-does-not-import-local',
+      severity: 'error',
+      comment:
+        'local/ is the platform run on one machine (the emulated account, the demo fleet, the status ' +
+        'page): it is built on the product, never the other way round. functions, lib, services and the ' +
+        'libraries never import it; only bin (npm start) and the tests do.',
+      from: { path: '^(functions|lib|services|packages)/' },
+      to: { path: '^local/' },
+    },
+    {
       name: 'only-bin-reads-the-config-file',
       severity: 'error',
       comment:

@@ -27,7 +27,12 @@ module.exports = {
       displayName: 'unit',
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/'],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '<rootDir>/test/integration/',
+        '<rootDir>/test/e2e/',
+        '<rootDir>/test/live/',
+      ],
     },
     {
       ...common,
@@ -36,6 +41,23 @@ module.exports = {
       testMatch: ['**/*.test.ts'],
       globalSetup: '<rootDir>/test/integration/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/integration/harness/global-teardown.ts',
+    },
+    {
+      ...common,
+      // The synthesized platform against an emulated AWS account: see test/e2e/README.md.
+      displayName: 'e2e',
+      roots: ['<rootDir>/test/e2e'],
+      setupFilesAfterEnv: ['<rootDir>/test/e2e/harness/timeout.ts'],
+      testMatch: ['**/*.test.ts'],
+      globalSetup: '<rootDir>/test/e2e/harness/global-setup.ts',
+      globalTeardown: '<rootDir>/test/e2e/harness/global-teardown.ts',
+    },
+    {
+      ...common,
+      // `npm start` as a user meets it: the live control plane and its status page in chromium.
+      displayName: 'live',
+      roots: ['<rootDir>/test/live'],
+      testMatch: ['**/*.test.ts'],
     },
   ],
 };

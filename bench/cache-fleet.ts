@@ -13,7 +13,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { createClient } from 'redis';
-import { startRedis } from '../test/integration/harness/services';
+import { startRedis } from '../local/process/services';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
 const KEYS = Number(process.env.BENCH_KEYS ?? 10);

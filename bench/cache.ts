@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createCache, fromNodeRedis, nodeRedisBus, nodeRedisOptions } from '@misybot-ha/cache';
 import { createClient } from 'redis';
-import { startRedis } from '../test/integration/harness/services';
+import { startRedis } from '../local/process/services';
 
 // Long enough that a loaded machine does not turn reads into timeouts (misses would flatter the cache).
 const TIMEOUT_MS = 1000;

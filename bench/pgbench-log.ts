@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startPostgres } from '../test/integration/harness/services';
+import { startPostgres } from '../local/process/services';
 
 /** The `log_line_prefix` of the generated log; pgBadger must be told it, misybot-ha detects it. */
 export const PGBENCH_LOG_PREFIX = '%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ';

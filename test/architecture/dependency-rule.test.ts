@@ -189,11 +189,27 @@ const cdkCases: Case[] = [
   })),
 ];
 
-const entryPointCases: Case[] = [loadFile, aConstruct, anAdapter, aCore].map((to) => ({
+const aLocalModule = moduleIn('local');
+const aService = moduleIn('services');
+
+const entryPointCases: Case[] = [loadFile, aConstruct, anAdapter, aCore, aLocalModule].map((to) => ({
   from: 'bin',
   to,
   rule: null,
 }));
+
+const localCases: Case[] = [
+  ...['lib', 'functions/handlers', 'functions/adapters', 'services', ...libraryRoots].map((from) => ({
+    from,
+    to: aLocalModule,
+    rule: 'the-product-does-not-import-local',
+  })),
+  ...[aLibrary, aService, aLocalModule, 'node:child_process'].map((to) => ({
+    from: 'local',
+    to,
+    rule: null,
+  })),
+];
 
 const cases: Case[] = [
   ...coreCases,
@@ -203,6 +219,7 @@ const cases: Case[] = [
   ...libraryCases,
   ...cdkCases,
   ...entryPointCases,
+  ...localCases,
 ];
 
 const describeTarget = (to: Target): string => (typeof to === 'string' ? to : to.file);

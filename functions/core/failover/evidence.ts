@@ -55,9 +55,14 @@ export function withPrimaryRole(state: FailoverState, observation: Observation):
   };
 }
 
-/** The primary counts as unhealthy when observed so, or while the health engine's `down` stands. */
+/**
+ * The primary counts as unhealthy when observed so, or while the health engine's `down` stands,
+ * unless users are sent to a standby (an inverted Route 53 check): the path the health engine
+ * probes then ends at the standby, and counting its failure against the primary would undo an
+ * operator's DNS failover within a minute.
+ */
 export function primaryUnhealthy(state: FailoverState, health: HealthSnapshot): boolean {
-  return !health.primary.healthy || state.verdict?.status === 'down';
+  return !health.primary.healthy || (state.verdict?.status === 'down' && health.usersReachPrimary !== false);
 }
 
 /** Flip times with this observation's, if its health differs from the last one observed. */

@@ -27,6 +27,13 @@ export interface TargetHealth {
 export interface HealthSnapshot {
   readonly primary: TargetHealth;
   readonly standbys: readonly TargetHealth[];
+  /**
+   * Whether the path users take ends at the primary. False while Route 53 answers with the
+   * secondary because the primary's health check is inverted: a verdict on the public endpoint
+   * is then a verdict on the secondary (the maintenance site), not on the primary.
+   * @default true
+   */
+  readonly usersReachPrimary?: boolean;
 }
 
 /** Where traffic is expected to go after a DNS step. */

@@ -1,5 +1,10 @@
+import {
+  type PostgresServer,
+  type RedisServer,
+  startPostgres,
+  startRedis,
+} from '../../../local/process/services';
 import { POSTGRES_URL_ENV, REDIS_URL_ENV } from './env';
-import { type PostgresServer, type RedisServer, startPostgres, startRedis } from './services';
 
 /** The servers shared by all integration test files, kept where global-teardown.ts can find them. */
 export interface SharedServices {

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { type PostgresServer, startPostgres } from '../../../local/process/services';
 import { sharedPostgresUrl, uniqueTestName } from './env';
-import { type PostgresServer, startPostgres } from './services';
 
 // Some tests start and stop their own servers: initdb alone can take seconds on a loaded CI machine.
 jest.setTimeout(30_000);

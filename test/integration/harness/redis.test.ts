@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { createClient } from 'redis';
+import { type RedisServer, startRedis } from '../../../local/process/services';
 import { sharedRedisUrl, uniqueTestName } from './env';
-import { type RedisServer, startRedis } from './services';
 
 // Some tests start and stop their own servers: a loaded CI machine can push one past jest's 5 s default.
 jest.setTimeout(30_000);

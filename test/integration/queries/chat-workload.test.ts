@@ -5,7 +5,7 @@ import { HypopgPlanner } from '../../../functions/adapters/postgres/hypopg-plann
 import { createSqlParser } from '../../../functions/adapters/postgres/sql-parser';
 import { PostgresStatisticsReader } from '../../../functions/adapters/postgres/statistics-reader';
 import { adviseDatabase, type DatabaseAdvice } from '../../../functions/core/queries/advisor/advise-database';
-import { type PostgresServer, startPostgres } from '../harness/services';
+import { type PostgresServer, startPostgres } from '../../../local/process/services';
 import { ADVICE_JSON_KEYS, adviseJson } from './advise-cli';
 import { CHAT_SCHEMA, MISSING, TRAPS } from './chat-workload';
 

@@ -1,8 +1,8 @@
 import { Client } from 'pg';
 import { queriesAdviseCommand } from '../../../bin/commands/queries-advise';
 import { InputError } from '../../../functions/shared/errors';
+import { type PostgresServer, startPostgres } from '../../../local/process/services';
 import { sharedPostgresUrl, uniqueTestName } from '../harness/env';
-import { type PostgresServer, startPostgres } from '../harness/services';
 
 jest.setTimeout(60_000);
 

@@ -6,7 +6,7 @@ import { createSqlParser } from '../../../functions/adapters/postgres/sql-parser
 import { createLogParser } from '../../../functions/core/queries/log/log-parser';
 import { LogAggregator, type LogWorkload } from '../../../functions/core/queries/log-aggregate';
 import { StatementClassifier } from '../../../functions/core/queries/statement-classifier';
-import { type PostgresServer, startPostgres } from '../harness/services';
+import { type PostgresServer, startPostgres } from '../../../local/process/services';
 
 jest.setTimeout(60_000);
 

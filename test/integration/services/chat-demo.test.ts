@@ -7,9 +7,9 @@ import { Client } from 'pg';
 import { applyRolesMigration } from '../../../functions/adapters/postgres/roles-migration';
 import { parsePlatformConfig } from '../../../functions/shared/config';
 import { AppArtifact } from '../../../lib/platform/app-artifact';
+import { type RedisServer, startRedis } from '../../../local/process/services';
 import { testApp } from '../../support/cdk';
 import { sharedPostgresUrl, uniqueTestName } from '../harness/env';
-import { type RedisServer, startRedis } from '../harness/services';
 
 /**
  * The default configuration's demo service, started the way an instance starts it: from the

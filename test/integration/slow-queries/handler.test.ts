@@ -12,9 +12,9 @@ import { createSqlParser } from '../../../functions/adapters/postgres/sql-parser
 import type { Notification } from '../../../functions/core/alerting/notification';
 import { createSlowQueriesHandler } from '../../../functions/handlers/slow-queries/handler';
 import { queryAnalysisSchema } from '../../../functions/shared/config/query-analysis';
+import { type PostgresServer, startPostgres } from '../../../local/process/services';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../support/dynamodb';
 import { uniqueTestName } from '../harness/env';
-import { type PostgresServer, startPostgres } from '../harness/services';
 
 jest.setTimeout(120_000);
 

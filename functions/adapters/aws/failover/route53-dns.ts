@@ -99,20 +99,26 @@ export class Route53Dns {
     );
   }
 
-  /** The endpoints' own health (not inverted), as the health checkers see them. */
+  /**
+   * The endpoints' own health (not inverted), as the health checkers see them, and whether
+   * Route 53 sends users to the primary (its check not inverted, or inverted but failing).
+   */
   async observe(): Promise<HealthSnapshot> {
     const status = (id: string) =>
       this.client
         .send(new GetHealthCheckStatusCommand({ HealthCheckId: id }))
         .then((r) => checkersHealthy(r.HealthCheckObservations));
     const secondaryId = this.config.secondaryHealthCheckId;
-    const [primary, secondary] = await Promise.all([
+    const [primary, secondary, check] = await Promise.all([
       status(this.config.primaryHealthCheckId),
       secondaryId ? status(secondaryId) : Promise.resolve(true),
+      this.client.send(new GetHealthCheckCommand({ HealthCheckId: this.config.primaryHealthCheckId })),
     ]);
+    const inverted = check.HealthCheck?.HealthCheckConfig?.Inverted ?? false;
     return {
       primary: { id: 'primary', healthy: primary },
       standbys: [{ id: 'secondary', healthy: secondary }],
+      usersReachPrimary: primary !== inverted,
     };
   }
 }

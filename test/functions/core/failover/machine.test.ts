@@ -296,4 +296,23 @@ describe('failover state machine: recovery and failback', () => {
       { kind: 'verify-dns-routing', expect: 'secondary' },
     ]);
   });
+
+  it('does not unpin on a down verdict of the public path while users are sent to the secondary', () => {
+    const pinned = stateOf('dns', {
+      phase: 'secondary',
+      primaryId: 'primary',
+      activeTarget: 'secondary',
+      healthCheckInverted: true,
+    });
+    const maintenancePage = {
+      kind: 'health' as const,
+      eventId: 'v1',
+      health: { ...dnsHealth(true), usersReachPrimary: false },
+      observedAt: T0,
+      verdict: { status: 'down' as const, flapping: false, at: T0 },
+    };
+    const d = decide(pinned, maintenancePage, settings, T0);
+    expect(d.next.operation).toBeUndefined();
+    expect(resourceSteps(d.plan)).toEqual([]);
+  });
 });

@@ -6,7 +6,7 @@ import {
   TestFailoverCommand,
 } from '@aws-sdk/client-elasticache';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
-import { GetHealthCheckStatusCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { GetHealthCheckCommand, GetHealthCheckStatusCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -53,8 +53,12 @@ describe('createFailoverWiring', () => {
   test('observes each component through its own resource', async () => {
     const { deps } = wire();
     route53.on(GetHealthCheckStatusCommand).resolves({ HealthCheckObservations: [] });
+    route53.on(GetHealthCheckCommand).resolves({});
     await deps.observer.observe('dns');
     expect(route53.commandCalls(GetHealthCheckStatusCommand)[0]!.args[0].input).toEqual({
+      HealthCheckId: 'hc-0123',
+    });
+    expect(route53.commandCalls(GetHealthCheckCommand)[0]!.args[0].input).toEqual({
       HealthCheckId: 'hc-0123',
     });
 

@@ -1,5 +1,5 @@
 import { type CacheError, createCache } from '@misybot-ha/cache';
-import { type RedisServer, startRedis } from '../../harness/services';
+import { type RedisServer, startRedis } from '../../../../local/process/services';
 import { ADAPTERS, connect, type TestClient } from './clients';
 
 /** Calls `fn` until it returns true, at most `attempts` times, `pauseMs` apart. */

@@ -114,10 +114,23 @@ describe('Route53Dns', () => {
     route53
       .on(GetHealthCheckStatusCommand, { HealthCheckId: 'hc-secondary' })
       .resolves(observations(['Success: HTTP Status Code 200, OK']));
+    route53.on(GetHealthCheckCommand, { HealthCheckId: 'hc-primary' }).resolves(healthCheck(false, 4));
     await expect(dns.observe()).resolves.toEqual({
       primary: { id: 'primary', healthy: false },
       standbys: [{ id: 'secondary', healthy: true }],
+      usersReachPrimary: false,
     });
+  });
+
+  it('observes that users are sent to the secondary while a healthy primary is inverted', async () => {
+    route53.on(GetHealthCheckStatusCommand).resolves(observations(['Success: HTTP Status Code 200, OK']));
+    route53.on(GetHealthCheckCommand, { HealthCheckId: 'hc-primary' }).resolves(healthCheck(true, 2));
+    await expect(dns.observe()).resolves.toMatchObject({
+      primary: { id: 'primary', healthy: true },
+      usersReachPrimary: false,
+    });
+    route53.on(GetHealthCheckCommand, { HealthCheckId: 'hc-primary' }).resolves(healthCheck(false, 3));
+    await expect(dns.observe()).resolves.toMatchObject({ usersReachPrimary: true });
   });
 
   it('counts an endpoint healthy when more than 18% of checkers say so', () => {
