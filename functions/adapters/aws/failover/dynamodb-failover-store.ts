@@ -1,18 +1,14 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { FailoverStateStore } from '../../../core/failover/ports';
 import { StateConflictError } from '../../../core/failover/ports';
 import type { Component, FailoverState, Incident } from '../../../core/failover/types';
+import { loadVersionedState, plain, saveVersionedState } from '../versioned-state-item';
 
 /** Options of the state store. */
 export interface FailoverStoreOptions {
   /** How long closed incidents stay in the table (TTL). @default 400 */
   readonly incidentRetentionDays?: number;
 }
-
-// The document client rejects `undefined` unless it was built with removeUndefinedValues, and
-// the client is shared: a JSON round trip drops them (the state holds only JSON values).
-const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 /**
  * Failover state in the state table: one item per component (`FAILOVER#<component>` / `STATE`)
@@ -30,44 +26,22 @@ export class DynamoDbFailoverStore implements FailoverStateStore {
     this.retentionSeconds = (options.incidentRetentionDays ?? 400) * 86_400;
   }
 
-  async load(component: Component): Promise<FailoverState | undefined> {
-    const response = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: `FAILOVER#${component}`, sk: 'STATE' },
-        ConsistentRead: true,
-      }),
-    );
-    const item = response.Item;
-    if (!item) return undefined;
-    return { ...(item.state as Omit<FailoverState, 'version'>), version: item.version as number };
+  load(component: Component): Promise<FailoverState | undefined> {
+    return loadVersionedState<FailoverState>(this.stateItem(component));
   }
 
-  async save(state: FailoverState, expectedVersion: number): Promise<FailoverState> {
-    const version = expectedVersion + 1;
-    const { version: _ignored, ...body } = state;
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: `FAILOVER#${state.component}`,
-            sk: 'STATE',
-            version,
-            phase: state.phase,
-            updatedAt: new Date(state.updatedAt).toISOString(),
-            state: plain(body),
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR version = :expected',
-          ExpressionAttributeValues: { ':expected': expectedVersion },
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException)
-        throw new StateConflictError(state.component, expectedVersion, { cause: error });
-      throw error;
-    }
-    return { ...state, version };
+  save(state: FailoverState, expectedVersion: number): Promise<FailoverState> {
+    return saveVersionedState(
+      this.stateItem(state.component),
+      state,
+      expectedVersion,
+      { phase: state.phase },
+      (cause) => new StateConflictError(state.component, expectedVersion, { cause }),
+    );
+  }
+
+  private stateItem(component: Component) {
+    return { client: this.client, tableName: this.tableName, pk: `FAILOVER#${component}` };
   }
 
   async recordIncident(incident: Incident, now: number): Promise<void> {
