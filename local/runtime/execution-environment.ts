@@ -78,6 +78,7 @@ export class ExecutionEnvironment {
   private current?: { id: number; settle: (result: EnvironmentResult) => void };
   private readonly probes = new Map<number, (answer: ProbeAnswer) => void>();
   private exitReason = 'exited';
+  private killed = false;
   /** Init duration of the cold start, for the invocation that paid it. */
   initMs?: number;
 
@@ -88,8 +89,9 @@ export class ExecutionEnvironment {
     return this.current !== undefined;
   }
 
+  /** False from the moment the process is killed, not only once it has exited. */
   get alive(): boolean {
-    return this.child !== undefined && !this.exited;
+    return this.child !== undefined && !this.exited && !this.killed;
   }
 
   /** Spawns the process and loads the handler (the cold start). */
@@ -143,7 +145,7 @@ export class ExecutionEnvironment {
         for (const answer of this.probes.values()) answer({ quiescent: false });
         this.probes.clear();
       });
-      child.once('error', (error) => {
+      child.on('error', (error) => {
         this.exited = true;
         reject(error);
       });
@@ -172,7 +174,7 @@ export class ExecutionEnvironment {
     const id = this.nextId++;
     return new Promise((settle) => {
       this.current = { id, settle };
-      this.child!.send({ t: 'invoke', id, offset: clockOffset, ...invocation });
+      this.post({ t: 'invoke', id, offset: clockOffset, ...invocation });
     });
   }
 
@@ -185,26 +187,44 @@ export class ExecutionEnvironment {
         this.probes.delete(seq);
         resolve({ quiescent: false });
       }, timeoutMs);
-      this.probes.set(seq, (answer) => {
+      const answer = (reply: ProbeAnswer) => {
         clearTimeout(timer);
-        resolve(answer);
-      });
-      this.child!.send({ t: 'probe', seq });
+        this.probes.delete(seq);
+        resolve(reply);
+      };
+      this.probes.set(seq, answer);
+      this.post({ t: 'probe', seq }, () => answer({ quiescent: false }));
     });
   }
 
   /** Moves the environment's clock (and fires its due timers), or just wakes it after a probe. */
   advance(offset: number): void {
-    if (this.alive) this.child!.send({ t: 'advance', offset });
+    this.post({ t: 'advance', offset });
   }
 
   resume(): void {
-    if (this.alive) this.child!.send({ t: 'resume' });
+    this.post({ t: 'resume' });
+  }
+
+  /**
+   * Sends a message unless the process is gone. A process can die between the check and the
+   * write (a timeout kill, a crash): the write then fails with EPIPE, which the exit handler
+   * already accounts for, so the failure goes to `onLost` instead of an unhandled 'error'.
+   */
+  private post(message: object, onLost?: () => void): void {
+    if (!this.alive) {
+      onLost?.();
+      return;
+    }
+    this.child!.send(message, (error) => {
+      if (error) onLost?.();
+    });
   }
 
   /** Ends the process; the running invocation fails with `reason` as its error type. */
   kill(reason: string): void {
-    if (!this.child || this.exited) return;
+    if (!this.child || this.exited || this.killed) return;
+    this.killed = true;
     this.exitReason = reason;
     this.child.kill('SIGKILL');
   }

@@ -32,8 +32,21 @@ export interface Serializer {
   deserialize(bytes: Buffer): unknown;
 }
 
-const JSON_KINDS: Representable = { date: false, binary: false, bigint: false, nonFinite: false };
-const MSGPACK_KINDS: Representable = { date: true, binary: true, bigint: true, nonFinite: true };
+const JSON_KINDS: Representable = {
+  date: false,
+  binary: false,
+  bigint: false,
+  nonFinite: false,
+  protoKey: true,
+};
+// @msgpack/msgpack's decoder refuses a `__proto__` key (prototype pollution), so it is refused on write.
+const MSGPACK_KINDS: Representable = {
+  date: true,
+  binary: true,
+  bigint: true,
+  nonFinite: true,
+  protoKey: false,
+};
 
 /**
  * The JSON text of `value`.
@@ -65,7 +78,8 @@ const decoder = new Decoder({ useBigInt64: true });
 /**
  * MessagePack through `@msgpack/msgpack`. Stores what JSON cannot: `Date` (timestamp extension),
  * `Uint8Array`/`Buffer` (read back as `Uint8Array`), `bigint` (int64) and non-finite numbers. Other
- * objects (`Map`, `Set`, class instances) are refused with `CacheValueError`. Integers beyond 32 bits
+ * objects (`Map`, `Set`, class instances) and a property named `__proto__` are refused with
+ * `CacheValueError`. Integers beyond 32 bits
  * are written as float64 so that they read back as numbers, not `bigint`.
  *
  * @example

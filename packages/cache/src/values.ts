@@ -9,6 +9,8 @@ export interface Representable {
   readonly bigint: boolean;
   /** `NaN`, `Infinity`, `-Infinity`. */
   readonly nonFinite: boolean;
+  /** An own property named `__proto__` (as `JSON.parse` makes one); MessagePack decoders refuse it. */
+  readonly protoKey: boolean;
 }
 
 const MAX_DEPTH = 256;
@@ -62,6 +64,8 @@ export function assertRepresentable(value: unknown, kinds: Representable, path =
   }
   const proto: unknown = Object.getPrototypeOf(object);
   if (proto === Object.prototype || proto === null) {
+    if (!kinds.protoKey && Object.hasOwn(object, '__proto__'))
+      throw new CacheValueError(`${path}.__proto__`, 'a property named __proto__ would not read back');
     for (const name in object) {
       const item: unknown = (object as Record<string, unknown>)[name];
       if (item !== undefined && typeof item !== 'string' && typeof item !== 'boolean')

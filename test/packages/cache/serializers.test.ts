@@ -51,12 +51,28 @@ describe('jsonSerializer', () => {
 });
 
 describe('msgpackSerializer (@msgpack/msgpack)', () => {
-  it('round-trips JSON values', () => {
+  const hasProtoKey = (value: unknown): boolean =>
+    typeof value === 'object' &&
+    value !== null &&
+    (Object.hasOwn(value, '__proto__') || Object.values(value).some(hasProtoKey));
+
+  it('round-trips JSON values without a __proto__ key', () => {
     fc.assert(
-      fc.property(fc.jsonValue(), (value) => {
-        expect(roundTrip(msgpackSerializer, value)).toEqual(JSON.parse(JSON.stringify(value)));
-      }),
+      fc.property(
+        fc.jsonValue().filter((value) => !hasProtoKey(value)),
+        (value) => {
+          expect(roundTrip(msgpackSerializer, value)).toEqual(JSON.parse(JSON.stringify(value)));
+        },
+      ),
     );
+  });
+
+  it('refuses on write a __proto__ key, which the decoder would refuse on read', () => {
+    const value = JSON.parse('{"a":[{"__proto__":[]}]}');
+    expect(() => msgpackSerializer.serialize(value)).toThrow(
+      expect.objectContaining({ name: 'CacheValueError', path: '$.a[0].__proto__' }),
+    );
+    expect(roundTrip(jsonSerializer, value)).toEqual(value);
   });
 
   it('round-trips what JSON cannot: bytes, dates, big integers, non-finite numbers', () => {
