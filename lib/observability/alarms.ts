@@ -54,187 +54,216 @@ export interface PlatformAlarm {
  * `max_connections`: a metric-math ratio would need that same constant inside the expression,
  * and a plain threshold shows the operator the real number in the console.
  */
+type AlarmKey = Exclude<keyof AlarmSettings, 'unhealthyHosts'>;
+
+interface AlarmSpec {
+  readonly key: AlarmKey | `unhealthyHosts${number}`;
+  readonly setting: AlarmSetting;
+  readonly metric: IMetric;
+  readonly description: string;
+  readonly treatMissingData: TreatMissingData;
+  /** @default the setting's threshold */
+  readonly threshold?: number;
+  /** @default ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD */
+  readonly comparison?: ComparisonOperator;
+}
+
 export class PlatformAlarms extends Construct {
   /** Every alarm in creation order, with its id and severity (the dashboard lists them so). */
   readonly alarms: readonly PlatformAlarm[];
   /** The same alarms keyed by their setting's name, for a construct that reacts to some of them. */
   readonly byName: PlatformAlarmsByName;
+  private readonly created: PlatformAlarm[] = [];
+  private readonly named: Partial<Record<AlarmKey, Alarm>> = {};
+  private readonly unhealthyHosts: Alarm[] = [];
 
-  constructor(scope: Construct, id: string, props: PlatformAlarmsProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: PlatformAlarmsProps,
+  ) {
     super(scope, id);
-    const { settings: s, loadBalancerFullName: lb } = props;
-    const maxConnections =
-      props.databaseMaxConnections ??
-      (props.databaseInstanceClass === undefined
-        ? undefined
-        : auroraPostgresMaxConnections(props.databaseInstanceClass));
-    if (maxConnections === undefined) {
-      throw new Error(
-        'PlatformAlarms needs databaseInstanceClass or databaseMaxConnections to size the Aurora connections alarm.',
-      );
-    }
-    if (!Number.isInteger(maxConnections) || maxConnections < 1) {
-      throw new Error(`databaseMaxConnections must be a positive integer, got ${maxConnections}.`);
-    }
+    const maxConnections = maxConnectionsOf(props);
     if (props.targetGroupFullNames.length === 0) {
       throw new Error('PlatformAlarms needs at least one target group to watch for unhealthy hosts.');
     }
-
-    const alarms: PlatformAlarm[] = [];
-    const byName: Partial<Record<keyof AlarmSettings, Alarm>> = {};
-    const unhealthyHosts: Alarm[] = [];
-    const add = (
-      key: Exclude<keyof AlarmSettings, 'unhealthyHosts'> | `unhealthyHosts${number}`,
-      setting: AlarmSetting,
-      metric: IMetric,
-      description: string,
-      treatMissingData: TreatMissingData,
-      options: { threshold?: number; comparison?: ComparisonOperator } = {},
-    ) => {
-      const alarm = new Alarm(this, key, {
-        metric,
-        threshold: options.threshold ?? setting.threshold,
-        comparisonOperator: options.comparison ?? ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: setting.evaluationPeriods,
-        datapointsToAlarm: setting.datapointsToAlarm,
-        treatMissingData,
-        alarmDescription: `[${setting.severity}] ${description}`,
-      });
-      const action = new SnsAction(props.topics.topic(setting.severity));
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
-      alarms.push({ id: key, severity: setting.severity, alarm });
-      if (key.startsWith('unhealthyHosts')) unhealthyHosts.push(alarm);
-      else byName[key as Exclude<keyof AlarmSettings, 'unhealthyHosts'>] = alarm;
+    this.addLoadBalancerAlarms();
+    this.addFleetAlarms();
+    this.addDatabaseAlarms(maxConnections);
+    this.addCacheAlarms();
+    this.alarms = this.created;
+    this.byName = {
+      ...(this.named as Omit<PlatformAlarmsByName, 'unhealthyHosts'>),
+      unhealthyHosts: this.unhealthyHosts,
     };
-    const redis = (metricName: string, statistic: string) =>
-      redisWorstNode(props.replicationGroupId, props.cacheNodeCount, metricName, statistic);
+  }
 
+  private add(spec: AlarmSpec): void {
+    const { key, setting } = spec;
+    const alarm = new Alarm(this, key, {
+      metric: spec.metric,
+      threshold: spec.threshold ?? setting.threshold,
+      comparisonOperator: spec.comparison ?? ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: setting.evaluationPeriods,
+      datapointsToAlarm: setting.datapointsToAlarm,
+      treatMissingData: spec.treatMissingData,
+      alarmDescription: `[${setting.severity}] ${spec.description}`,
+    });
+    const action = new SnsAction(this.props.topics.topic(setting.severity));
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+    this.created.push({ id: key, severity: setting.severity, alarm });
+    if (key.startsWith('unhealthyHosts')) this.unhealthyHosts.push(alarm);
+    else this.named[key as AlarmKey] = alarm;
+  }
+
+  private addLoadBalancerAlarms(): void {
+    const { settings: s, loadBalancerFullName: lb } = this.props;
     // No traffic means no errors and no latency: a quiet night must not page anyone.
-    add(
-      'alb5xxRatePercent',
-      s.alb5xxRatePercent,
-      alb5xxRate(lb),
-      `ALB 5xx responses ≥ ${s.alb5xxRatePercent.threshold}% of requests`,
-      TreatMissingData.NOT_BREACHING,
-    );
+    this.add({
+      key: 'alb5xxRatePercent',
+      setting: s.alb5xxRatePercent,
+      metric: alb5xxRate(lb),
+      description: `ALB 5xx responses ≥ ${s.alb5xxRatePercent.threshold}% of requests`,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
     for (const p of ['p95', 'p99'] as const) {
       const key = p === 'p95' ? 'targetResponseTimeP95Ms' : 'targetResponseTimeP99Ms';
-      // Configured in ms; TargetResponseTime is reported in seconds.
-      add(
+      this.add({
         key,
-        s[key],
-        targetResponseTime(lb, p),
-        `Target response time ${p} ≥ ${s[key].threshold} ms`,
-        TreatMissingData.NOT_BREACHING,
-        {
-          threshold: s[key].threshold / 1000,
-        },
-      );
+        setting: s[key],
+        metric: targetResponseTime(lb, p),
+        description: `Target response time ${p} ≥ ${s[key].threshold} ms`,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        // Configured in ms; TargetResponseTime is reported in seconds.
+        threshold: s[key].threshold / 1000,
+      });
     }
     // The ALB reports target health every minute; a gap is CloudWatch lag, not fleet health,
     // so the alarm keeps its state instead of paging or clearing on it.
     // Full names are usually tokens, so alarms are told apart by position, in listener order.
-    props.targetGroupFullNames.forEach((tg, i) => {
-      add(
-        `unhealthyHosts${i + 1}`,
-        s.unhealthyHosts,
-        targetGroup(lb, tg, 'UnHealthyHostCount'),
-        `Unhealthy targets ≥ ${s.unhealthyHosts.threshold} in ${tg}`,
-        TreatMissingData.MISSING,
-      );
+    this.props.targetGroupFullNames.forEach((tg, i) => {
+      this.add({
+        key: `unhealthyHosts${i + 1}`,
+        setting: s.unhealthyHosts,
+        metric: targetGroup(lb, tg, 'UnHealthyHostCount'),
+        description: `Unhealthy targets ≥ ${s.unhealthyHosts.threshold} in ${tg}`,
+        treatMissingData: TreatMissingData.MISSING,
+      });
     });
+  }
+
+  private addFleetAlarms(): void {
+    const { settings: s, autoScalingGroupName: group } = this.props;
     // Without instances (scaled to zero) there is no CPU to be high.
-    add(
-      'asgCpuPercent',
-      s.asgCpuPercent,
-      asgCpu(props.autoScalingGroupName),
-      `Fleet CPU ≥ ${s.asgCpuPercent.threshold}%`,
-      TreatMissingData.NOT_BREACHING,
-    );
+    this.add({
+      key: 'asgCpuPercent',
+      setting: s.asgCpuPercent,
+      metric: asgCpu(group),
+      description: `Fleet CPU ≥ ${s.asgCpuPercent.threshold}%`,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
     // Memory comes from the CloudWatch agent: if it stops reporting, INSUFFICIENT_DATA on the
     // dashboard says so, where "OK" would hide a blind spot.
-    add(
-      'asgMemoryPercent',
-      s.asgMemoryPercent,
-      asgMemory(props.autoScalingGroupName),
-      `Fleet memory ≥ ${s.asgMemoryPercent.threshold}%`,
-      TreatMissingData.MISSING,
-    );
-
-    // RDS and ElastiCache report every minute; gaps come with reboots and failovers, which the
-    // health checks and the failover function handle. Keeping state avoids both a false page
-    // and a false all-clear in the middle of one.
-    const db = props.clusterIdentifier;
-    add(
-      'auroraCpuPercent',
-      s.auroraCpuPercent,
-      aurora(db, 'CPUUtilization', 'Maximum'),
-      `Aurora CPU ≥ ${s.auroraCpuPercent.threshold}% on an instance`,
-      TreatMissingData.MISSING,
-    );
-    add(
-      'auroraFreeableMemoryMiB',
-      s.auroraFreeableMemoryMiB,
-      aurora(db, 'FreeableMemory', 'Minimum'),
-      `Aurora freeable memory ≤ ${s.auroraFreeableMemoryMiB.threshold} MiB on an instance`,
-      TreatMissingData.MISSING,
-      {
-        threshold: s.auroraFreeableMemoryMiB.threshold * 1024 * 1024,
-        comparison: ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
-      },
-    );
-    const connections = Math.ceil((maxConnections * s.auroraConnectionsPercent.threshold) / 100);
-    add(
-      'auroraConnectionsPercent',
-      s.auroraConnectionsPercent,
-      aurora(db, 'DatabaseConnections', 'Maximum'),
-      `Aurora connections ≥ ${s.auroraConnectionsPercent.threshold}% of max_connections (${connections} of ${maxConnections})`,
-      TreatMissingData.MISSING,
-      {
-        threshold: connections,
-      },
-    );
-    // Only readers report lag: a cluster without readers has none to alarm on.
-    add(
-      'auroraReplicaLagMs',
-      s.auroraReplicaLagMs,
-      aurora(db, 'AuroraReplicaLag', 'Maximum'),
-      `Aurora replica lag ≥ ${s.auroraReplicaLagMs.threshold} ms`,
-      TreatMissingData.NOT_BREACHING,
-    );
-
-    add(
-      'redisEngineCpuPercent',
-      s.redisEngineCpuPercent,
-      redis('EngineCPUUtilization', 'Maximum'),
-      `Redis engine CPU ≥ ${s.redisEngineCpuPercent.threshold}%`,
-      TreatMissingData.MISSING,
-    );
-    add(
-      'redisMemoryPercent',
-      s.redisMemoryPercent,
-      redis('DatabaseMemoryUsagePercentage', 'Maximum'),
-      `Redis memory ≥ ${s.redisMemoryPercent.threshold}%`,
-      TreatMissingData.MISSING,
-    );
-    // A missing eviction count means nothing was evicted.
-    add(
-      'redisEvictions',
-      s.redisEvictions,
-      redis('Evictions', 'Sum'),
-      `Redis evictions ≥ ${s.redisEvictions.threshold} per minute`,
-      TreatMissingData.NOT_BREACHING,
-    );
-    add(
-      'redisConnections',
-      s.redisConnections,
-      redis('CurrConnections', 'Maximum'),
-      `Redis connections ≥ ${s.redisConnections.threshold} on a node`,
-      TreatMissingData.MISSING,
-    );
-
-    this.alarms = alarms;
-    this.byName = { ...(byName as Omit<PlatformAlarmsByName, 'unhealthyHosts'>), unhealthyHosts };
+    this.add({
+      key: 'asgMemoryPercent',
+      setting: s.asgMemoryPercent,
+      metric: asgMemory(group),
+      description: `Fleet memory ≥ ${s.asgMemoryPercent.threshold}%`,
+      treatMissingData: TreatMissingData.MISSING,
+    });
   }
+
+  // RDS and ElastiCache report every minute; gaps come with reboots and failovers, which the
+  // health checks and the failover function handle. Keeping state avoids both a false page
+  // and a false all-clear in the middle of one.
+  private addDatabaseAlarms(maxConnections: number): void {
+    const { settings: s, clusterIdentifier: db } = this.props;
+    this.add({
+      key: 'auroraCpuPercent',
+      setting: s.auroraCpuPercent,
+      metric: aurora(db, 'CPUUtilization', 'Maximum'),
+      description: `Aurora CPU ≥ ${s.auroraCpuPercent.threshold}% on an instance`,
+      treatMissingData: TreatMissingData.MISSING,
+    });
+    this.add({
+      key: 'auroraFreeableMemoryMiB',
+      setting: s.auroraFreeableMemoryMiB,
+      metric: aurora(db, 'FreeableMemory', 'Minimum'),
+      description: `Aurora freeable memory ≤ ${s.auroraFreeableMemoryMiB.threshold} MiB on an instance`,
+      treatMissingData: TreatMissingData.MISSING,
+      threshold: s.auroraFreeableMemoryMiB.threshold * 1024 * 1024,
+      comparison: ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+    const connections = Math.ceil((maxConnections * s.auroraConnectionsPercent.threshold) / 100);
+    this.add({
+      key: 'auroraConnectionsPercent',
+      setting: s.auroraConnectionsPercent,
+      metric: aurora(db, 'DatabaseConnections', 'Maximum'),
+      description: `Aurora connections ≥ ${s.auroraConnectionsPercent.threshold}% of max_connections (${connections} of ${maxConnections})`,
+      treatMissingData: TreatMissingData.MISSING,
+      threshold: connections,
+    });
+    // Only readers report lag: a cluster without readers has none to alarm on.
+    this.add({
+      key: 'auroraReplicaLagMs',
+      setting: s.auroraReplicaLagMs,
+      metric: aurora(db, 'AuroraReplicaLag', 'Maximum'),
+      description: `Aurora replica lag ≥ ${s.auroraReplicaLagMs.threshold} ms`,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  private addCacheAlarms(): void {
+    const { settings: s, replicationGroupId, cacheNodeCount } = this.props;
+    const redis = (metricName: string, statistic: string) =>
+      redisWorstNode(replicationGroupId, cacheNodeCount, metricName, statistic);
+    this.add({
+      key: 'redisEngineCpuPercent',
+      setting: s.redisEngineCpuPercent,
+      metric: redis('EngineCPUUtilization', 'Maximum'),
+      description: `Redis engine CPU ≥ ${s.redisEngineCpuPercent.threshold}%`,
+      treatMissingData: TreatMissingData.MISSING,
+    });
+    this.add({
+      key: 'redisMemoryPercent',
+      setting: s.redisMemoryPercent,
+      metric: redis('DatabaseMemoryUsagePercentage', 'Maximum'),
+      description: `Redis memory ≥ ${s.redisMemoryPercent.threshold}%`,
+      treatMissingData: TreatMissingData.MISSING,
+    });
+    // A missing eviction count means nothing was evicted.
+    this.add({
+      key: 'redisEvictions',
+      setting: s.redisEvictions,
+      metric: redis('Evictions', 'Sum'),
+      description: `Redis evictions ≥ ${s.redisEvictions.threshold} per minute`,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.add({
+      key: 'redisConnections',
+      setting: s.redisConnections,
+      metric: redis('CurrConnections', 'Maximum'),
+      description: `Redis connections ≥ ${s.redisConnections.threshold} on a node`,
+      treatMissingData: TreatMissingData.MISSING,
+    });
+  }
+}
+
+/** `max_connections` of each Aurora instance, from the props; throws when neither input gives it. */
+function maxConnectionsOf(props: PlatformAlarmsProps): number {
+  const maxConnections =
+    props.databaseMaxConnections ??
+    (props.databaseInstanceClass === undefined
+      ? undefined
+      : auroraPostgresMaxConnections(props.databaseInstanceClass));
+  if (maxConnections === undefined) {
+    throw new Error(
+      'PlatformAlarms needs databaseInstanceClass or databaseMaxConnections to size the Aurora connections alarm.',
+    );
+  }
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) {
+    throw new Error(`databaseMaxConnections must be a positive integer, got ${maxConnections}.`);
+  }
+  return maxConnections;
 }

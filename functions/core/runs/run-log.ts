@@ -1,3 +1,4 @@
+import type { SingleMetricSink } from '../metrics-sink';
 import type { RunProblem, RunRecord } from './record';
 
 /** Where a run record is written: the Powertools logger in the functions. */
@@ -5,17 +6,6 @@ export interface RunRecordLog {
   info(message: string, extra: Record<string, unknown>): void;
   warn(message: string, extra: Record<string, unknown>): void;
   error(message: string, extra: Record<string, unknown>): void;
-}
-
-/** Where its metrics go: Powertools `Metrics`, whose `singleMetric()` flushes each metric on its own. */
-export interface RunRecordMetrics {
-  singleMetric(): {
-    addDimension(
-      name: string,
-      value: string,
-    ): { addMetric(name: string, unit: 'Count', value: number): unknown };
-    addMetric(name: string, unit: 'Count', value: number): unknown;
-  };
 }
 
 /**
@@ -50,7 +40,7 @@ export const RUN_RECORD_MESSAGE = 'run record';
  */
 export function writeRunRecord(
   log: RunRecordLog,
-  metrics: RunRecordMetrics,
+  metrics: SingleMetricSink,
   record: RunRecord,
   details: Record<string, unknown> = {},
   worrying = false,

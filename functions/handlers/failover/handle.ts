@@ -5,12 +5,13 @@ import type { FailoverDeps, FailoverEvent, FailoverResult } from '../../core/fai
 import { describeAction, describeRecords } from '../../core/failover/timeline';
 import { resolveTrigger } from '../../core/failover/triggers';
 import type { Component } from '../../core/failover/types';
+import type { SingleMetricSink } from '../../core/metrics-sink';
 import { describeError, type RunRecord } from '../../core/runs/record';
-import { type RunRecordMetrics, rejectedRun, writeRunRecord } from '../../core/runs/run-log';
+import { rejectedRun, writeRunRecord } from '../../core/runs/run-log';
 import { InputError } from '../../shared/errors';
 import type { FailoverFunctionConfig } from './config';
 import { type Invocation, parseInvocation, type Trigger } from './events';
-import { type MetricsSink, recordFailoverMetrics } from './metrics';
+import { recordFailoverMetrics } from './metrics';
 
 /** The slice of the Powertools logger used here. */
 export interface FailoverLog {
@@ -32,7 +33,7 @@ export interface FailoverWiring {
   readonly deps: Omit<FailoverDeps, 'owner'>;
   /** Holds the health engine's symptom alerts while a component switches. */
   readonly holds: HoldWriter;
-  readonly metrics: MetricsSink & RunRecordMetrics;
+  readonly metrics: SingleMetricSink;
   readonly log: FailoverLog;
 }
 

@@ -1,6 +1,4 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
+import { powertoolsHandler } from '../../shared/lambda';
 import { logger, metrics, tracer } from '../../shared/powertools';
 import { parseFailoverEnvironment } from './config';
 import { createFailoverClients, createFailoverWiring } from './dependencies';
@@ -11,16 +9,10 @@ import { createFailoverHandler } from './handle';
 const config = parseFailoverEnvironment(process.env);
 const clients = createFailoverClients((client) => tracer.captureAWSv3Client(client));
 
-/** The handler without middlewares, wired to the real adapters. */
-export const lambdaHandler = createFailoverHandler(
-  createFailoverWiring(config, clients, { log: logger, metrics }),
-);
+const lambdaHandler = createFailoverHandler(createFailoverWiring(config, clients, { log: logger, metrics }));
 
 /**
  * The failover function: health verdicts, alarm state changes and the schedule from
  * EventBridge, and manual failover, failback and drills from the admin API (direct invoke).
  */
-export const handler = middy(lambdaHandler)
-  .use(injectLambdaContext(logger))
-  .use(tracer.middlewares)
-  .use(logMetrics(metrics));
+export const handler = powertoolsHandler(lambdaHandler);

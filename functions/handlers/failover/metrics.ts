@@ -1,15 +1,6 @@
 import type { FailoverResult } from '../../core/failover/service';
 import type { Component } from '../../core/failover/types';
-
-/** The slice of Powertools `Metrics` used here; `singleMetric()` flushes each metric on its own. */
-export interface MetricsSink {
-  singleMetric(): {
-    addDimension(
-      name: string,
-      value: string,
-    ): { addMetric(name: string, unit: 'Count' | 'Milliseconds', value: number): unknown };
-  };
-}
+import type { SingleMetricSink } from '../../core/metrics-sink';
 
 /** EMF metric names, in the platform's `MisyBot/HA` namespace, each with a `Component` dimension. */
 export const FailoverMetric = {
@@ -26,7 +17,7 @@ export const FailoverMetric = {
 } as const;
 
 function emit(
-  sink: MetricsSink,
+  sink: SingleMetricSink,
   component: Component,
   name: string,
   unit: 'Count' | 'Milliseconds',
@@ -42,7 +33,7 @@ function emit(
  * duplicates, busy components) emit nothing: they are in the logs, and a metric per scheduled
  * observation would only cost money.
  */
-export function recordFailoverMetrics(sink: MetricsSink, result: FailoverResult): void {
+export function recordFailoverMetrics(sink: SingleMetricSink, result: FailoverResult): void {
   const { component } = result;
   if (result.status === 'decided' && result.verdict === 'blocked') {
     emit(sink, component, FailoverMetric.blocked, 'Count', 1);

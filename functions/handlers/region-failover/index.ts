@@ -1,5 +1,4 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
+import { powertoolsHandler } from '../../shared/lambda';
 import { logger, tracer } from '../../shared/powertools';
 import { parseRegionEnvironment } from './config';
 import { createRegionDeps } from './dependencies';
@@ -8,8 +7,7 @@ import { createRegionHandler } from './handler';
 // Built once per container: a bad environment fails the cold start with every problem named.
 const config = parseRegionEnvironment(process.env);
 
-/** The handler without middlewares, wired to the real adapters. */
-export const lambdaHandler = createRegionHandler({
+const lambdaHandler = createRegionHandler({
   deps: createRegionDeps(config, (client) => tracer.captureAWSv3Client(client)),
   settings: config.settings,
   log: logger,
@@ -19,4 +17,4 @@ export const lambdaHandler = createRegionHandler({
  * The region failover function, in the standby region: the schedule's observation every minute,
  * and status, switchover, failover, failback and drill commands from the CLI (direct invoke).
  */
-export const handler = middy(lambdaHandler).use(injectLambdaContext(logger)).use(tracer.middlewares);
+export const handler = powertoolsHandler(lambdaHandler, { metrics: false });

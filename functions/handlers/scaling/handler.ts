@@ -1,17 +1,18 @@
 import type { Context } from 'aws-lambda';
+import type { SingleMetricSink } from '../../core/metrics-sink';
 import { type RunRecordLog, rejectedRun, writeRunRecord } from '../../core/runs/run-log';
 import { formatExplanation } from '../../core/scaling/explain';
 import type { ScalingOutcome, ScalingRequest, ScalingRun } from '../../core/scaling/service';
 import { InputError } from '../../shared/errors';
 import { isEventBridgeEvent, type ParsedRequest, parseDirectInvoke, parseEventBridgeEvent } from './events';
-import { type MetricsSink, recordScalingMetrics } from './metrics';
+import { recordScalingMetrics } from './metrics';
 
 /** What the handler works with, built once per container (see dependencies.ts). */
 export interface ScalingHandlerDeps {
   readonly groupName: string;
   /** One scaling run (the service with its adapters bound). */
   run(request: ScalingRequest): Promise<ScalingRun>;
-  readonly metrics: MetricsSink;
+  readonly metrics: SingleMetricSink;
   readonly log: RunRecordLog;
   readonly now: () => number;
 }

@@ -1,15 +1,5 @@
+import type { SingleMetricSink } from '../../core/metrics-sink';
 import type { ScalingOutcome } from '../../core/scaling/service';
-
-/** One metric with its own dimensions (Powertools `Metrics.singleMetric()`), flushed when added. */
-export interface SingleMetric {
-  addDimension(name: string, value: string): SingleMetric;
-  addMetric(name: string, unit: 'Count', value: number): unknown;
-}
-
-/** The slice of Powertools `Metrics` used here. */
-export interface MetricsSink {
-  singleMetric(): SingleMetric;
-}
 
 /** EMF metric names, in the platform's `MisyBot/HA` namespace, each with an `AutoScalingGroupName` dimension. */
 export const ScalingMetric = {
@@ -35,7 +25,7 @@ export const ScalingMetric = {
  * Records one run's decision. A skipped run (a duplicate, a busy group) emits nothing here: the
  * run that handled the event, or holds the lease, reports for it, and the run record counts it.
  */
-export function recordScalingMetrics(sink: MetricsSink, group: string, outcome: ScalingOutcome): void {
+export function recordScalingMetrics(sink: SingleMetricSink, group: string, outcome: ScalingOutcome): void {
   const emit = (name: string, value: number, extra?: [string, string]) => {
     let metric = sink.singleMetric().addDimension('AutoScalingGroupName', group);
     if (extra) metric = metric.addDimension(extra[0], extra[1]);

@@ -2,7 +2,7 @@ import { PolicyError, type PolicySet, parsePolicySet } from '../../core/scaling/
 import { readEnv } from '../../shared/env';
 import { ConfigError } from '../../shared/errors';
 
-/** The scaling function's deployment, from its environment (set by `lib/scaling-control.ts`). */
+/** The scaling function's deployment, from its environment (set by `lib/control-plane/scaling-control.ts`). */
 export interface ScalingFunctionSettings {
   readonly stateTable: string;
   readonly autoScalingGroupName: string;

@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
+import type { MetricsSink } from '../../core/metrics-sink';
 import {
   type AnalysisLog,
   runScheduledAnalysis,
@@ -8,22 +9,16 @@ import {
   type ScheduledAnalysisOutcome,
   type ScheduledAnalysisSettings,
 } from '../../core/queries/scheduled-analysis';
-import { type RunRecordMetrics, rejectedRun, writeRunRecord } from '../../core/runs/run-log';
+import { rejectedRun, writeRunRecord } from '../../core/runs/run-log';
 import { InputError } from '../../shared/errors';
 import type { SlowQueriesConfig } from './config';
-
-/** The part of Powertools `Metrics` the handler uses. */
-export interface MetricsSink {
-  addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown;
-  addDimension(name: string, value: string): unknown;
-}
 
 /** What the handler needs besides the event: wired once per execution environment in dependencies.ts. */
 export interface SlowQueriesHandlerDeps {
   readonly analysis: Omit<ScheduledAnalysisDeps, 'log'>;
   readonly logger: AnalysisLog;
   /** Powertools `Metrics` in the function; a recorder in tests. */
-  readonly metrics: MetricsSink & RunRecordMetrics;
+  readonly metrics: MetricsSink;
   readonly config: Pick<SlowQueriesConfig, 'fleetMaxCapacity' | 'lambdaConcurrency'> & {
     readonly analysis: ScheduledAnalysisSettings;
     readonly clusterId: string;

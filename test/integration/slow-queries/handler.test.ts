@@ -59,10 +59,9 @@ function handlerFor(url: string, cluster: string) {
     metrics: {
       addMetric: (name, _unit, value) => void metrics.push([name, value]),
       addDimension: () => undefined,
-      singleMetric: () => ({
-        addDimension: () => ({ addMetric: () => undefined }),
-        addMetric: () => undefined,
-      }),
+      singleMetric: function discard() {
+        return { addDimension: discard, addMetric: () => undefined };
+      },
     },
     config: {
       analysis: queryAnalysisSchema.parse({ minCalls: 20, minMeanMs: 0 }),

@@ -1,3 +1,4 @@
+import type { SingleMetric, SingleMetricSink } from '../../../../functions/core/metrics-sink';
 import type { RunRecord } from '../../../../functions/core/runs/record';
 import { rejectedRun, writeRunRecord } from '../../../../functions/core/runs/run-log';
 
@@ -7,14 +8,12 @@ function sinks() {
   const at = (level: string) => (message: string, extra: Record<string, unknown>) =>
     lines.push({ level, message, extra });
   const log = { info: at('info'), warn: at('warn'), error: at('error') };
-  const sink = {
-    singleMetric: () => ({
-      addDimension: (name: string, value: string) => ({
-        addMetric: (metric: string) => void metrics.push(`${metric} ${name}=${value}`),
-      }),
-      addMetric: (metric: string) => void metrics.push(metric),
-    }),
-  };
+  // A metric with dimensions records them in order: `name dim=value dim=value`.
+  const metric = (dimensions: string): SingleMetric => ({
+    addDimension: (name, value) => metric(`${dimensions} ${name}=${value}`),
+    addMetric: (name) => void metrics.push(`${name}${dimensions}`),
+  });
+  const sink: SingleMetricSink = { singleMetric: () => metric('') };
   return { log, sink, lines, metrics };
 }
 

@@ -2,10 +2,9 @@ import type { Hold, HoldReason } from '../../../../functions/core/alerting/silen
 import type { HoldWriter } from '../../../../functions/core/failover/holds';
 import type { HealthObserver } from '../../../../functions/core/failover/ports';
 import type { Component, HealthSnapshot } from '../../../../functions/core/failover/types';
-import type { RunRecordMetrics } from '../../../../functions/core/runs/run-log';
+import type { SingleMetricSink } from '../../../../functions/core/metrics-sink';
 import { parseFailoverEnvironment } from '../../../../functions/handlers/failover/config';
 import { createFailoverHandler, type FailoverLog } from '../../../../functions/handlers/failover/handle';
-import type { MetricsSink } from '../../../../functions/handlers/failover/metrics';
 import { memoryIdempotency } from '../../../support/memory-coordination';
 import {
   InMemoryLock,
@@ -50,13 +49,16 @@ export class ComponentObserver implements HealthObserver {
  * Collects the EMF metrics the handler emits: the engine's as `[component, name, unit, value]`,
  * the run records' (`ControlRuns` by `Status`, coordination problems) as `[status or '', name]`.
  */
-export class RecordingMetrics implements MetricsSink, RunRecordMetrics {
+export class RecordingMetrics implements SingleMetricSink {
   readonly emitted: [string, string, string, number][] = [];
   readonly runs: [string, string][] = [];
 
   singleMetric() {
     return {
       addDimension: (name: string, value: string) => ({
+        addDimension: (): never => {
+          throw new Error('the failover metrics carry one dimension each');
+        },
         addMetric: (metric: string, unit: string, amount: number) => {
           if (name === 'Status') this.runs.push([value, metric]);
           else if (name === 'Component') this.emitted.push([value, metric, unit, amount]);

@@ -1,9 +1,9 @@
+import type { SingleMetricSink } from '../../../../functions/core/metrics-sink';
 import { runScaling, type ScalingRequest } from '../../../../functions/core/scaling/service';
 import {
   createScalingHandler,
   type ScalingHandlerDeps,
 } from '../../../../functions/handlers/scaling/handler';
-import type { MetricsSink } from '../../../../functions/handlers/scaling/metrics';
 import { fakeDeps, NOW, throttled } from '../../core/scaling/service-fakes';
 
 const scheduled = {
@@ -41,7 +41,7 @@ const alarm = {
 /** A Powertools-shaped sink recording `[name, value, dimensions]`. */
 function recordingSink() {
   const emitted: { name: string; value: number; dimensions: Record<string, string> }[] = [];
-  const sink: MetricsSink = {
+  const sink: SingleMetricSink = {
     singleMetric() {
       const dimensions: Record<string, string> = {};
       const metric = {

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import type { SingleMetric } from '../../../../functions/core/metrics-sink';
 import { loadSlowQueriesConfig } from '../../../../functions/handlers/slow-queries/config';
 import { createSlowQueriesHandler } from '../../../../functions/handlers/slow-queries/handler';
 import { ConfigError, InputError } from '../../../../functions/shared/errors';
@@ -38,12 +39,10 @@ function setup() {
   const metrics: Array<[string, string, number]> = [];
   const dimensions: Array<[string, string]> = [];
   const runs: string[] = [];
-  const single = {
-    addDimension: (_name: string, value: string) => ({
-      addMetric: (name: string) => void runs.push(`${name}:${value}`),
-    }),
-    addMetric: (name: string) => void runs.push(name),
-  };
+  const single = (suffix: string): SingleMetric => ({
+    addDimension: (_name, value) => single(`${suffix}:${value}`),
+    addMetric: (name) => void runs.push(`${name}${suffix}`),
+  });
   const { log, ...analysis } = fakes.deps;
   const handler = createSlowQueriesHandler({
     analysis,
@@ -51,7 +50,7 @@ function setup() {
     metrics: {
       addMetric: (name, unit, value) => void metrics.push([name, unit, value]),
       addDimension: (name, value) => void dimensions.push([name, value]),
-      singleMetric: () => single,
+      singleMetric: () => single(''),
     },
     config: { analysis: SETTINGS, fleetMaxCapacity: 10, lambdaConcurrency: 4, clusterId: 'misybot-db' },
     clock: () => T0,
