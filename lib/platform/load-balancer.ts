@@ -59,6 +59,8 @@ export class PlatformLoadBalancer extends Construct {
   readonly primaryTargetGroup: elbv2.ApplicationTargetGroup;
   readonly securityGroup: ec2.SecurityGroup;
   readonly accessLogBucket: s3.Bucket;
+  /** Receives the S3 server access logs of {@link accessLogBucket}: every read and delete of the ALB's logs. */
+  readonly serverAccessLogBucket: s3.Bucket;
   /** Where clients reach the platform: `https://api.example.com` or `http://<alb dns name>`. */
   readonly endpointUrl: string;
   /** The HTTPS listener's ACM certificate, with a domain. */
@@ -103,19 +105,22 @@ export class PlatformLoadBalancer extends Construct {
 
     props.webAcl?.associate('LoadBalancerWebAcl', this.loadBalancer.loadBalancerArn);
 
-    // ALB log delivery cannot write to KMS-encrypted buckets, hence SSE-S3.
-    this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      lifecycleRules: [{ expiration: Duration.days(props.accessLogRetentionDays ?? 90) }],
-    });
-    Validations.of(this.accessLogBucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'This bucket is itself the access-log sink of the ALB; logging it would need another bucket that only records log delivery writes.',
-    });
+    // ALB log delivery cannot write to KMS-encrypted buckets, hence SSE-S3; S3 server access
+    // logging cannot deliver to them either.
+    const privateLogBucket = (name: string, serverAccessLogsBucket?: s3.IBucket) =>
+      new s3.Bucket(this, name, {
+        encryption: s3.BucketEncryption.S3_MANAGED,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        enforceSSL: true,
+        lifecycleRules: [{ expiration: Duration.days(props.accessLogRetentionDays ?? 90) }],
+        ...(serverAccessLogsBucket ? { serverAccessLogsBucket, serverAccessLogsPrefix: 'alb-logs/' } : {}),
+      });
+    // The ALB's logs carry client addresses and request paths, so who read or deleted them is
+    // audit evidence of its own. This bucket only receives S3's log delivery: logging it in turn
+    // would record nothing but that delivery.
+    this.serverAccessLogBucket = privateLogBucket('ServerAccessLogs');
+    this.accessLogBucket = privateLogBucket('AccessLogs', this.serverAccessLogBucket);
     this.enableAccessLogs('alb');
 
     const health = settings.healthCheck;

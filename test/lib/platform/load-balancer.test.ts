@@ -214,8 +214,9 @@ describe('PlatformLoadBalancer', () => {
   it('writes access logs to an SSE-S3, private, TLS-only bucket that expires objects', () => {
     const { template } = synth({}, { accessLogRetentionDays: 30 });
 
-    const buckets = template.findResources('AWS::S3::Bucket');
-    const [bucketId] = Object.keys(buckets);
+    const bucketId = template.getResourceId('AWS::S3::Bucket', {
+      Properties: { LoggingConfiguration: Match.anyValue() },
+    });
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
@@ -242,6 +243,49 @@ describe('PlatformLoadBalancer', () => {
             Sid: 'AlbLogDelivery',
             Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' },
             Action: 's3:PutObject',
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('logs every request on the access-log bucket to a private bucket only S3 log delivery for it may write', () => {
+    const { template, alb, stack } = synth({}, { accessLogRetentionDays: 30 });
+
+    const accessLogs = stack.resolve(alb.accessLogBucket.bucketArn);
+    const serverLogs = stack.resolve(alb.serverAccessLogBucket.bucketName);
+    template.resourceCountIs('AWS::S3::Bucket', 2);
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { DestinationBucketName: serverLogs, LogFilePrefix: 'alb-logs/' },
+    });
+    // The destination itself: same protection and expiry, and no logging of its own.
+    const destination = template.findResources('AWS::S3::Bucket', {
+      Properties: {
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        PublicAccessBlockConfiguration: Match.objectLike({
+          BlockPublicPolicy: true,
+          RestrictPublicBuckets: true,
+        }),
+        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 30 })] },
+        LoggingConfiguration: Match.absent(),
+      },
+    });
+    expect(Object.keys(destination)).toEqual([serverLogs.Ref]);
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: serverLogs,
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'logging.s3.amazonaws.com' },
+            Action: 's3:PutObject',
+            Condition: {
+              ArnLike: { 'aws:SourceArn': accessLogs },
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            },
           }),
         ]),
       },
