@@ -92,6 +92,13 @@ export class MemoryRedis implements CacheClient, CacheBus {
     });
   }
 
+  setThenGet(key: string, value: Buffer, px: number, check: string): Promise<Buffer | null> {
+    return this.op('setThenGet', () => {
+      this.host.set(key, value, px);
+      return this.live(check);
+    });
+  }
+
   incr(key: string): Promise<number> {
     return this.op('incr', () => this.host.incr(key));
   }

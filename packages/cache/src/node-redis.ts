@@ -11,9 +11,17 @@ interface NodeRedisCommands {
     options: { expiration: { type: 'PX'; value: number }; condition?: 'NX' },
   ): Promise<unknown>;
   incr(key: string): Promise<number | string>;
+  multi(): NodeRedisPipeline;
   unlink(keys: string[]): Promise<number | string>;
   eval(script: string, options: { keys: string[]; arguments: (string | Buffer)[] }): Promise<unknown>;
   evalSha(sha1: string, options: { keys: string[]; arguments: (string | Buffer)[] }): Promise<unknown>;
+}
+
+/** The node-redis pipeline {@link CacheClient.setThenGet} builds. */
+interface NodeRedisPipeline {
+  set(key: string, value: Buffer, options: { expiration: { type: 'PX'; value: number } }): NodeRedisPipeline;
+  get(key: string): NodeRedisPipeline;
+  execAsPipeline(): Promise<unknown[]>;
 }
 
 interface NodeRedisScanner {
@@ -120,6 +128,18 @@ export function fromNodeRedis(client: NodeRedisLike): CacheClient {
         ...(options.nx ? { condition: 'NX' as const } : {}),
       });
       return reply !== null;
+    },
+    async setThenGet(key, value, px, check) {
+      // A pipeline (not two calls) so that a cluster sends both to the slot's primary, in order.
+      const replies = await binary
+        .multi()
+        .set(key, value, { expiration: { type: 'PX', value: Math.max(1, Math.round(px)) } })
+        .get(check)
+        .execAsPipeline();
+      const current = replies[1];
+      return current === null || current === undefined || Buffer.isBuffer(current)
+        ? (current ?? null)
+        : Buffer.from(String(current));
     },
     incr: async (key) => Number(await binary.incr(key)),
     unlink: async (keys) => (keys.length === 0 ? 0 : Number(await binary.unlink([...keys]))),

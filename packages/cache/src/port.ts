@@ -35,6 +35,13 @@ export interface CacheClient {
   mget(keys: readonly string[]): Promise<(Buffer | null)[]>;
   /** `SET key value PX px [NX]`: `true` when the key was written. */
   set(key: string, value: Buffer | string, options: CacheSetOptions): Promise<boolean>;
+  /**
+   * `SET key value PX px`, then `GET check`, pipelined in one round trip on the connection to the
+   * primary holding both keys (they share a hash tag): `check`'s value right after the write. The
+   * two must run in that order and on the primary (never a replica), so `check` is never older
+   * than the write.
+   */
+  setThenGet(key: string, value: Buffer, px: number, check: string): Promise<Buffer | null>;
   /** `INCR key`: the new value. */
   incr(key: string): Promise<number>;
   /** `UNLINK keys...`: how many keys were removed (memory is reclaimed in the background). */

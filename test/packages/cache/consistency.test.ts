@@ -29,6 +29,23 @@ describe('writes after another instance invalidated', () => {
     expect(await b.get('k')).toBe('v2');
   });
 
+  it('cost one pipelined SET + GET each while the generation holds, and the script only right after it moved', async () => {
+    const { redis, namespaces } = instances(2, false);
+    const [a, b] = namespaces as [(typeof namespaces)[0], (typeof namespaces)[0]];
+    expect(await a.set('k', 'v1')).toBe(true);
+    expect(await a.set('k', 'v2')).toBe(true);
+    expect(redis.calls).toMatchObject({ setThenGet: 2 });
+    expect(redis.calls['script:write']).toBeUndefined();
+    await b.invalidate();
+    expect(await a.set('k', 'v3')).toBe(true); // lands in generation 0 first, then rewritten in 1
+    expect(redis.calls).toMatchObject({ setThenGet: 3, 'script:write': 1 });
+    expect(redis.data.has('{n}:v:1:k')).toBe(true);
+    expect(await b.get('k')).toBe('v3');
+    expect(await a.set('k', 'v4')).toBe(true); // a knows generation 1 now
+    expect(redis.calls).toMatchObject({ setThenGet: 4, 'script:write': 1 });
+    expect(await b.get('k')).toBe('v4');
+  });
+
   it('let delete remove the current value, not one in the old generation', async () => {
     const [a, b] = instances(2, false).namespaces as [
       ReturnType<typeof instances>['namespaces'][0],
