@@ -25,6 +25,7 @@ interface IoredisCommands {
 interface IoredisPipeline {
   set(key: string, value: Buffer, px: 'PX', ms: number): IoredisPipeline;
   getBuffer(key: string): IoredisPipeline;
+  publish(channel: string, message: string): IoredisPipeline;
   exec(): Promise<[Error | null, unknown][] | null>;
 }
 
@@ -87,13 +88,14 @@ export function fromIoredis(client: IoredisLike): CacheClient {
         : await client.set(key, value, 'PX', px);
       return reply !== null;
     },
-    async setThenGet(key, value, px, check) {
-      // A pipeline (not two calls) so that a cluster sends both to the slot's primary, in order.
-      const replies = await client
+    async setThenGet(key, value, px, check, notice) {
+      // A pipeline (not separate calls) so that a cluster sends all to the slot's primary, in order.
+      const pipeline = client
         .pipeline()
         .set(key, value, 'PX', Math.max(1, Math.round(px)))
-        .getBuffer(check)
-        .exec();
+        .getBuffer(check);
+      if (notice) pipeline.publish(notice.channel, notice.message);
+      const replies = await pipeline.exec();
       if (!replies) throw new Error('pipeline discarded');
       for (const [error] of replies) if (error) throw error;
       return (replies[1]![1] as Buffer | null) ?? null;
@@ -102,6 +104,7 @@ export function fromIoredis(client: IoredisLike): CacheClient {
     unlink: (keys) => (keys.length === 0 ? Promise.resolve(0) : client.unlink(...keys)),
     script: (script, keys, args) => runScript(client, script, keys, args),
     scan: (match, count) => scanIoredis(client, match, count),
+    redis: client,
   };
 }
 
@@ -137,6 +140,7 @@ export interface IoredisBusLike {
  */
 export function ioredisBus(client: IoredisBusLike): CacheBus {
   return {
+    redis: client,
     publish: (channel, message) => client.publish(channel, message),
     subscribe(channel: string, handlers: BusHandlers): Promise<BusSubscription> {
       const subscriber = client.duplicate();

@@ -1,4 +1,4 @@
-import type { BusHandlers, BusSubscription, CacheBus, CacheClient, CacheSetOptions } from './port';
+import type { BusHandlers, BusNotice, BusSubscription, CacheBus, CacheClient, CacheSetOptions } from './port';
 import type { CacheScript, ScriptHost } from './scripts';
 
 /** How {@link MemoryRedis} answers: normally, by rejecting every command, or by never answering. */
@@ -92,10 +92,23 @@ export class MemoryRedis implements CacheClient, CacheBus {
     });
   }
 
-  setThenGet(key: string, value: Buffer, px: number, check: string): Promise<Buffer | null> {
+  /** Both ports are this object: writes carry their invalidation, as over one real connection. */
+  get redis(): object {
+    return this;
+  }
+
+  setThenGet(
+    key: string,
+    value: Buffer,
+    px: number,
+    check: string,
+    notice?: BusNotice,
+  ): Promise<Buffer | null> {
     return this.op('setThenGet', () => {
       this.host.set(key, value, px);
-      return this.live(check);
+      const current = this.live(check);
+      if (notice) this.deliver(notice.channel, notice.message);
+      return current;
     });
   }
 
@@ -120,14 +133,16 @@ export class MemoryRedis implements CacheClient, CacheBus {
   }
 
   publish(channel: string, message: string): Promise<number> {
-    return this.op('publish', () => {
-      const targets = this.busConnected ? [...(this.subscribers.get(channel) ?? [])] : [];
-      // Delivered on a later turn, as over a network, and in publish order.
-      setImmediate(() => {
-        for (const handlers of targets) handlers.message(message);
-      });
-      return targets.length;
+    return this.op('publish', () => this.deliver(channel, message));
+  }
+
+  private deliver(channel: string, message: string): number {
+    const targets = this.busConnected ? [...(this.subscribers.get(channel) ?? [])] : [];
+    // Delivered on a later turn, as over a network, and in publish order.
+    setImmediate(() => {
+      for (const handlers of targets) handlers.message(message);
     });
+    return targets.length;
   }
 
   async subscribe(channel: string, handlers: BusHandlers): Promise<BusSubscription> {

@@ -21,6 +21,7 @@ interface NodeRedisCommands {
 interface NodeRedisPipeline {
   set(key: string, value: Buffer, options: { expiration: { type: 'PX'; value: number } }): NodeRedisPipeline;
   get(key: string): NodeRedisPipeline;
+  publish(channel: string, message: string): NodeRedisPipeline;
   execAsPipeline(): Promise<unknown[]>;
 }
 
@@ -129,13 +130,14 @@ export function fromNodeRedis(client: NodeRedisLike): CacheClient {
       });
       return reply !== null;
     },
-    async setThenGet(key, value, px, check) {
-      // A pipeline (not two calls) so that a cluster sends both to the slot's primary, in order.
-      const replies = await binary
+    async setThenGet(key, value, px, check, notice) {
+      // A pipeline (not separate calls) so that a cluster sends all to the slot's primary, in order.
+      const pipeline = binary
         .multi()
         .set(key, value, { expiration: { type: 'PX', value: Math.max(1, Math.round(px)) } })
-        .get(check)
-        .execAsPipeline();
+        .get(check);
+      if (notice) pipeline.publish(notice.channel, notice.message);
+      const replies = await pipeline.execAsPipeline();
       const current = replies[1];
       return current === null || current === undefined || Buffer.isBuffer(current)
         ? (current ?? null)
@@ -145,6 +147,7 @@ export function fromNodeRedis(client: NodeRedisLike): CacheClient {
     unlink: async (keys) => (keys.length === 0 ? 0 : Number(await binary.unlink([...keys]))),
     script: (script, keys, args) => runScript(binary, script, [...keys], [...args]),
     scan: (match, count) => scanNodeRedis(client, match, count),
+    redis: client,
   };
 }
 
@@ -177,6 +180,7 @@ export interface NodeRedisBusLike {
  */
 export function nodeRedisBus(client: NodeRedisBusLike): CacheBus {
   return {
+    redis: client,
     publish: (channel, message) => client.publish(channel, message),
     subscribe(channel: string, handlers: BusHandlers): Promise<BusSubscription> {
       const subscriber = client.duplicate();

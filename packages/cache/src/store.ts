@@ -4,7 +4,7 @@ import { CacheDecodeError, CacheEncodeError, type CacheError, type CacheOperatio
 import type { CallGuard, Guarded } from './guard';
 import type { NamespaceKeys } from './keys';
 import type { ResolvedNamespaceOptions } from './options';
-import type { CacheClient } from './port';
+import type { BusNotice, CacheClient } from './port';
 import { DELETE_SCRIPT, INVALIDATE_TAGS_SCRIPT, WRITE_SCRIPT } from './scripts';
 import type { Serializer } from './serializers';
 import type { NamespaceStats } from './stats';
@@ -31,6 +31,15 @@ export interface WriteItem extends EntryToEncode {
 }
 
 const SCAN_COUNT = 500;
+
+/** What {@link NamespaceStore.write} did. */
+export interface WriteResult {
+  readonly ok: boolean;
+  /** The caller's notice went out with the write. */
+  readonly announced: boolean;
+}
+
+const NOT_WRITTEN: WriteResult = { ok: false, announced: false };
 
 /**
  * Reads and writes the Redis tier of one namespace: generation-aware keys, tag versions, the entry
@@ -186,48 +195,55 @@ export class NamespaceStore {
   }
 
   /**
-   * Stores `items` in one round trip under the generation current in Redis. `false` when nothing
-   * was stored (Redis failed, compression failed).
+   * Stores `items` in one round trip under the generation current in Redis. `ok` is `false` when
+   * nothing was stored (Redis failed, compression failed); `announced` when `notice` went out in
+   * the pipeline of the write that stands (otherwise the caller publishes it).
    * @throws CacheValueError when a value cannot be stored faithfully (before anything is written).
    */
-  async write(items: readonly WriteItem[]): Promise<{ readonly ok: boolean; readonly bytes: Buffer[] }> {
+  async write(items: readonly WriteItem[], notice?: BusNotice): Promise<WriteResult> {
     const encoded: Encoded[] = [];
     for (const item of items) {
       const result = this.codec.encode(item);
       const e =
         result instanceof Promise ? await result.catch((cause: unknown) => this.unencodable(cause)) : result;
-      if (e === undefined) return { ok: false, bytes: [] };
+      if (e === undefined) return NOT_WRITTEN;
       encoded.push(e);
     }
     const stored =
       items.length === 1
-        ? await this.writeOne(items[0]!, encoded[0]!)
-        : await this.writeScript(items, encoded, this.assumed);
-    if (!stored) return { ok: false, bytes: [] };
+        ? await this.writeOne(items[0]!, encoded[0]!, notice)
+        : (await this.writeScript(items, encoded, this.assumed)) && 'written';
+    if (!stored) return NOT_WRITTEN;
     for (const e of encoded) {
       this.ctx.stats.add('bytesOut', e.bytes.length);
       this.ctx.stats.add('uncompressedBytesOut', e.uncompressedBytes);
     }
-    return { ok: true, bytes: encoded.map((e) => e.bytes) };
+    return { ok: true, announced: stored === 'announced' };
   }
 
   /**
    * One entry: a plain `SET` under the assumed generation with a `GET` of the generation behind it
    * (one pipelined round trip, about a seventh of the script's Redis time). The generation only
    * grows, so reading the assumed one right after the write proves the write landed in the current
-   * generation; when another instance has moved it, the entry is written again by the script.
+   * generation; when another instance has moved it, the entry is written again by the script (and
+   * the notice, sent before the rewrite, must be published again after it).
    */
-  private async writeOne(item: WriteItem, e: Encoded): Promise<boolean> {
+  private async writeOne(
+    item: WriteItem,
+    e: Encoded,
+    notice: BusNotice | undefined,
+  ): Promise<'announced' | 'written' | false> {
     const { client, keys } = this.ctx;
     const assumed = this.assumed;
     const px = Math.max(1, Math.round(item.px));
     const checked = await this.call('write', () =>
-      client.setThenGet(this.valueKey(assumed, item.key), e.bytes, px, keys.generation),
+      client.setThenGet(this.valueKey(assumed, item.key), e.bytes, px, keys.generation, notice),
     );
     if (!checked.ok) return false;
     const actual = checked.value ? checked.value.toString('latin1') : '0';
     this.seen(actual);
-    return actual === assumed || this.writeScript([item], [e], actual);
+    if (actual === assumed) return notice ? 'announced' : 'written';
+    return (await this.writeScript([item], [e], actual)) && 'written';
   }
 
   /** All entries atomically in one script, which corrects `assumed` when another instance moved it. */
