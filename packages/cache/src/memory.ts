@@ -1,4 +1,4 @@
-import type { BusHandlers, BusNotice, BusSubscription, CacheBus, CacheClient, CacheSetOptions } from './port';
+import type { BusHandlers, BusSubscription, CacheBus, CacheClient, CacheSetOptions } from './port';
 import type { CacheScript, ScriptHost } from './scripts';
 
 /** How {@link MemoryRedis} answers: normally, by rejecting every command, or by never answering. */
@@ -97,20 +97,13 @@ export class MemoryRedis implements CacheClient, CacheBus {
     return this;
   }
 
-  setThenGet(
-    key: string,
-    value: Buffer,
-    px: number,
-    check: string,
-    notice?: BusNotice,
-  ): Promise<Buffer | null> {
-    return this.op('setThenGet', () => {
+  readonly setThenGet: CacheClient['setThenGet'] = (key, value, px, check, notice) =>
+    this.op('setThenGet', () => {
       this.host.set(key, value, px);
       const current = this.live(check);
       if (notice) this.deliver(notice.channel, notice.message);
       return current;
     });
-  }
 
   incr(key: string): Promise<number> {
     return this.op('incr', () => this.host.incr(key));
