@@ -7,6 +7,7 @@
  *    every call bounded by the same 1000 ms (node-redis' per-command `timeout`), JSON in and out.
  *    Also shown: the raw client with no timeout at all. Every cache read is checked to be a hit.
  *    `BENCH_OPS`, `BENCH_CONCURRENCY`, `BENCH_ROUNDS`;
+ *    Also per operation, load-independent: this process' CPU and Redis' own time (commandstats);
  * 2. latency of one hit, one call at a time: L1 (in process) against the Redis tier;
  * 3. stored bytes of 100 KB JSON values with and without compression (target: ≥ 3 × fewer).
  *
@@ -27,15 +28,43 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const KEYS = 1000;
 const small = { id: 12345, name: 'Ada Lovelace', roles: ['admin', 'ops'], active: true, score: 98.6 };
 
+/**
+ * Load-independent costs per operation, summed over rounds: this process' CPU, and Redis' own time
+ * (`INFO commandstats`, all commands). On a loaded machine the ops/s move a lot; these do not.
+ */
+const costs = new Map<string, { cpuMicros: number; redisMicros: number; ops: number }>();
+let admin: { sendCommand(args: string[]): Promise<unknown> } | undefined;
+
+async function redisMicros(): Promise<number> {
+  const info = String(await admin!.sendCommand(['INFO', 'commandstats']));
+  let total = 0;
+  for (const match of info.matchAll(/^cmdstat_(\w+):calls=\d+,usec=(\d+)/gm))
+    if (match[1] !== 'info') total += Number(match[2]);
+  return total;
+}
+
 /** Runs `op(i)` for i < OPS with CONCURRENCY in flight; returns ops per second. */
-async function throughput(op: (i: number) => Promise<unknown>): Promise<number> {
+async function throughput(op: (i: number) => Promise<unknown>, cost?: string): Promise<number> {
   let next = 0;
+  const redisBefore = cost ? await redisMicros() : 0;
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const worker = async () => {
     while (next < OPS) await op(next++);
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return OPS / ((performance.now() - start) / 1000);
+  const opsPerSecond = OPS / ((performance.now() - start) / 1000);
+  if (cost) {
+    const used = process.cpuUsage(cpu);
+    const redis = (await redisMicros()) - redisBefore;
+    const sum = costs.get(cost) ?? { cpuMicros: 0, redisMicros: 0, ops: 0 };
+    costs.set(cost, {
+      cpuMicros: sum.cpuMicros + used.user + used.system,
+      redisMicros: sum.redisMicros + redis,
+      ops: sum.ops + OPS,
+    });
+  }
+  return opsPerSecond;
 }
 
 /** A 100 KB-ish JSON document shaped like chat history: repeated keys, varied text, numbers. */
@@ -93,7 +122,7 @@ async function rounds(variants: readonly Variant[], op: 'get' | 'set'): Promise<
     const figures = new Array<number>(runs.length);
     for (let k = 0; k < runs.length; k++) {
       const index = (r + k) % runs.length;
-      figures[index] = await throughput(runs[index]![op]!);
+      figures[index] = await throughput(runs[index]![op]!, `${op.toUpperCase()} ${runs[index]!.label}`);
     }
     perRound.push(figures);
   }
@@ -118,6 +147,13 @@ function report(variants: readonly Variant[], op: 'get' | 'set', perRound: numbe
         `min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}`,
     );
   }
+  for (const run of runs) {
+    const cost = costs.get(`${op.toUpperCase()} ${run.label}`)!;
+    console.log(
+      `${''.padEnd(34)} ${run.label}: client CPU ${(cost.cpuMicros / cost.ops).toFixed(1)} µs/op, ` +
+        `Redis time ${(cost.redisMicros / cost.ops).toFixed(2)} µs/op`,
+    );
+  }
 }
 
 /** Mean µs per call of `op`, one call at a time, after a warm-up. */
@@ -139,6 +175,8 @@ async function main() {
   const rawClient = await connect();
   const cacheClient = await connect();
   const l1Client = await connect();
+  const adminClient = await connect();
+  admin = adminClient;
   try {
     const cache = createCache({ client: fromNodeRedis(cacheClient), timeoutMs: TIMEOUT_MS });
     const ns = cache.namespace('bench');
@@ -229,6 +267,7 @@ async function main() {
     rawClient.destroy();
     cacheClient.destroy();
     l1Client.destroy();
+    adminClient.destroy();
     await server.stop();
   }
 }

@@ -149,6 +149,7 @@ export function createCache(options: CacheOptions): Cache {
     bus: options.bus,
     channel: `${prefix}{misybot-cache}:bus`,
     instanceId: randomUUID(),
+    sharesClient: options.bus?.redis !== undefined && options.bus.redis === options.client.redis,
     guard,
     report,
     apply: (message: BusMessage) => namespaces.get(message.n)?.tiers.applyRemote(message),

@@ -1,6 +1,6 @@
 import { CacheBusError, type CacheError } from './errors';
 import type { CallGuard } from './guard';
-import type { BusSubscription, CacheBus } from './port';
+import type { BusNotice, BusSubscription, CacheBus } from './port';
 
 /** Which L1 entries of namespace `n` are no longer current. */
 export type BusChange =
@@ -20,6 +20,11 @@ export interface CoherenceOptions {
   readonly channel: string;
   /** This instance's id: its own messages are ignored. */
   readonly instanceId: string;
+  /**
+   * The bus publishes through the cache's own client, so a write can carry its notice in its own
+   * pipeline, ordered after it ({@link Coherence.notice}).
+   */
+  readonly sharesClient: boolean;
   readonly guard: CallGuard;
   readonly report: (error: CacheError) => void;
   /** Applies another instance's message to the L1s. */
@@ -102,11 +107,25 @@ export class Coherence {
     this.o.apply(message);
   }
 
+  private text(change: BusChange): string {
+    return JSON.stringify({ i: this.o.instanceId, ...change });
+  }
+
+  /**
+   * `change` as a notice for the pipeline of the write that makes it, or `undefined` when the bus
+   * publishes elsewhere (then {@link publish} it once the write is done). Sent with the write, the
+   * other instances hear of it one round trip sooner, and never before the write has run.
+   */
+  notice(change: BusChange): BusNotice | undefined {
+    if (!this.o.bus || !this.o.sharesClient) return undefined;
+    return { channel: this.o.channel, message: this.text(change) };
+  }
+
   /** Tells the other instances; a failure is reported (their L1 then catches up within `maxAgeMs`). */
   publish(message: BusChange): void {
     const bus = this.o.bus;
     if (!bus) return;
-    const text = JSON.stringify({ i: this.o.instanceId, ...message });
+    const text = this.text(message);
     void this.o.guard
       .run('*', 'publish', () => bus.publish(this.o.channel, text))
       .then((sent) => {

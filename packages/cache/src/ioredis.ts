@@ -8,6 +8,7 @@ interface IoredisCommands {
   set(key: string, value: Buffer | string, px: 'PX', ms: number): Promise<unknown>;
   set(key: string, value: Buffer | string, px: 'PX', ms: number, nx: 'NX'): Promise<unknown>;
   incr(key: string): Promise<number>;
+  pipeline(): IoredisPipeline;
   unlink(...keys: string[]): Promise<number>;
   eval(script: string, numKeys: number, ...keysAndArgs: (string | Buffer)[]): Promise<unknown>;
   evalsha(sha1: string, numKeys: number, ...keysAndArgs: (string | Buffer)[]): Promise<unknown>;
@@ -18,6 +19,14 @@ interface IoredisCommands {
     count: 'COUNT',
     n: number,
   ): Promise<[string, string[]]>;
+}
+
+/** The ioredis pipeline {@link CacheClient.setThenGet} builds. */
+interface IoredisPipeline {
+  set(key: string, value: Buffer, px: 'PX', ms: number): IoredisPipeline;
+  getBuffer(key: string): IoredisPipeline;
+  publish(channel: string, message: string): IoredisPipeline;
+  exec(): Promise<[Error | null, unknown][] | null>;
 }
 
 /**
@@ -79,10 +88,23 @@ export function fromIoredis(client: IoredisLike): CacheClient {
         : await client.set(key, value, 'PX', px);
       return reply !== null;
     },
+    async setThenGet(key, value, px, check, notice) {
+      // A pipeline (not separate calls) so that a cluster sends all to the slot's primary, in order.
+      const pipeline = client
+        .pipeline()
+        .set(key, value, 'PX', Math.max(1, Math.round(px)))
+        .getBuffer(check);
+      if (notice) pipeline.publish(notice.channel, notice.message);
+      const replies = await pipeline.exec();
+      if (!replies) throw new Error('pipeline discarded');
+      for (const [error] of replies) if (error) throw error;
+      return (replies[1]![1] as Buffer | null) ?? null;
+    },
     incr: (key) => client.incr(key),
     unlink: (keys) => (keys.length === 0 ? Promise.resolve(0) : client.unlink(...keys)),
     script: (script, keys, args) => runScript(client, script, keys, args),
     scan: (match, count) => scanIoredis(client, match, count),
+    redis: client,
   };
 }
 
@@ -118,6 +140,7 @@ export interface IoredisBusLike {
  */
 export function ioredisBus(client: IoredisBusLike): CacheBus {
   return {
+    redis: client,
     publish: (channel, message) => client.publish(channel, message),
     subscribe(channel: string, handlers: BusHandlers): Promise<BusSubscription> {
       const subscriber = client.duplicate();

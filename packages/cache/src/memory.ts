@@ -92,6 +92,19 @@ export class MemoryRedis implements CacheClient, CacheBus {
     });
   }
 
+  /** Both ports are this object: writes carry their invalidation, as over one real connection. */
+  get redis(): object {
+    return this;
+  }
+
+  readonly setThenGet: CacheClient['setThenGet'] = (key, value, px, check, notice) =>
+    this.op('setThenGet', () => {
+      this.host.set(key, value, px);
+      const current = this.live(check);
+      if (notice) this.deliver(notice.channel, notice.message);
+      return current;
+    });
+
   incr(key: string): Promise<number> {
     return this.op('incr', () => this.host.incr(key));
   }
@@ -113,14 +126,16 @@ export class MemoryRedis implements CacheClient, CacheBus {
   }
 
   publish(channel: string, message: string): Promise<number> {
-    return this.op('publish', () => {
-      const targets = this.busConnected ? [...(this.subscribers.get(channel) ?? [])] : [];
-      // Delivered on a later turn, as over a network, and in publish order.
-      setImmediate(() => {
-        for (const handlers of targets) handlers.message(message);
-      });
-      return targets.length;
+    return this.op('publish', () => this.deliver(channel, message));
+  }
+
+  private deliver(channel: string, message: string): number {
+    const targets = this.busConnected ? [...(this.subscribers.get(channel) ?? [])] : [];
+    // Delivered on a later turn, as over a network, and in publish order.
+    setImmediate(() => {
+      for (const handlers of targets) handlers.message(message);
     });
+    return targets.length;
   }
 
   async subscribe(channel: string, handlers: BusHandlers): Promise<BusSubscription> {

@@ -11,9 +11,18 @@ interface NodeRedisCommands {
     options: { expiration: { type: 'PX'; value: number }; condition?: 'NX' },
   ): Promise<unknown>;
   incr(key: string): Promise<number | string>;
+  multi(): NodeRedisPipeline;
   unlink(keys: string[]): Promise<number | string>;
   eval(script: string, options: { keys: string[]; arguments: (string | Buffer)[] }): Promise<unknown>;
   evalSha(sha1: string, options: { keys: string[]; arguments: (string | Buffer)[] }): Promise<unknown>;
+}
+
+/** The node-redis pipeline {@link CacheClient.setThenGet} builds. */
+interface NodeRedisPipeline {
+  set(key: string, value: Buffer, options: { expiration: { type: 'PX'; value: number } }): NodeRedisPipeline;
+  get(key: string): NodeRedisPipeline;
+  publish(channel: string, message: string): NodeRedisPipeline;
+  execAsPipeline(): Promise<unknown[]>;
 }
 
 interface NodeRedisScanner {
@@ -121,10 +130,24 @@ export function fromNodeRedis(client: NodeRedisLike): CacheClient {
       });
       return reply !== null;
     },
+    async setThenGet(key, value, px, check, notice) {
+      // A pipeline (not separate calls) so that a cluster sends all to the slot's primary, in order.
+      const pipeline = binary
+        .multi()
+        .set(key, value, { expiration: { type: 'PX', value: Math.max(1, Math.round(px)) } })
+        .get(check);
+      if (notice) pipeline.publish(notice.channel, notice.message);
+      const replies = await pipeline.execAsPipeline();
+      const current = replies[1];
+      return current === null || current === undefined || Buffer.isBuffer(current)
+        ? (current ?? null)
+        : Buffer.from(String(current));
+    },
     incr: async (key) => Number(await binary.incr(key)),
     unlink: async (keys) => (keys.length === 0 ? 0 : Number(await binary.unlink([...keys]))),
     script: (script, keys, args) => runScript(binary, script, [...keys], [...args]),
     scan: (match, count) => scanNodeRedis(client, match, count),
+    redis: client,
   };
 }
 
@@ -157,6 +180,7 @@ export interface NodeRedisBusLike {
  */
 export function nodeRedisBus(client: NodeRedisBusLike): CacheBus {
   return {
+    redis: client,
     publish: (channel, message) => client.publish(channel, message),
     subscribe(channel: string, handlers: BusHandlers): Promise<BusSubscription> {
       const subscriber = client.duplicate();

@@ -17,6 +17,12 @@ export interface CacheSetOptions {
   readonly nx?: boolean;
 }
 
+/** A message to publish in the pipeline of the write it announces: `PUBLISH channel message`. */
+export interface BusNotice {
+  readonly channel: string;
+  readonly message: string;
+}
+
 /**
  * The Redis commands the cache needs.
  *
@@ -35,6 +41,19 @@ export interface CacheClient {
   mget(keys: readonly string[]): Promise<(Buffer | null)[]>;
   /** `SET key value PX px [NX]`: `true` when the key was written. */
   set(key: string, value: Buffer | string, options: CacheSetOptions): Promise<boolean>;
+  /**
+   * `SET key value PX px`, then `GET check`, then (when given) `PUBLISH` of `notice`, pipelined in
+   * one round trip on the connection to the primary holding both keys (they share a hash tag):
+   * `check`'s value right after the write. The commands must run in that order and on the primary
+   * (never a replica), so `check` is never older than the write and the notice never overtakes it.
+   */
+  setThenGet(
+    key: string,
+    value: Buffer,
+    px: number,
+    check: string,
+    notice?: BusNotice,
+  ): Promise<Buffer | null>;
   /** `INCR key`: the new value. */
   incr(key: string): Promise<number>;
   /** `UNLINK keys...`: how many keys were removed (memory is reclaimed in the background). */
@@ -46,6 +65,12 @@ export interface CacheClient {
    * iteration. A cluster adapter scans every master.
    */
   scan(match: string, count: number): AsyncIterable<readonly string[]>;
+  /**
+   * The client object the commands go through, when the adapter knows it. A {@link CacheBus} with
+   * the same `redis` publishes where the commands run, so the cache sends a write's invalidation in
+   * the write's own pipeline (one round trip instead of two). @default undefined
+   */
+  readonly redis?: object;
 }
 
 /** What a {@link CacheBus} subscription reports. */
@@ -74,4 +99,6 @@ export interface CacheBus {
   publish(channel: string, message: string): Promise<unknown>;
   /** `SUBSCRIBE channel` on a connection of its own; resolves once subscribed. */
   subscribe(channel: string, handlers: BusHandlers): Promise<BusSubscription>;
+  /** The client object {@link publish} goes through; see {@link CacheClient.redis}. @default undefined */
+  readonly redis?: object;
 }

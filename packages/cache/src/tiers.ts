@@ -159,10 +159,12 @@ export class Tiers {
         px: freshMs + keepMs,
       };
     });
-    const { ok } = await store.write(items);
-    if (!ok) return false;
     const keys = writes.map((w) => w.key);
-    this.changed({ n: this.ctx.name, k: keys });
+    const change: BusChange = { n: this.ctx.name, k: keys };
+    const { ok, announced } = await store.write(items, this.ctx.coherence.notice(change));
+    if (!ok) return false;
+    this.drop(change);
+    if (!announced) this.ctx.coherence.publish(change);
     if (this.ctx.events.has('write')) this.ctx.events.emit('write', { namespace: this.ctx.name, keys });
     return true;
   }

@@ -1,4 +1,4 @@
-import { createCache, MemoryRedis } from '@misybot-ha/cache';
+import { type CacheBus, createCache, MemoryRedis } from '@misybot-ha/cache';
 import fc from 'fast-check';
 import { manualClock } from './clock';
 
@@ -27,6 +27,23 @@ describe('writes after another instance invalidated', () => {
     expect(await a.set('k', 'v2')).toBe(true);
     expect(await a.get('k')).toBe('v2');
     expect(await b.get('k')).toBe('v2');
+  });
+
+  it('cost one pipelined SET + GET each while the generation holds, and the script only right after it moved', async () => {
+    const { redis, namespaces } = instances(2, false);
+    const [a, b] = namespaces as [(typeof namespaces)[0], (typeof namespaces)[0]];
+    expect(await a.set('k', 'v1')).toBe(true);
+    expect(await a.set('k', 'v2')).toBe(true);
+    expect(redis.calls).toMatchObject({ setThenGet: 2 });
+    expect(redis.calls['script:write']).toBeUndefined();
+    await b.invalidate();
+    expect(await a.set('k', 'v3')).toBe(true); // lands in generation 0 first, then rewritten in 1
+    expect(redis.calls).toMatchObject({ setThenGet: 3, 'script:write': 1 });
+    expect(redis.data.has('{n}:v:1:k')).toBe(true);
+    expect(await b.get('k')).toBe('v3');
+    expect(await a.set('k', 'v4')).toBe(true); // a knows generation 1 now
+    expect(redis.calls).toMatchObject({ setThenGet: 4, 'script:write': 1 });
+    expect(await b.get('k')).toBe('v4');
   });
 
   it('let delete remove the current value, not one in the old generation', async () => {
@@ -98,4 +115,60 @@ describe('writes after another instance invalidated', () => {
     },
     120_000,
   );
+});
+
+describe('the invalidation of a single set', () => {
+  it('travels in the write’s own pipeline when the bus publishes through the cache’s client', async () => {
+    const { redis, caches, namespaces } = instances(2, true);
+    const [a, b] = namespaces as [(typeof namespaces)[0], (typeof namespaces)[0]];
+    await Promise.all(caches.map((c) => c.ready()));
+    await a.set('k', 'v1');
+    await delivered();
+    expect(await b.get('k')).toBe('v1'); // now in b's L1
+    const dropped: string[] = [];
+    caches[1]!.on('invalidation', (e) => dropped.push(...(e.keys ?? [])));
+    const published = redis.calls.publish ?? 0;
+    await a.set('k', 'v2');
+    await delivered();
+    expect(redis.calls.publish ?? 0).toBe(published); // no PUBLISH round trip of its own
+    expect(dropped).toEqual(['k']);
+    expect(await b.get('k')).toBe('v2');
+  });
+
+  it('is published again after a rewrite into the generation another instance moved to', async () => {
+    const { redis, caches, namespaces } = instances(3, true);
+    const [a, b, c] = namespaces as [(typeof namespaces)[0], (typeof namespaces)[0], (typeof namespaces)[0]];
+    await Promise.all(caches.map((x) => x.ready()));
+    await a.set('k', 'v1'); // a assumes generation 0
+    await b.invalidate();
+    await b.set('k', 'b');
+    await delivered();
+    expect(await c.get('k')).toBe('b'); // in c's L1
+    const published = redis.calls.publish ?? 0;
+    await a.set('k', 'a'); // lands in generation 0, notice sent, then rewritten in generation 1
+    await delivered();
+    expect(redis.calls.publish).toBe(published + 1);
+    expect(await c.get('k')).toBe('a');
+  });
+
+  it('is published on its own when the bus is another client', async () => {
+    const clock = manualClock();
+    const redis = new MemoryRedis({ now: clock.now });
+    const bus: CacheBus = {
+      publish: (channel, message) => redis.publish(channel, message),
+      subscribe: (channel, handlers) => redis.subscribe(channel, handlers),
+    };
+    const [a, b] = [0, 1].map(() =>
+      createCache({ client: redis, bus, now: clock.now, defaults: { l1: true } }),
+    ) as [ReturnType<typeof createCache>, ReturnType<typeof createCache>];
+    await Promise.all([a.ready(), b.ready()]);
+    await a.namespace('n').set('k', 'v1');
+    await delivered();
+    expect(await b.namespace('n').get('k')).toBe('v1');
+    const published = redis.calls.publish ?? 0;
+    await a.namespace('n').set('k', 'v2');
+    await delivered();
+    expect(redis.calls.publish).toBe(published + 1);
+    expect(await b.namespace('n').get('k')).toBe('v2');
+  });
 });
