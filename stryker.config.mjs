@@ -1,8 +1,6 @@
 // Mutation testing of the control plane's guards: `npm run mutate` (not part of `npm test`).
-// Jest runs the unit tests of functions/core; Stryker runs only the tests that cover each mutant.
-import jestConfig from './jest.config.js';
-
-const unit = jestConfig.projects.find((project) => project.displayName === 'unit');
+// Jest runs only the unit tests of functions/core (jest.stryker.config.js), and for each mutant only
+// the tests that covered it in the first run.
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -10,18 +8,7 @@ export default {
   testRunner: 'jest',
   jest: {
     projectType: 'custom',
-    config: {
-      ...unit,
-      displayName: undefined,
-      roots: ['<rootDir>/test/functions/core'],
-      // Simulated days and long model runs would test each mutant for minutes: the unit and
-      // property tests of the guards are what must kill them.
-      testPathIgnorePatterns: [
-        ...unit.testPathIgnorePatterns,
-        '/test/functions/core/failover/(model|flapping)\\.test\\.ts$',
-        '/test/functions/core/scaling/simulation/',
-      ],
-    },
+    configFile: 'jest.stryker.config.js',
     enableFindRelatedTests: true,
   },
   coverageAnalysis: 'perTest',
@@ -38,12 +25,15 @@ export default {
     'functions/core/scaling/cooldown.ts',
     'functions/core/scaling/behaviour.ts',
     'functions/core/scaling/scheduled.ts',
+    'functions/core/scaling/limits/*.ts',
     // Health: thresholds and flapping, and the rounds on wall-clock ticks.
     'functions/core/health/state-machine.ts',
     'functions/core/health/rounds.ts',
   ],
-  // Log and alert wording is not a guard.
+  // Static code (module-level constants) runs once per test file, not per mutant: testing it would
+  // rerun every test for each of its mutants.
   ignoreStatic: true,
+  // Log and alert wording is not a guard.
   mutator: { excludedMutations: ['StringLiteral'] },
   thresholds: { high: 95, low: 90, break: 90 },
   reporters: ['clear-text', 'progress', 'json'],
