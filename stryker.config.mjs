@@ -15,20 +15,16 @@ export default {
   // The sandbox needs no tsconfig (swc compiles the tests), and Stryker's tsconfig rewrite calls
   // the TypeScript compiler API, which TypeScript 7 does not have.
   ignorePatterns: ['tsconfig.json', 'cdk.out', 'bench/traces', 'reports'],
+  // The guards issue 11 holds to 0 surviving mutants: failover's guards and state machine, the
+  // scaling cooldowns and the clamp to the bounds, and the health checks' state machine. A run
+  // over these 6 files takes about half an hour on the shared 2-core machine (README).
   mutate: [
-    // Failover: the guards, the state machine and the evidence it acts on.
     'functions/core/failover/guards.ts',
     'functions/core/failover/machine.ts',
-    'functions/core/failover/evidence.ts',
-    'functions/core/failover/automatic.ts',
-    // Scaling: cooldowns, stabilisation and rate limits, the bounds and where they clamp.
     'functions/core/scaling/cooldown.ts',
-    'functions/core/scaling/behaviour.ts',
-    'functions/core/scaling/scheduled.ts',
-    'functions/core/scaling/limits/*.ts',
-    // Health: thresholds and flapping, and the rounds on wall-clock ticks.
+    'functions/core/scaling/limits/cooldown-limit.ts',
+    'functions/core/scaling/limits/bounds.ts',
     'functions/core/health/state-machine.ts',
-    'functions/core/health/rounds.ts',
   ],
   // Static code (module-level constants) runs once per test file, not per mutant: testing it would
   // rerun every test for each of its mutants.
