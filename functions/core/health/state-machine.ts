@@ -89,11 +89,12 @@ export function advanceCheckState(
   const consecutiveFailures = down ? state.consecutiveFailures + 1 : up ? 0 : state.consecutiveFailures;
   const consecutiveUnknown = up || down ? 0 : state.consecutiveUnknown + 1;
 
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: an up or down result resets consecutiveUnknown to 0, below every threshold (at least 1), so widening this alone changes nothing
+  const inconclusive = !up && !down;
   let settled = state.settled;
   if (up && consecutiveSuccesses >= policy.successThreshold) settled = 'healthy';
   else if (down && consecutiveFailures >= policy.failureThreshold) settled = 'unhealthy';
-  // Stryker disable next-line ConditionalExpression,LogicalOperator: an up or down result resets consecutiveUnknown to 0, below every threshold (at least 1), so only an inconclusive result can pass
-  else if (!up && !down && consecutiveUnknown >= (policy.unknownAfter ?? policy.failureThreshold))
+  else if (inconclusive && consecutiveUnknown >= (policy.unknownAfter ?? policy.failureThreshold))
     settled = 'unknown';
 
   // Every settled change counts, `unknown` included, so a check alternating between failing and
