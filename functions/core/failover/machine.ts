@@ -44,8 +44,13 @@ export function decide(
     ...(input.kind === 'command' && input.target ? { target: input.target } : {}),
   });
   if (input.kind === 'command') {
-    // Stryker disable next-line BooleanLiteral: only an automatic attempt alerts when blocked (attempts.ts); an operator gets the answer
-    const manual = attempt(false, `${input.reason} (by ${input.requestedBy})`, false, input.dryRun);
+    const manual = attempt(
+      false,
+      `${input.reason} (by ${input.requestedBy})`,
+      // Stryker disable next-line BooleanLiteral: only an automatic attempt alerts when blocked (attempts.ts); an operator gets the answer
+      false,
+      input.dryRun,
+    );
     if (input.command === 'failback') {
       if (state.phase === 'secondary' || state.phase === 'recovering' || state.healthCheckInverted)
         return attemptFailback(state, manual, settings, now);
@@ -95,8 +100,10 @@ function inFlight(
   settings: FailoverCoreSettings,
   now: number,
 ): Decision {
-  // Stryker disable next-line ConditionalExpression: only a command has `dryRun`, so the kind test only narrows the type
-  if (now < operation.leaseUntil || (input.kind === 'command' && input.dryRun)) {
+  const dryRun =
+    // Stryker disable next-line ConditionalExpression: only a command has `dryRun`, so the kind test only narrows the type
+    input.kind === 'command' && input.dryRun;
+  if (now < operation.leaseUntil || dryRun) {
     return {
       verdict: 'busy',
       next: state,

@@ -107,8 +107,9 @@ export function advanceCheckState(
   const conclusive = up ? 'up' : down ? 'down' : undefined;
   const changed =
     conclusive !== undefined && state.lastConclusive !== undefined && conclusive !== state.lastConclusive;
-  // Stryker disable next-line ArrayDeclaration: the filter keeps only times, so a non-number element is dropped either way
-  const resultChanges = [...(state.resultChanges ?? []), ...(changed ? [now] : [])].filter(
+  // Stryker disable next-line ArrayDeclaration: the filter below keeps only times, so a non-number element is dropped either way
+  const earlierChanges = state.resultChanges ?? [];
+  const resultChanges = (changed ? [...earlierChanges, now] : earlierChanges).filter(
     (at) => at > now - policy.flapWindowMs,
   );
 
