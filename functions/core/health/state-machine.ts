@@ -89,10 +89,12 @@ export function advanceCheckState(
   const consecutiveFailures = down ? state.consecutiveFailures + 1 : up ? 0 : state.consecutiveFailures;
   const consecutiveUnknown = up || down ? 0 : state.consecutiveUnknown + 1;
 
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: an up or down result resets consecutiveUnknown to 0, below every threshold (at least 1), so widening this alone changes nothing
+  const inconclusive = !up && !down;
   let settled = state.settled;
   if (up && consecutiveSuccesses >= policy.successThreshold) settled = 'healthy';
   else if (down && consecutiveFailures >= policy.failureThreshold) settled = 'unhealthy';
-  else if (!up && !down && consecutiveUnknown >= (policy.unknownAfter ?? policy.failureThreshold))
+  else if (inconclusive && consecutiveUnknown >= (policy.unknownAfter ?? policy.failureThreshold))
     settled = 'unknown';
 
   // Every settled change counts, `unknown` included, so a check alternating between failing and
@@ -105,7 +107,9 @@ export function advanceCheckState(
   const conclusive = up ? 'up' : down ? 'down' : undefined;
   const changed =
     conclusive !== undefined && state.lastConclusive !== undefined && conclusive !== state.lastConclusive;
-  const resultChanges = [...(state.resultChanges ?? []), ...(changed ? [now] : [])].filter(
+  // Stryker disable next-line ArrayDeclaration: the filter below keeps only times, so a non-number element is dropped either way
+  const earlierChanges = state.resultChanges ?? [];
+  const resultChanges = (changed ? [...earlierChanges, now] : earlierChanges).filter(
     (at) => at > now - policy.flapWindowMs,
   );
 
@@ -161,6 +165,7 @@ function appliedAlready(lastRoundId: string | undefined, roundId: string): boole
     last.invocation === next.invocation &&
     Number.isInteger(last.index) &&
     Number.isInteger(next.index) &&
+    // Stryker disable next-line EqualityOperator: the runner writes `<id>#<n>`, so an equal index is the same id, answered above
     next.index <= last.index
   );
 }

@@ -28,7 +28,11 @@ export function activeCooldown(
   for (const activity of activities) {
     const change = activity.toCapacity - activity.fromCapacity;
     const counts = direction === 'out' ? change > 0 : change !== 0;
-    if (counts && (last === undefined || activity.startTime > last)) last = activity.startTime;
+    const later =
+      last === undefined ||
+      // Stryker disable next-line EqualityOperator: an activity at the same time as the latest gives the same start
+      activity.startTime > last;
+    if (counts && later) last = activity.startTime;
   }
   if (last === undefined) return null;
   const elapsed = now - last;

@@ -11,7 +11,9 @@ export const cooldownLimit: LimitRule = {
   apply(target, { input, current }) {
     const direction = directionOf(current, target);
     if (direction === 'none') return undefined;
-    const history = [...input.activities, ...(input.recordedActions ?? [])];
+    const history = input.recordedActions
+      ? [...input.activities, ...input.recordedActions]
+      : input.activities;
     const cooldown = activeCooldown(direction, history, input.policy.behaviour, input.now);
     if (cooldown === null) return undefined;
     const since = new Date(cooldown.since).toISOString();

@@ -316,3 +316,165 @@ describe('failover state machine: recovery and failback', () => {
     expect(resourceSteps(d.plan)).toEqual([]);
   });
 });
+
+describe('failover state machine: inputs and leases', () => {
+  it('dates an observation by when it was seen, not when it arrived', () => {
+    const late = { ...health('e1', down), observedAt: T0 - 30_000 };
+    expect(decide(stateOf('database'), late, settings, T0).next.primaryFailingSince).toBe(T0 - 30_000);
+  });
+
+  it('takes no evidence from an alarm returning to OK, nor from any alarm off the primary', () => {
+    const ok = {
+      kind: 'alarm' as const,
+      eventId: 'a1',
+      alarmName: 'db-cpu',
+      alarmState: 'OK' as const,
+      health: down,
+    };
+    const state = stateOf('database');
+    expect(decide(state, ok, settings, T0)).toEqual({
+      verdict: 'unchanged',
+      next: state,
+      plan: [],
+      checks: [],
+      reason: 'alarm db-cpu OK is no evidence in primary',
+    });
+    const secondary = onSecondary();
+    const alarm = { ...ok, alarmState: 'ALARM' as const };
+    expect(decide(secondary, alarm, settings, T0 + 20_000)).toMatchObject({
+      verdict: 'unchanged',
+      next: secondary,
+      reason: 'alarm db-cpu ALARM is no evidence in secondary',
+    });
+  });
+
+  it('fails over by hand to the standby the operator names', () => {
+    const d = decide(
+      stateOf('database'),
+      command('c1', 'failover', dbHealth(), { target: 'db-3' }),
+      settings,
+      T0,
+    );
+    expect(d.verdict).toBe('started');
+    expect(resourceSteps(d.plan)[0]).toEqual({ kind: 'aurora-failover', targetInstance: 'db-3' });
+    expect(d.next.operation).toMatchObject({ automatic: false });
+  });
+
+  it('lets an operator fail back from recovering, or unpin an inverted health check on the primary', () => {
+    const afterFailover = dbHealth({
+      primaryId: 'db-2',
+      standbys: [{ id: 'db-1', healthy: true, replicaLagSeconds: 0, capacity: 2 }],
+    });
+    const recovering = decide(onSecondary(), health('h1', afterFailover), settings, T0 + 30_000).next;
+    expect(recovering.phase).toBe('recovering');
+    expect(decide(recovering, command('c1', 'failback', afterFailover), settings, T0 + 31_000).verdict).toBe(
+      'started',
+    );
+    const inverted = stateOf('dns', { healthCheckInverted: true });
+    const unpin = decide(inverted, command('c2', 'failback', dnsHealth(true)), settings, T0);
+    expect(unpin.verdict).toBe('started');
+    expect(resourceSteps(unpin.plan)).toEqual([
+      { kind: 'restore-health-check' },
+      { kind: 'verify-dns-routing', expect: 'primary' },
+    ]);
+  });
+
+  it('names the phase a rejected command found', () => {
+    expect(decide(stateOf('database'), command('c1', 'failback', dbHealth()), settings, T0)).toEqual({
+      verdict: 'rejected',
+      next: stateOf('database'),
+      plan: [],
+      checks: [],
+      reason: 'failback needs the component on its standby; it is on primary',
+    });
+    expect(decide(onSecondary(), command('c2', 'drill', dbHealth()), settings, T0 + 20_000).reason).toBe(
+      'drill needs the component on its primary; it is on secondary',
+    );
+  });
+
+  it('answers a dry run as busy while an operation holds the component, even after its lease', () => {
+    const running = failingOver().next;
+    const later = T0 + 10_000 + settings.operationLeaseSeconds * 1000;
+    const d = decide(running, command('c1', 'failover', down, { dryRun: true }), settings, later);
+    expect(d).toEqual({
+      verdict: 'busy',
+      next: running,
+      plan: [],
+      checks: [
+        {
+          guard: 'lock',
+          passed: false,
+          detail: `operation e2 (failover) holds the component until ${new Date(later).toISOString()}`,
+        },
+      ],
+      reason: 'operation e2 in progress',
+    });
+    expect(decide(running, command('c2', 'failover', down), settings, later).verdict).toBe('started');
+  });
+
+  it('resumes an expired operation afresh: a new lease, no results, the warning first, the lock passed', () => {
+    const running = failingOver().next;
+    const later = T0 + 10_000 + settings.operationLeaseSeconds * 1000 + 5_000;
+    const d = decide(running, health('e9', down), settings, later);
+    expect(d.next.operation).toMatchObject({ resumed: true, results: [], switchSteps: 1 });
+    expect(d.next.updatedAt).toBe(later);
+    expect(d.plan[0]).toMatchObject({
+      kind: 'notify',
+      severity: 'warning',
+      subject: 'database: resuming failover',
+    });
+    expect(d.checks).toEqual([{ guard: 'lock', passed: true, detail: 'lease of e2 expired' }]);
+    expect(d.reason).toBe(
+      'the run holding operation e2 stopped before finishing; verifying where database stands',
+    );
+  });
+
+  it('resumes a drill with no switch steps, and an unpin with its own plan', () => {
+    const drilling = decide(stateOf('database'), command('c1', 'drill', dbHealth()), settings, T0).next;
+    const afterDrillLease = T0 + settings.operationLeaseSeconds * 1000;
+    expect(
+      decide(drilling, health('e9', dbHealth()), settings, afterDrillLease).next.operation?.switchSteps,
+    ).toBe(0);
+    const pinned = stateOf('dns', {
+      phase: 'secondary',
+      primaryId: 'primary',
+      activeTarget: 'secondary',
+      healthCheckInverted: true,
+    });
+    const unpinning = decide(pinned, health('h1', dnsHealth(false)), settings, T0).next;
+    const resumed = decide(
+      unpinning,
+      health('h2', dnsHealth(false)),
+      settings,
+      T0 + settings.operationLeaseSeconds * 1000,
+    );
+    expect(resumed.next.operation?.plan).toEqual(unpinning.operation?.plan);
+    expect(resumed.next.operation?.switchSteps).toBe(unpinning.operation?.plan.length);
+  });
+});
+
+describe('failover state machine: failback by hand and resumed incidents', () => {
+  it('lets an operator fail back straight from the secondary, before any recovery is seen', () => {
+    const back = dbHealth({
+      primaryId: 'db-2',
+      standbys: [{ id: 'db-1', healthy: true, replicaLagSeconds: 0, capacity: 2 }],
+    });
+    const secondary = onSecondary();
+    expect(secondary.phase).toBe('secondary');
+    const d = decide(secondary, command('c1', 'failback', back), settings, T0 + 20_000);
+    expect(d.verdict).toBe('started');
+    expect(d.next.phase).toBe('failing-back');
+  });
+
+  it('keeps the steps an expired operation recorded in its incident before resuming it', () => {
+    const running = failingOver().next;
+    expect(running.incident).toBeDefined();
+    expect(running.operation).toBeDefined();
+    const done = allSucceed(running.operation?.plan ?? [], T0 + 10_000).slice(0, 1);
+    const halfway: FailoverState = { ...running, operation: { ...running.operation!, results: done } };
+    const later = T0 + 10_000 + settings.operationLeaseSeconds * 1000;
+    const d = decide(halfway, health('e9', down), settings, later);
+    expect(d.next.incident?.actions).toEqual([...(running.incident?.actions ?? []), ...done]);
+    expect(d.next.incident?.detectedAt).toBe(running.incident?.detectedAt);
+  });
+});

@@ -4,6 +4,7 @@ import {
   advanceCheckState,
   type CheckState,
   type CheckTransition,
+  initialCheckState,
   type StatePolicy,
 } from '../../../../functions/core/health/state-machine';
 
@@ -235,5 +236,93 @@ describe('advanceCheckState properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('advanceCheckState: windows, timestamps and rounds at their edges', () => {
+  /** A settled check at `at`, built field by field so each edge is set exactly. */
+  const settledState = (overrides: Partial<CheckState>): CheckState => ({
+    ...initialCheckState('c', 0),
+    status: 'healthy',
+    settled: 'healthy',
+    lastConclusive: 'up',
+    ...overrides,
+  });
+  const apply = (state: CheckState, status: ProbeStatus, now: number, roundId = `r@${now}`) =>
+    advanceCheckState(state, { checkId: 'c', status, latencyMs: 1 }, policy, roundId, now);
+
+  it('starts a new check unknown, with no history, at version 0', () => {
+    expect(initialCheckState('c', 5)).toStrictEqual({
+      checkId: 'c',
+      status: 'unknown',
+      settled: 'unknown',
+      since: 5,
+      consecutiveFailures: 0,
+      consecutiveSuccesses: 0,
+      consecutiveUnknown: 0,
+      transitions: [],
+      version: 0,
+    });
+  });
+
+  it('drops a status change exactly one window old from the flap count', () => {
+    const window = policy.flapWindowMs;
+    const state = settledState({ consecutiveFailures: 1, transitions: [0, 100, 200] });
+    const step = apply(state, 'down', window);
+    expect(step.state.transitions).toEqual([100, 200, window]);
+    expect(step.state.status).toBe('unhealthy');
+  });
+
+  it('drops a result change exactly one window old from the flap count', () => {
+    const window = policy.flapWindowMs;
+    const state = settledState({ resultChanges: [0, 1, 2, 3, 4, 5, 6] });
+    const step = apply(state, 'down', window);
+    expect(step.state.resultChanges).toEqual([1, 2, 3, 4, 5, 6, window]);
+    expect(step.state.status).toBe('healthy');
+  });
+
+  it('does not count an inconclusive result as a change of the raw result', () => {
+    expect(apply(settledState({}), 'unknown', 1_000).state.resultChanges).toEqual([]);
+  });
+
+  it('leaves flapping once quiet when no status change is left in the window', () => {
+    const flapping = settledState({ status: 'flapping', transitions: [], resultChanges: [] });
+    expect(apply(flapping, 'up', 1_000).state.status).toBe('healthy');
+  });
+
+  it('stays flapping while the raw results still change as often as the flap threshold', () => {
+    const flapping = settledState({ status: 'flapping', transitions: [], resultChanges: [10, 20, 30, 40] });
+    expect(apply(flapping, 'up', 1_000).state.status).toBe('flapping');
+    const calmer = settledState({ status: 'flapping', transitions: [], resultChanges: [10, 20, 30] });
+    expect(apply(calmer, 'up', 1_000).state.status).toBe('healthy');
+  });
+
+  it('dates the status from when it last changed, not from the latest round', () => {
+    const { states } = run(['up', 'up', 'up', 'down', 'down']);
+    expect(states.map((s) => s.since)).toEqual([0, 10_000, 10_000, 10_000, 40_000]);
+  });
+
+  it('keeps a warning, and no error or warning a result did not carry', () => {
+    const warned = advanceCheckState(
+      undefined,
+      { checkId: 'c', status: 'up', latencyMs: 900, warning: 'slow answer' },
+      policy,
+      'w',
+      5,
+    );
+    expect(warned.state.lastResult).toStrictEqual({
+      status: 'up',
+      latencyMs: 900,
+      at: 5,
+      warning: 'slow answer',
+    });
+    const plain = advanceCheckState(undefined, { checkId: 'c', status: 'up', latencyMs: 3 }, policy, 'p', 6);
+    expect(plain.state.lastResult).toStrictEqual({ status: 'up', latencyMs: 3, at: 6 });
+  });
+
+  it('changes nothing when a round without an invocation index is applied twice', () => {
+    const first = apply(initialCheckState('c', 0), 'up', 0, 'round-7');
+    const again = apply(first.state, 'up', 10_000, 'round-7');
+    expect(again.state).toBe(first.state);
   });
 });
