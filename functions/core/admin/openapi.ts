@@ -1,4 +1,4 @@
-import * as z from '../../shared/zod';
+import * as z from '../../shared/config/zod';
 import { PROBLEM_CONTENT_TYPE, problemSchema } from './problem';
 import { type RouteSpec, routeList } from './routes';
 import { idempotencyKeySchema } from './schemas/common';

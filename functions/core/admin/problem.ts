@@ -1,4 +1,4 @@
-import * as z from '../../shared/zod';
+import * as z from '../../shared/config/zod';
 import { AdminApiError } from './errors';
 
 /** Problem types are URNs: stable names that need no hosted documentation page. */

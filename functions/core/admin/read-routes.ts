@@ -1,4 +1,4 @@
-import * as z from '../../shared/zod';
+import * as z from '../../shared/config/zod';
 import { noQuery, route } from './route-spec';
 import { checkIdSchema, groupNameSchema, incidentIdSchema, queryInt } from './schemas/common';
 import * as res from './schemas/responses';

@@ -1,4 +1,4 @@
-import * as z from '../../shared/zod';
+import * as z from '../../shared/config/zod';
 import { reasonSchema } from './schemas/common';
 
 /** The HTTP methods the admin API uses. */

@@ -1,4 +1,4 @@
-import * as z from '../../shared/zod';
+import * as z from '../../shared/config/zod';
 import type { Lock } from '../coordination';
 import type { HealthCheck } from '../health/check-schema';
 import { componentId } from '../health/check-schema';

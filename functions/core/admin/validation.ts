@@ -1,4 +1,4 @@
-import type * as z from '../../shared/zod';
+import type * as z from '../../shared/config/zod';
 import { type FieldProblem, RequestValidationError } from './errors';
 
 /** Where a request value came from; field names in errors start with it. */

@@ -1,4 +1,4 @@
-import * as z from '../../shared/zod';
+import * as z from '../../shared/config/zod';
 
 /**
  * The one message format every channel is rendered from. It travels as the SNS message body

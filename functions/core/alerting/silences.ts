@@ -1,4 +1,4 @@
-import * as z from '../../shared/zod';
+import * as z from '../../shared/config/zod';
 import { labelPatternProblem, matchesLabelPattern } from './label-pattern';
 
 /**

@@ -1,5 +1,5 @@
 import { isRegexSource } from '../../shared/config/primitives';
-import * as z from '../../shared/zod';
+import * as z from '../../shared/config/zod';
 
 /**
  * The check kinds a health-check config can declare. Fields shared by every kind (id, component,

@@ -1,6 +1,6 @@
 import { formatConfigIssues } from '../../shared/config/issues';
+import * as z from '../../shared/config/zod';
 import { ConfigError } from '../../shared/errors';
-import * as z from '../../shared/zod';
 import { type CheckDefinition, checkSchema, componentId, type HealthCheck } from './check-schema';
 
 const int = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));

@@ -1,5 +1,5 @@
 import { formatConfigIssues } from '../../shared/config/issues';
-import * as z from '../../shared/zod';
+import * as z from '../../shared/config/zod';
 
 /**
  * The scaling policy set: what the engine decides with. One schema for the CLI's

@@ -27,9 +27,9 @@ import { DynamoDbScalingStateStore } from '../../adapters/aws/scaling/scaling-st
 import type { AuditEntry } from '../../core/admin/ports';
 import { type AdminDeps, adminSettingsSchema } from '../../core/admin/settings';
 import { formatConfigIssues } from '../../shared/config/issues';
+import * as z from '../../shared/config/zod';
 import { readEnv } from '../../shared/env';
 import { ConfigError } from '../../shared/errors';
-import * as z from '../../shared/zod';
 
 /** Environment variable names the AdminApi construct sets. */
 export const ENV = {

@@ -5,7 +5,7 @@ import type { RouteId, RouteSpec, routes } from '../../core/admin/routes';
 import { idempotencyKeySchema } from '../../core/admin/schemas/common';
 import type { AdminDeps } from '../../core/admin/settings';
 import { parseInput } from '../../core/admin/validation';
-import type * as z from '../../shared/zod';
+import type * as z from '../../shared/config/zod';
 import {
   callerArn,
   fingerprint,

@@ -1,7 +1,7 @@
 import type { Severity } from '../../core/alerting/notification';
+import * as z from '../../shared/config/zod';
 import { readEnv } from '../../shared/env';
 import { ConfigError } from '../../shared/errors';
-import * as z from '../../shared/zod';
 
 /** A chat channel the formatter posts to. */
 export interface WebhookTarget {

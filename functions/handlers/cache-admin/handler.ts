@@ -1,8 +1,8 @@
 import type { CacheClient } from '@misybot-ha/cache';
 import { createCache } from '@misybot-ha/cache';
 import { cacheNamespaceSchema } from '../../core/admin/schemas/common';
+import * as z from '../../shared/config/zod';
 import { InputError } from '../../shared/errors';
-import * as z from '../../shared/zod';
 
 /** What the admin API sends: the one operation that needs Redis itself. */
 export const cacheCommandSchema = z.strictObject({

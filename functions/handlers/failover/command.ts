@@ -1,7 +1,7 @@
 import type { FailoverEvent } from '../../core/failover/service';
 import { formatConfigIssues } from '../../shared/config/issues';
+import * as z from '../../shared/config/zod';
 import { InputError } from '../../shared/errors';
-import * as z from '../../shared/zod';
 
 const requiredText = (what: string, min: number, max: number) =>
   z

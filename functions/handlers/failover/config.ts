@@ -3,8 +3,8 @@ import { type FailoverCoreSettings, resolveFailoverSettings } from '../../core/f
 import type { Component } from '../../core/failover/types';
 import { failoverSchema } from '../../shared/config/failover';
 import { formatConfigIssues } from '../../shared/config/issues';
+import * as z from '../../shared/config/zod';
 import { ConfigError } from '../../shared/errors';
-import * as z from '../../shared/zod';
 
 const SOURCE = 'failover function environment';
 const COMPONENTS = ['dns', 'database', 'cache'] as const;

@@ -2,7 +2,7 @@ import { ComponentNotConfiguredError } from '../../core/failover/ports';
 import type { FailoverEvent } from '../../core/failover/service';
 import type { FailoverTrigger } from '../../core/failover/triggers';
 import type { Component, ComponentVerdict } from '../../core/failover/types';
-import * as z from '../../shared/zod';
+import * as z from '../../shared/config/zod';
 import { parseFailoverCommand } from './command';
 import type { FailoverFunctionConfig } from './config';
 

@@ -1,8 +1,8 @@
 import type { Severity } from '../../core/alerting/notification';
 import { type HealthCheckConfig, parseHealthCheckConfig } from '../../core/health/health-config';
+import * as z from '../../shared/config/zod';
 import { readEnv } from '../../shared/env';
 import { ConfigError } from '../../shared/errors';
-import * as z from '../../shared/zod';
 
 /** What the health-check function is deployed with. */
 export interface HealthSettings {

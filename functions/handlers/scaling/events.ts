@@ -1,6 +1,6 @@
 import type { ScalingRequest } from '../../core/scaling/service';
+import * as z from '../../shared/config/zod';
 import { InputError } from '../../shared/errors';
-import * as z from '../../shared/zod';
 
 /** The EventBridge detail types the function has rules for. */
 export const SCHEDULED_EVENT = 'Scheduled Event';

@@ -1,7 +1,7 @@
 import { type QueryAnalysisSettings, queryAnalysisSchema } from '../../shared/config/query-analysis';
+import * as z from '../../shared/config/zod';
 import { readEnv } from '../../shared/env';
 import { ConfigError } from '../../shared/errors';
-import * as z from '../../shared/zod';
 
 /** The environment variables the slow-query function is deployed with (lib/control-plane/slow-query-control.ts). */
 export const SLOW_QUERIES_ENV = [

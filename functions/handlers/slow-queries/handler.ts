@@ -8,8 +8,8 @@ import {
   type ScheduledAnalysisSettings,
 } from '../../core/queries/scheduled-analysis';
 import { type RunRecordMetrics, rejectedRun, writeRunRecord } from '../../core/runs/run-log';
+import * as z from '../../shared/config/zod';
 import { InputError } from '../../shared/errors';
-import * as z from '../../shared/zod';
 import type { SlowQueriesConfig } from './config';
 
 /** The part of Powertools `Metrics` the handler uses. */

@@ -1,5 +1,5 @@
-import * as z from '../zod';
 import { intRange } from './primitives';
+import * as z from './zod';
 
 // The failover function validates these settings at its cold start: in a module of their own, it
 // builds only them, not the whole platform schema.

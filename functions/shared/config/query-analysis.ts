@@ -1,5 +1,5 @@
-import * as z from '../zod';
 import { intRange } from './primitives';
+import * as z from './zod';
 
 /**
  * Thresholds and bounds of the scheduled slow-query analysis (`database.analysis`). The CDK app

@@ -1,4 +1,4 @@
-import * as z from '../../../shared/zod';
+import * as z from '../../../shared/config/zod';
 
 /**
  * Identifier schemas for path and query parameters. Every id is a short run of safe characters

@@ -1,5 +1,5 @@
 import { loadBalancingAlgorithm } from '../../../shared/config/load-balancing';
-import * as z from '../../../shared/zod';
+import * as z from '../../../shared/config/zod';
 import { labelPatternProblem } from '../../alerting/label-pattern';
 import { MAX_SILENCE_MS } from '../../alerting/silences';
 import { policySetSchema } from '../../scaling/policy-schema';
@@ -20,16 +20,14 @@ export const matcherRequestSchema = z.discriminatedUnion('op', [
   z.strictObject({
     label: labelName,
     op: z.enum(['=~', '!~']),
-    value: z
-      .string()
-      .check(
-        z.minLength(1),
-        z.maxLength(200),
-        z.superRefine((source, ctx) => {
-          const problem = labelPatternProblem(source);
-          if (problem) ctx.addIssue({ code: 'custom', message: problem });
-        }),
-      ),
+    value: z.string().check(
+      z.minLength(1),
+      z.maxLength(200),
+      z.superRefine((source, ctx) => {
+        const problem = labelPatternProblem(source);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    ),
   }),
 ]);
 

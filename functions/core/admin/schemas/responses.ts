@@ -1,4 +1,4 @@
-import * as z from '../../../shared/zod';
+import * as z from '../../../shared/config/zod';
 
 /**
  * Response schemas, for the OpenAPI document. They state what the routes promise; fields that
