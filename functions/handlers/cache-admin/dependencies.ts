@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CacheClient } from '@misybot-ha/cache';
+import { fromNodeRedis, nodeRedisOptions } from '@misybot-ha/cache';
 import { readEnv } from '../../shared/env';
 
 /** The variables the AdminApi construct sets on the cache worker. */
@@ -10,7 +11,7 @@ export const CACHE_WORKER_ENV = ['REDIS_HOST', 'REDIS_PORT', 'REDIS_AUTH_SECRET_
  * for the container's life. A failed connection is forgotten so the next invocation tries again.
  * The client is `@redis/client` alone (no search, JSON, time-series or bloom modules), loaded
  * with the connection: the module's ~400 KB initialise when the worker first needs Redis, not
- * in every cold start of a function that is mostly invoked once. The cache library loads with it.
+ * in every cold start of a function that is mostly invoked once.
  */
 export function redisConnector(env: NodeJS.ProcessEnv): () => Promise<CacheClient> {
   const vars = readEnv(CACHE_WORKER_ENV, env);
@@ -22,8 +23,6 @@ export function redisConnector(env: NodeJS.ProcessEnv): () => Promise<CacheClien
         secrets.send(new GetSecretValueCommand({ SecretId: vars.REDIS_AUTH_SECRET_ARN })),
         import('@redis/client'),
       ]);
-      const { fromNodeRedis, nodeRedisOptions } =
-        require('@misybot-ha/cache') as typeof import('@misybot-ha/cache');
       const redis = createClient(
         nodeRedisOptions({
           host: vars.REDIS_HOST,

@@ -1,4 +1,5 @@
 import type { CacheClient } from '@misybot-ha/cache';
+import { createCache } from '@misybot-ha/cache';
 import { cacheNamespaceSchema } from '../../core/admin/schemas/common';
 import * as z from '../../shared/config/zod';
 import { InputError } from '../../shared/errors';
@@ -51,8 +52,6 @@ export function createCacheAdminHandler(deps: CacheAdminDeps) {
       return { namespace, invalidated: false };
     }
     const failures: unknown[] = [];
-    // The cache library (~26 ms of CPU at load) loads with the first command, as Redis connects.
-    const { createCache } = require('@misybot-ha/cache') as typeof import('@misybot-ha/cache');
     const cache = createCache({
       client,
       prefix: deps.prefix,
