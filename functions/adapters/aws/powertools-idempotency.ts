@@ -1,5 +1,4 @@
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { Idempotency, Once, OnceRequest } from '../../core/runs/idempotency';
@@ -34,35 +33,55 @@ const ERRORS = {
  * the value, and deletes it when the work throws; this class turns its errors into a {@link Once}.
  */
 export class PowertoolsIdempotency implements Idempotency {
-  private readonly config: IdempotencyConfig;
-  private readonly run: (payload: Payload, work: () => Promise<unknown>) => Promise<unknown>;
+  private powertools?: {
+    readonly config: IdempotencyConfig;
+    readonly run: (payload: Payload, work: () => Promise<unknown>) => Promise<unknown>;
+  };
 
-  constructor(client: DynamoDBClient, tableName: string, options: PowertoolsIdempotencyOptions) {
-    this.config = new IdempotencyConfig({
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly options: PowertoolsIdempotencyOptions,
+  ) {}
+
+  /**
+   * Powertools Idempotency and its JMESPath engine cost ~19 ms of CPU when they load: they load
+   * with the first run that needs them, not in every cold start.
+   */
+  private load(): NonNullable<PowertoolsIdempotency['powertools']> {
+    if (this.powertools) return this.powertools;
+    const { IdempotencyConfig, makeIdempotent } =
+      require('@aws-lambda-powertools/idempotency') as typeof import('@aws-lambda-powertools/idempotency');
+    const { DynamoDBPersistenceLayer } =
+      require('@aws-lambda-powertools/idempotency/dynamodb') as typeof import('@aws-lambda-powertools/idempotency/dynamodb');
+    const config = new IdempotencyConfig({
       eventKeyJmesPath: 'key',
-      expiresAfterSeconds: options.retentionSeconds ?? 93_600,
+      expiresAfterSeconds: this.options.retentionSeconds ?? 93_600,
       throwOnNoIdempotencyKey: true,
-      ...(options.validateFingerprint ? { payloadValidationJmesPath: 'fingerprint' } : {}),
+      ...(this.options.validateFingerprint ? { payloadValidationJmesPath: 'fingerprint' } : {}),
     });
     const persistenceStore = new DynamoDBPersistenceLayer({
-      tableName,
+      tableName: this.tableName,
       keyAttr: 'pk',
       sortKeyAttr: 'sk',
-      staticPkValue: `IDEMPOTENCY#${options.scope}`,
+      staticPkValue: `IDEMPOTENCY#${this.options.scope}`,
       expiryAttr: 'expiresAt',
-      awsSdkV3Client: client,
+      awsSdkV3Client: this.client,
     });
-    this.run = makeIdempotent(async (_payload: Payload, work: () => Promise<unknown>) => work(), {
+    const run = makeIdempotent(async (_payload: Payload, work: () => Promise<unknown>) => work(), {
       persistenceStore,
-      config: this.config,
-      keyPrefix: options.scope,
+      config,
+      keyPrefix: this.options.scope,
       dataIndexArgument: 0,
     });
+    this.powertools = { config, run };
+    return this.powertools;
   }
 
   async once<T>(request: OnceRequest, work: () => Promise<T>): Promise<Once<T>> {
+    const powertools = this.load();
     // Powertools sets the in-progress expiry from the remaining time of the registered context.
-    this.config.registerLambdaContext({
+    powertools.config.registerLambdaContext({
       getRemainingTimeInMillis: () => Math.max(1, request.deadline - Date.now()),
     } as Context);
     let step:
@@ -71,18 +90,21 @@ export class PowertoolsIdempotency implements Idempotency {
       | { kind: 'threw'; error: unknown }
       | undefined;
     try {
-      const value = await this.run({ key: request.key, fingerprint: request.fingerprint ?? '' }, async () => {
-        step = { kind: 'working' };
-        try {
-          // Stored as DynamoDB attributes: plain JSON only, no `undefined`.
-          const result = JSON.parse(JSON.stringify((await work()) ?? null)) as T;
-          step = { kind: 'returned', value: result };
-          return result;
-        } catch (error) {
-          step = { kind: 'threw', error };
-          throw error;
-        }
-      });
+      const value = await powertools.run(
+        { key: request.key, fingerprint: request.fingerprint ?? '' },
+        async () => {
+          step = { kind: 'working' };
+          try {
+            // Stored as DynamoDB attributes: plain JSON only, no `undefined`.
+            const result = JSON.parse(JSON.stringify((await work()) ?? null)) as T;
+            step = { kind: 'returned', value: result };
+            return result;
+          } catch (error) {
+            step = { kind: 'threw', error };
+            throw error;
+          }
+        },
+      );
       if (step === undefined) return { kind: 'replayed', value: value as T };
       return { kind: 'ran', value: value as T };
     } catch (error) {

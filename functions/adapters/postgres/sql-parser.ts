@@ -1,19 +1,20 @@
-import { fingerprintSync, hasSqlDetails, loadModule, normalizeSync, parseSync } from 'libpg-query';
 import { type ParseTree, type SqlParser, SqlSyntaxError } from '../../core/queries/sql-parser-port';
 
-let loaded: Promise<void> | undefined;
+// libpg-query starts reading and compiling its WebAssembly as soon as it loads: it loads with the
+// first parser, not in the cold start of every function that bundles it.
+let loaded: Promise<typeof import('libpg-query')> | undefined;
 
-function rethrow(error: unknown): never {
+function rethrow(error: unknown, hasSqlDetails: typeof import('libpg-query').hasSqlDetails): never {
   const position = hasSqlDetails(error) ? error.sqlDetails?.cursorPosition : undefined;
   const message = error instanceof Error ? error.message : String(error);
   throw new SqlSyntaxError(message, position, { cause: error });
 }
 
-function guarded<T>(call: () => T): T {
+function guarded<T>(pg: typeof import('libpg-query'), call: () => T): T {
   try {
     return call();
   } catch (error) {
-    rethrow(error);
+    rethrow(error, pg.hasSqlDetails);
   }
 }
 
@@ -23,11 +24,15 @@ function guarded<T>(call: () => T): T {
  * @throws {SqlSyntaxError} from its methods when Postgres would reject the statement.
  */
 export async function createSqlParser(): Promise<SqlParser> {
-  loaded ??= loadModule();
-  await loaded;
+  loaded ??= (async () => {
+    const pg = require('libpg-query') as typeof import('libpg-query');
+    await pg.loadModule();
+    return pg;
+  })();
+  const pg = await loaded;
   return {
-    normalize: (sql) => guarded(() => normalizeSync(sql)),
-    fingerprint: (sql) => guarded(() => fingerprintSync(sql)),
-    parse: (sql) => guarded(() => parseSync(sql) as unknown as ParseTree),
+    normalize: (sql) => guarded(pg, () => pg.normalizeSync(sql)),
+    fingerprint: (sql) => guarded(pg, () => pg.fingerprintSync(sql)),
+    parse: (sql) => guarded(pg, () => pg.parseSync(sql) as unknown as ParseTree),
   };
 }

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/config/zod';
 import { noQuery, reasonQuery, route } from './route-spec';
 import {
   cacheNamespaceSchema,

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/config/zod';
 import { PROBLEM_CONTENT_TYPE, problemSchema } from './problem';
 import { type RouteSpec, routeList } from './routes';
 import { idempotencyKeySchema } from './schemas/common';
@@ -26,7 +26,7 @@ const ERROR_STATUSES: Record<string, string> = {
   '503': 'The backend is not deployed or unavailable',
 };
 
-function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+function toSchema(schema: z.ZodMiniType, io: 'input' | 'output'): JsonSchema {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
     io,
     unrepresentable: 'any',
@@ -36,7 +36,7 @@ function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 }
 
 function parameters(spec: RouteSpec): JsonSchema[] {
-  const from = (schema: z.ZodType | undefined, where: 'path' | 'query') => {
+  const from = (schema: z.ZodMiniType | undefined, where: 'path' | 'query') => {
     if (!schema) return [];
     const json = toSchema(schema, 'input') as {
       properties?: Record<string, JsonSchema>;

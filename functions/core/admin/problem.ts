@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/config/zod';
 import { AdminApiError } from './errors';
 
 /** Problem types are URNs: stable names that need no hosted documentation page. */
@@ -11,16 +11,15 @@ const MAX_PROBLEMS = 20;
 const MAX_TEXT = 300;
 
 export const problemSchema = z.object({
-  type: z.string().describe('A URN naming the kind of problem'),
+  type: z.string().check(z.describe('A URN naming the kind of problem')),
   title: z.string(),
-  status: z.number().int(),
+  status: z.int(),
   detail: z.string(),
-  instance: z.string().describe('The method and path that failed'),
-  correlationId: z.string().describe('Quote it to find the request in the logs'),
+  instance: z.string().check(z.describe('The method and path that failed')),
+  correlationId: z.string().check(z.describe('Quote it to find the request in the logs')),
   errors: z
-    .array(z.object({ field: z.string(), message: z.string() }))
-    .optional()
-    .describe('One entry per field that is wrong'),
+    .optional(z.array(z.object({ field: z.string(), message: z.string() })))
+    .check(z.describe('One entry per field that is wrong')),
 });
 
 /** An RFC 9457 problem document with the request's correlation id. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/config/zod';
 import { noQuery, route } from './route-spec';
 import { checkIdSchema, groupNameSchema, incidentIdSchema, queryInt } from './schemas/common';
 import * as res from './schemas/responses';
@@ -46,7 +46,7 @@ export const readRoutes = {
     summary: 'Health and failover incidents, newest first',
     tag: 'health',
     mutating: false,
-    query: z.strictObject({ state: z.enum(['open', 'all']).default('all'), limit: queryInt(1, 100, 20) }),
+    query: z.strictObject({ state: z._default(z.enum(['open', 'all']), 'all'), limit: queryInt(1, 100, 20) }),
     status: 200,
     response: res.incidentsResponse,
   }),

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/config/zod';
 import { reasonSchema } from './schemas/common';
 
 /** The HTTP methods the admin API uses. */
@@ -13,11 +13,11 @@ export interface RouteSpec {
   readonly tag: string;
   /** Changes something: audited, idempotent by key, and only in the operator policy. */
   readonly mutating: boolean;
-  readonly params?: z.ZodType<Record<string, unknown>>;
-  readonly query?: z.ZodType<Record<string, unknown>>;
-  readonly body?: z.ZodType<Record<string, unknown>>;
+  readonly params?: z.ZodMiniType<Record<string, unknown>>;
+  readonly query?: z.ZodMiniType<Record<string, unknown>>;
+  readonly body?: z.ZodMiniType<Record<string, unknown>>;
   readonly status: 200 | 201 | 202;
-  readonly response: z.ZodType;
+  readonly response: z.ZodMiniType;
 }
 
 /** Keeps a route's literal types (id, method, schemas) for the handler's typed implementations. */

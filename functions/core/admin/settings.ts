@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/config/zod';
 import type { Lock } from '../coordination';
 import type { HealthCheck } from '../health/check-schema';
 import { componentId } from '../health/check-schema';
@@ -24,28 +24,31 @@ import type {
  * the target groups. The CDK construct writes it to the function's environment as JSON.
  */
 export const adminSettingsSchema = z.strictObject({
-  health: z
-    .strictObject({
-      components: z
-        .array(z.strictObject({ id: componentId, dependsOn: z.array(componentId).default([]) }))
-        .default([]),
-      checks: z
-        .array(
+  health: z.prefault(
+    z.strictObject({
+      components: z._default(
+        z.array(z.strictObject({ id: componentId, dependsOn: z._default(z.array(componentId), []) })),
+        [],
+      ),
+      checks: z._default(
+        z.array(
           z.strictObject({
-            id: z.string().min(1),
+            id: z.string().check(z.minLength(1)),
             component: componentId,
-            critical: z.boolean().default(false),
-            description: z.string().optional(),
+            critical: z._default(z.boolean(), false),
+            description: z.optional(z.string()),
           }),
-        )
-        .default([]),
-    })
-    .prefault({}),
-  autoScalingGroupName: z.string().min(1),
-  failoverComponents: z.array(z.enum(['dns', 'database', 'cache'])).default(['database', 'cache']),
-  targetGroupNames: z.array(z.string().min(1)).min(1),
+        ),
+        [],
+      ),
+    }),
+    {},
+  ),
+  autoScalingGroupName: z.string().check(z.minLength(1)),
+  failoverComponents: z._default(z.array(z.enum(['dns', 'database', 'cache'])), ['database', 'cache']),
+  targetGroupNames: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
   /** How many scaling decisions GET /scaling/groups/{name} shows. @default 10 */
-  decisionsShown: z.number().int().min(1).max(100).default(10),
+  decisionsShown: z._default(z.int().check(z.gte(1), z.lte(100)), 10),
 });
 
 export type AdminSettings = z.output<typeof adminSettingsSchema>;

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../../shared/config/zod';
 import { type FieldProblem, RequestValidationError } from './errors';
 
 /** Where a request value came from; field names in errors start with it. */
@@ -8,7 +8,7 @@ export type InputLocation = 'body' | 'path' | 'query' | 'header';
  * Parses one part of a request with the route's schema.
  * @throws {RequestValidationError} naming every field that is wrong, e.g. `body.weights[0].weight`.
  */
-export function parseInput<S extends z.ZodType>(
+export function parseInput<S extends z.ZodMiniType>(
   schema: S,
   input: unknown,
   location: InputLocation,

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/config/zod';
 
 /**
  * The one message format every channel is rendered from. It travels as the SNS message body
@@ -29,7 +29,7 @@ export const suppressionSchema = z.strictObject({
   ref: z.string(),
   since: z.number(),
   /** Rounds the incident's alerts were suppressed for. */
-  rounds: z.number().int(),
+  rounds: z.int(),
 });
 /** Why an incident's alerts are not sent right now. */
 export type Suppression = z.infer<typeof suppressionSchema>;
@@ -51,18 +51,18 @@ export const notificationSchema = z.strictObject({
       checkId: z.string(),
       description: z.string(),
       status: z.enum(['healthy', 'unhealthy', 'unknown', 'flapping']),
-      error: z.string().optional(),
-      warning: z.string().optional(),
+      error: z.optional(z.string()),
+      warning: z.optional(z.string()),
     }),
   ),
   openedAt: z.iso.datetime(),
   at: z.iso.datetime(),
-  resolvedAt: z.iso.datetime().optional(),
-  durationMs: z.number().int().nonnegative().optional(),
+  resolvedAt: z.optional(z.iso.datetime()),
+  durationMs: z.optional(z.int().check(z.nonnegative())),
   /** Set when alerts were held, silenced or inhibited before this notification. */
-  held: z
-    .strictObject({ reasons: z.array(z.string()), since: z.iso.datetime(), rounds: z.number().int() })
-    .optional(),
+  held: z.optional(
+    z.strictObject({ reasons: z.array(z.string()), since: z.iso.datetime(), rounds: z.int() }),
+  ),
   labels: z.record(z.string(), z.string()),
 });
 /** A notification, whatever channel carries it. */

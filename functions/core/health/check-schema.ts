@@ -1,49 +1,53 @@
-import * as z from 'zod';
 import { isRegexSource } from '../../shared/config/primitives';
+import * as z from '../../shared/config/zod';
 
 /**
  * The check kinds a health-check config can declare. Fields shared by every kind (id, component,
  * thresholds, timeout) are here; the defaults they fall back to live in `health-config.ts`.
  */
 
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const int = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 
 const checkId = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be 1-64 lower-case letters, digits, ".", "_" or "-"');
+  .check(z.regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be 1-64 lower-case letters, digits, ".", "_" or "-"'));
 
 /** A component id, e.g. `api`, `database`; checks roll up into components. */
 export const componentId = z
   .string()
-  .regex(
-    /^[a-z][a-z0-9-]{0,39}$/,
-    'must start with a letter and hold at most 40 lower-case letters, digits or "-"',
+  .check(
+    z.regex(
+      /^[a-z][a-z0-9-]{0,39}$/,
+      'must start with a letter and hold at most 40 lower-case letters, digits or "-"',
+    ),
   );
 
 /** HTTP status codes in ALB matcher syntax: `200`, `200-299`, `200-299,301`. */
 export const statusMatcher = z
   .string()
-  .regex(
-    /^[1-5]\d\d(-[1-5]\d\d)?(,[1-5]\d\d(-[1-5]\d\d)?)*$/,
-    'must be HTTP codes such as "200", "200-299" or "200-299,301"',
+  .check(
+    z.regex(
+      /^[1-5]\d\d(-[1-5]\d\d)?(,[1-5]\d\d(-[1-5]\d\d)?)*$/,
+      'must be HTTP codes such as "200", "200-299" or "200-299,301"',
+    ),
   );
 
 const common = {
   id: checkId,
   component: componentId,
   /** Shown in alerts; left out, the id is used. */
-  description: z.string().min(1).max(200).optional(),
+  description: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   /** Unhealthy on its own makes the component `down`, not just `degraded`. @default false */
-  critical: z.boolean().default(false),
+  critical: z._default(z.boolean(), false),
   /** Per-probe timeout; left out, `defaults.timeoutMs`. */
-  timeoutMs: int(100, 60_000).optional(),
+  timeoutMs: z.optional(int(100, 60_000)),
   /** Consecutive failures before `unhealthy`; left out, `defaults.failureThreshold`. */
-  failureThreshold: int(1, 20).optional(),
+  failureThreshold: z.optional(int(1, 20)),
   /** Consecutive successes before `healthy`; left out, `defaults.successThreshold`. */
-  successThreshold: int(1, 20).optional(),
+  successThreshold: z.optional(int(1, 20)),
 };
 
-const validRegex = z.string().refine(isRegexSource, 'must be a valid JavaScript regular expression');
+const validRegex = z.string().check(z.refine(isRegexSource, 'must be a valid JavaScript regular expression'));
 
 export const httpCheckSchema = z
   .strictObject({
@@ -51,31 +55,36 @@ export const httpCheckSchema = z
     kind: z.literal('http'),
     url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
     /** @default 'GET' */
-    method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS']).default('GET'),
+    method: z._default(z.enum(['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS']), 'GET'),
     /** @default {} */
-    headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name'), z.string()).default({}),
+    headers: z._default(
+      z.record(z.string().check(z.regex(/^[A-Za-z0-9-]+$/, 'must be a header name')), z.string()),
+      {},
+    ),
     /** Request body, sent as is (POST/PUT). */
-    body: z.string().max(65_536).optional(),
+    body: z.optional(z.string().check(z.maxLength(65_536))),
     /** @default '200-299' */
-    expectedStatus: statusMatcher.default('200-299'),
+    expectedStatus: z._default(statusMatcher, '200-299'),
     /** The response body must contain this text (within the first `maxBodyBytes`). */
-    bodyContains: z.string().min(1).optional(),
+    bodyContains: z.optional(z.string().check(z.minLength(1))),
     /** The response body must match this regular expression (within the first `maxBodyBytes`). */
-    bodyMatches: validRegex.optional(),
+    bodyMatches: z.optional(validRegex),
     /** Bytes of body read for the body expectations; more is not read. @default 65536 */
-    maxBodyBytes: int(1, 10 * 1024 * 1024).default(65_536),
+    maxBodyBytes: z._default(int(1, 10 * 1024 * 1024), 65_536),
     /** HTTPS only: warn when the server certificate expires within this many days. @default 14 */
-    tlsExpiryWarningDays: int(0, 365).default(14),
+    tlsExpiryWarningDays: z._default(int(0, 365), 14),
   })
-  .refine((check) => !(check.bodyContains !== undefined && check.bodyMatches !== undefined), {
-    message: 'must set at most one of bodyContains and bodyMatches',
-    path: ['bodyMatches'],
-  });
+  .check(
+    z.refine((check) => !(check.bodyContains !== undefined && check.bodyMatches !== undefined), {
+      message: 'must set at most one of bodyContains and bodyMatches',
+      path: ['bodyMatches'],
+    }),
+  );
 
 export const tcpCheckSchema = z.strictObject({
   ...common,
   kind: z.literal('tcp'),
-  host: z.string().min(1).max(253),
+  host: z.string().check(z.minLength(1), z.maxLength(253)),
   port: int(1, 65_535),
 });
 
@@ -84,36 +93,40 @@ export const albTargetHealthCheckSchema = z.strictObject({
   kind: z.literal('alb-target-health'),
   targetGroupArn: z
     .string()
-    .regex(
-      /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[A-Za-z0-9-]+\/[0-9a-f]+$/,
-      'must be a target group ARN',
+    .check(
+      z.regex(
+        /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[A-Za-z0-9-]+\/[0-9a-f]+$/,
+        'must be a target group ARN',
+      ),
     ),
   /** @default 1 */
-  minHealthy: int(0, 1000).default(1),
+  minHealthy: z._default(int(0, 1000), 1),
 });
 
 export const auroraCheckSchema = z.strictObject({
   ...common,
   kind: z.literal('aurora'),
-  clusterId: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'must be a DB cluster identifier'),
+  clusterId: z.string().check(z.regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'must be a DB cluster identifier')),
   /** Readers lagging more than this make the check warn. @default 1000 */
-  maxReplicaLagMs: int(0, 3_600_000).default(1000),
+  maxReplicaLagMs: z._default(int(0, 3_600_000), 1000),
 });
 
 export const elasticacheCheckSchema = z.strictObject({
   ...common,
   kind: z.literal('elasticache'),
-  replicationGroupId: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,39}$/, 'must be a replication group id'),
+  replicationGroupId: z
+    .string()
+    .check(z.regex(/^[a-zA-Z][a-zA-Z0-9-]{0,39}$/, 'must be a replication group id')),
 });
 
 export const lambdaErrorsCheckSchema = z.strictObject({
   ...common,
   kind: z.literal('lambda-errors'),
-  functionName: z.string().regex(/^[a-zA-Z0-9-_]{1,64}$/, 'must be a Lambda function name'),
+  functionName: z.string().check(z.regex(/^[a-zA-Z0-9-_]{1,64}$/, 'must be a Lambda function name')),
   /** More errors than this within the window fail the check. @default 0 */
-  maxErrors: int(0, 1_000_000).default(0),
+  maxErrors: z._default(int(0, 1_000_000), 0),
   /** @default 5 */
-  windowMinutes: int(1, 60).default(5),
+  windowMinutes: z._default(int(1, 60), 5),
 });
 
 /** Every check kind, discriminated by `kind`. */

@@ -1,38 +1,38 @@
-import * as z from 'zod';
 import { formatConfigIssues } from '../../shared/config/issues';
+import * as z from '../../shared/config/zod';
 import { ConfigError } from '../../shared/errors';
 import { type CheckDefinition, checkSchema, componentId, type HealthCheck } from './check-schema';
 
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const int = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 
 export const componentSchema = z.strictObject({
   id: componentId,
-  description: z.string().min(1).max(200).optional(),
+  description: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   /** Components this one needs; while one of them is `down`, this one's alerts are inhibited. @default [] */
-  dependsOn: z.array(componentId).default([]),
+  dependsOn: z._default(z.array(componentId), []),
 });
 
 export const checkDefaultsSchema = z.strictObject({
   /** @default 5000 */
-  timeoutMs: int(100, 60_000).default(5000),
+  timeoutMs: z._default(int(100, 60_000), 5000),
   /** @default 2 */
-  failureThreshold: int(1, 20).default(2),
+  failureThreshold: z._default(int(1, 20), 2),
   /** @default 2 */
-  successThreshold: int(1, 20).default(2),
+  successThreshold: z._default(int(1, 20), 2),
 });
 
 export const flappingSchema = z.strictObject({
   /** Status changes within the window that make a check `flapping`. @default 4 */
-  transitions: int(2, 100).default(4),
+  transitions: z._default(int(2, 100), 4),
   /** @default 300 */
-  windowSeconds: int(10, 86_400).default(300),
+  windowSeconds: z._default(int(10, 86_400), 300),
 });
 
 export const alertTimingSchema = z.strictObject({
   /** Changes to an open incident are sent at most once per this interval (escalations at once). @default 300 */
-  groupIntervalSeconds: int(0, 86_400).default(300),
+  groupIntervalSeconds: z._default(int(0, 86_400), 300),
   /** An incident still open after this long is sent again as a reminder. @default 14400 */
-  repeatIntervalSeconds: int(60, 7 * 86_400).default(14_400),
+  repeatIntervalSeconds: z._default(int(60, 7 * 86_400), 14_400),
 });
 
 /**
@@ -41,46 +41,48 @@ export const alertTimingSchema = z.strictObject({
  */
 export const healthCheckConfigSchema = z
   .strictObject({
-    defaults: checkDefaultsSchema.prefault({}),
-    flapping: flappingSchema.prefault({}),
-    alerting: alertTimingSchema.prefault({}),
-    components: z.array(componentSchema).min(1),
-    checks: z.array(checkSchema).min(1),
+    defaults: z.prefault(checkDefaultsSchema, {}),
+    flapping: z.prefault(flappingSchema, {}),
+    alerting: z.prefault(alertTimingSchema, {}),
+    components: z.array(componentSchema).check(z.minLength(1)),
+    checks: z.array(checkSchema).check(z.minLength(1)),
   })
-  .superRefine((config, ctx) => {
-    const issue = (path: (string | number)[], message: string) =>
-      ctx.addIssue({ code: 'custom', path, message });
-    const components = new Set<string>();
-    config.components.forEach((component, index) => {
-      if (components.has(component.id))
-        issue(['components', index, 'id'], `must be unique, got "${component.id}" twice`);
-      components.add(component.id);
-    });
-    const known = [...components].map((id) => `"${id}"`).join(', ');
-    config.components.forEach((component, index) => {
-      component.dependsOn.forEach((dependency, position) => {
-        if (!components.has(dependency))
-          issue(
-            ['components', index, 'dependsOn', position],
-            `must name a component (${known}), got "${dependency}"`,
-          );
-        if (dependency === component.id)
-          issue(
-            ['components', index, 'dependsOn', position],
-            `must not name the component itself ("${dependency}")`,
-          );
+  .check(
+    z.superRefine((config, ctx) => {
+      const issue = (path: (string | number)[], message: string) =>
+        ctx.addIssue({ code: 'custom', path, message });
+      const components = new Set<string>();
+      config.components.forEach((component, index) => {
+        if (components.has(component.id))
+          issue(['components', index, 'id'], `must be unique, got "${component.id}" twice`);
+        components.add(component.id);
       });
-    });
-    const cycle = findCycle(config.components);
-    if (cycle) issue(['components'], `must not depend on each other in a cycle, got ${cycle.join(' → ')}`);
-    const ids = new Set<string>();
-    config.checks.forEach((check, index) => {
-      if (ids.has(check.id)) issue(['checks', index, 'id'], `must be unique, got "${check.id}" twice`);
-      ids.add(check.id);
-      if (!components.has(check.component))
-        issue(['checks', index, 'component'], `must name a component (${known}), got "${check.component}"`);
-    });
-  });
+      const known = [...components].map((id) => `"${id}"`).join(', ');
+      config.components.forEach((component, index) => {
+        component.dependsOn.forEach((dependency, position) => {
+          if (!components.has(dependency))
+            issue(
+              ['components', index, 'dependsOn', position],
+              `must name a component (${known}), got "${dependency}"`,
+            );
+          if (dependency === component.id)
+            issue(
+              ['components', index, 'dependsOn', position],
+              `must not name the component itself ("${dependency}")`,
+            );
+        });
+      });
+      const cycle = findCycle(config.components);
+      if (cycle) issue(['components'], `must not depend on each other in a cycle, got ${cycle.join(' → ')}`);
+      const ids = new Set<string>();
+      config.checks.forEach((check, index) => {
+        if (ids.has(check.id)) issue(['checks', index, 'id'], `must be unique, got "${check.id}" twice`);
+        ids.add(check.id);
+        if (!components.has(check.component))
+          issue(['checks', index, 'component'], `must name a component (${known}), got "${check.component}"`);
+      });
+    }),
+  );
 
 export type HealthCheckConfigInput = z.input<typeof healthCheckConfigSchema>;
 export type ComponentDefinition = z.output<typeof componentSchema>;

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { formatConfigIssues } from '../../shared/config/issues';
+import * as z from '../../shared/config/zod';
 
 /**
  * The scaling policy set: what the engine decides with. One schema for the CLI's
@@ -8,21 +8,27 @@ import { formatConfigIssues } from '../../shared/config/issues';
  * behaviour, the Kubernetes HPA's (`stabilizationWindowSeconds`, `selectPolicy`).
  */
 
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const int = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 const name = z
   .string()
-  .regex(
-    /^[a-zA-Z][a-zA-Z0-9_.-]{0,63}$/,
-    'must be 1-64 letters, digits, "_", "." or "-", starting with a letter',
+  .check(
+    z.regex(
+      /^[a-zA-Z][a-zA-Z0-9_.-]{0,63}$/,
+      'must be 1-64 letters, digits, "_", "." or "-", starting with a letter',
+    ),
   );
 const metricName = z
   .string()
-  .regex(
-    /^[a-zA-Z][a-zA-Z0-9_.-]{0,63}$/,
-    'must be a metric name such as "cpu", "memory" or "requestsPerTarget"',
+  .check(
+    z.regex(
+      /^[a-zA-Z][a-zA-Z0-9_.-]{0,63}$/,
+      'must be a metric name such as "cpu", "memory" or "requestsPerTarget"',
+    ),
   );
-const tolerance = z.number().min(0).max(1);
-const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time "HH:MM" such as "08:30"');
+const tolerance = z.number().check(z.gte(0), z.lte(1));
+const clock = z
+  .string()
+  .check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time "HH:MM" such as "08:30"'));
 const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 /** Day names as `Date.getUTCDay()` numbers them. */
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -30,7 +36,7 @@ export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as con
 export const ratePolicySchema = z.strictObject({
   /** `instances`: at most `value` instances per period; `percent`: at most `value` % of the capacity at the period's start. */
   type: z.enum(['instances', 'percent']),
-  value: z.number().positive(),
+  value: z.number().check(z.positive()),
   periodSeconds: int(1, 3600),
 });
 
@@ -40,47 +46,47 @@ const directionFields = {
   /** Recommendations in this window are combined (scale-out: min, scale-in: max) before acting. */
   stabilizationWindowSeconds: int(0, 3600),
   /** Which rate policy wins when several apply: `max` allows the largest change, `min` the smallest, `disabled` none. @default 'max' */
-  selectPolicy: z.enum(['max', 'min', 'disabled']).default('max'),
+  selectPolicy: z._default(z.enum(['max', 'min', 'disabled']), 'max'),
   /** Rate limits per period; empty means unlimited. */
-  policies: z.array(ratePolicySchema).max(10),
+  policies: z.array(ratePolicySchema).check(z.maxLength(10)),
   /** The most instances one decision may add or remove; left out, no cap beyond the rate limits. */
-  maxStep: int(1, 1000).optional(),
+  maxStep: z.optional(int(1, 1000)),
   /**
    * The smallest change worth an action, in percent of the capacity: a smaller one waits until
    * it has grown (a scale-in still settling, a ramp still rising). Left out, any change acts.
    */
-  minStepPercent: z.number().gt(0).max(90).optional(),
+  minStepPercent: z.optional(z.number().check(z.gt(0), z.lte(90))),
 };
 
 export const scaleOutSchema = z.strictObject({
   ...directionFields,
   /** @default 60 */
-  cooldownSeconds: directionFields.cooldownSeconds.default(60),
+  cooldownSeconds: z._default(directionFields.cooldownSeconds, 60),
   /** @default 0 */
-  stabilizationWindowSeconds: directionFields.stabilizationWindowSeconds.default(0),
+  stabilizationWindowSeconds: z._default(directionFields.stabilizationWindowSeconds, 0),
   /** @default [] (no rate limit) */
-  policies: directionFields.policies.default([]),
+  policies: z._default(directionFields.policies, []),
 });
 
 export const baselineHoldSchema = z.strictObject({
   /** The past recommendations the usual capacity is taken from. @default 7200 */
-  windowSeconds: int(600, 86_400).default(7200),
+  windowSeconds: z._default(int(600, 86_400), 7200),
   /** How long a drop below the usual capacity is held; the newest this many seconds are left out of the usual. @default 2700 */
-  holdSeconds: int(60, 21_600).default(2700),
+  holdSeconds: z._default(int(60, 21_600), 2700),
   /** Which quantile of those recommendations is the usual capacity. @default 0.1 */
-  quantile: z.number().min(0).max(0.5).default(0.1),
+  quantile: z._default(z.number().check(z.gte(0), z.lte(0.5)), 0.1),
   /**
    * The share of the usual capacity kept through a drop: enough that the retry surge (about twice
    * the usual load) needs one scale-out step, not several. @default 50
    */
-  keepPercent: z.number().gt(0).max(100).default(50),
+  keepPercent: z._default(z.number().check(z.gt(0), z.lte(100)), 50),
 });
 
 export const largeDropSchema = z.strictObject({
   /** A scale-in to at most (100 − percent) % of the capacity counts as large. @default 40 */
-  percent: z.number().gt(0).lt(100).default(40),
+  percent: z._default(z.number().check(z.gt(0), z.lt(100)), 40),
   /** The stabilisation window of a large scale-in. @default 120 */
-  stabilizationWindowSeconds: int(0, 3600).default(120),
+  stabilizationWindowSeconds: z._default(int(0, 3600), 120),
 });
 
 export const scaleInSchema = z.strictObject({
@@ -90,60 +96,60 @@ export const scaleInSchema = z.strictObject({
    * capacity it would keep is pure cost, while noise moves the load by a fraction of that and
    * keeps the full window. Left out, every scale-in waits the full window.
    */
-  largeDrop: largeDropSchema.optional(),
+  largeDrop: z.optional(largeDropSchema),
   /**
    * Scale in freely down to the usual capacity of the last hours, but hold a drop below it for a
    * while: load that falls far below its usual level is most often an upstream outage, and the
    * recovery brings the clients' retries at once. Left out, no hold.
    */
-  baselineHold: baselineHoldSchema.optional(),
+  baselineHold: z.optional(baselineHoldSchema),
   /** @default 300 */
-  cooldownSeconds: directionFields.cooldownSeconds.default(300),
+  cooldownSeconds: z._default(directionFields.cooldownSeconds, 300),
   /** @default 300 */
-  stabilizationWindowSeconds: directionFields.stabilizationWindowSeconds.default(300),
+  stabilizationWindowSeconds: z._default(directionFields.stabilizationWindowSeconds, 300),
   /** @default [{ type: 'percent', value: 50, periodSeconds: 300 }] */
-  policies: directionFields.policies.default([{ type: 'percent', value: 50, periodSeconds: 300 }]),
+  policies: z._default(directionFields.policies, [{ type: 'percent', value: 50, periodSeconds: 300 }]),
 });
 
 export const leadingSignalSchema = z.strictObject({
   /** The load, counted for the whole group and published sooner than the tracked metric. @default 'requestCount' (ALB RequestCount) */
-  load: metricName.default('requestCount'),
+  load: z._default(metricName, 'requestCount'),
   /** The same load per target, to calibrate what one unit of it costs in the tracked metric. @default 'requestsPerTarget' */
-  loadPerTarget: metricName.default('requestsPerTarget'),
+  loadPerTarget: z._default(metricName, 'requestsPerTarget'),
   /** Take a burst's first datapoint one more period ahead at the same growth. @default true */
-  extrapolate: z.boolean().default(true),
+  extrapolate: z._default(z.boolean(), true),
   /** The rise of the load within one period that counts as a burst. @default 0.35 */
-  burstRise: z.number().gt(0).max(10).default(0.35),
+  burstRise: z._default(z.number().check(z.gt(0), z.lte(10)), 0.35),
   /**
    * How far back the metrics are read to find a period to calibrate on: a burst saturates CPU,
    * and a saturated period says nothing about the cost of a request. @default 1800
    */
-  calibrationSeconds: int(60, 7200).default(1800),
+  calibrationSeconds: z._default(int(60, 7200), 1800),
 });
 
 export const targetTrackingSchema = z.strictObject({
   name,
   metric: metricName,
   /** The value to hold the metric at, e.g. 60 for 60 % CPU. */
-  target: z.number().positive(),
+  target: z.number().check(z.positive()),
   /** Scale out only when metric / target exceeds 1 + toleranceOut. @default 0.05 */
-  toleranceOut: tolerance.default(0.05),
+  toleranceOut: z._default(tolerance, 0.05),
   /** Scale in only when metric / target falls below 1 - toleranceIn. @default 0.1 */
-  toleranceIn: tolerance.default(0.1),
+  toleranceIn: z._default(tolerance, 0.1),
   /** This policy only ever adds capacity and takes no part in scale-in decisions. @default false */
-  disableScaleIn: z.boolean().default(false),
+  disableScaleIn: z._default(z.boolean(), false),
   /**
    * Read the metric ahead of its own delay with the load balancer's request counts, which are
    * published a minute sooner (see `leadReading`); left out, the metric is read as published.
    */
-  leading: leadingSignalSchema.optional(),
+  leading: z.optional(leadingSignalSchema),
 });
 
 export const stepSchema = z.strictObject({
   /** Inclusive lower bound of the metric value; left out, no lower bound. */
-  lowerBound: z.number().optional(),
+  lowerBound: z.optional(z.number()),
   /** Exclusive upper bound of the metric value; left out, no upper bound. */
-  upperBound: z.number().optional(),
+  upperBound: z.optional(z.number()),
   /** Instances (`change`), percent of the capacity (`percent`) or the capacity itself (`exact`). */
   adjustment: z.number(),
 });
@@ -153,8 +159,8 @@ export const stepPolicySchema = z.strictObject({
   metric: metricName,
   adjustmentType: z.enum(['change', 'percent', 'exact']),
   /** With `percent`, the smallest change in instances. @default 1 */
-  minAdjustmentMagnitude: int(1, 1000).default(1),
-  steps: z.array(stepSchema).min(1).max(20),
+  minAdjustmentMagnitude: z._default(int(1, 1000), 1),
+  steps: z.array(stepSchema).check(z.minLength(1), z.maxLength(20)),
 });
 
 export const scheduledSchema = z.strictObject({
@@ -164,98 +170,101 @@ export const scheduledSchema = z.strictObject({
   /** Window end, exclusive; earlier than `start` means the window crosses midnight. */
   end: clock,
   /** Days the window starts on; left out, every day. */
-  days: z.array(weekday).min(1).max(7).optional(),
+  days: z.optional(z.array(weekday).check(z.minLength(1), z.maxLength(7))),
   /** IANA time zone of `start`, `end` and `days`. @default 'UTC' */
-  timezone: z
-    .string()
-    .refine(isTimeZone, 'must be an IANA time zone such as "UTC" or "Europe/Madrid"')
-    .default('UTC'),
-  minCapacity: int(0, 1000).optional(),
-  maxCapacity: int(0, 1000).optional(),
-  desiredCapacity: int(0, 1000).optional(),
+  timezone: z._default(
+    z.string().check(z.refine(isTimeZone, 'must be an IANA time zone such as "UTC" or "Europe/Madrid"')),
+    'UTC',
+  ),
+  minCapacity: z.optional(int(0, 1000)),
+  maxCapacity: z.optional(int(0, 1000)),
+  desiredCapacity: z.optional(int(0, 1000)),
 });
 
 export const metricsSettingsSchema = z.strictObject({
   /** Only datapoints newer than this many seconds count; older means missing. @default 300 */
-  windowSeconds: int(60, 3600).default(300),
+  windowSeconds: z._default(int(60, 3600), 300),
   /** Share of warmed-up in-service instances that must report, or the metric is insufficient. @default 0.5 */
-  minCoverage: z.number().gt(0).max(1).default(0.5),
+  minCoverage: z._default(z.number().check(z.gt(0), z.lte(1)), 0.5),
 });
 
 const policySetObject = z.strictObject({
   /** Decide and explain, but never act. @default false */
-  dryRun: z.boolean().default(false),
+  dryRun: z._default(z.boolean(), false),
   /** Floor for the group, inside the group's own minimum. Left out, the group's. */
-  minCapacity: int(0, 1000).optional(),
+  minCapacity: z.optional(int(0, 1000)),
   /** Ceiling for the group, inside the group's own maximum. Left out, the group's. */
-  maxCapacity: int(1, 1000).optional(),
+  maxCapacity: z.optional(int(1, 1000)),
   /** Seconds after launch before an instance's metrics count. @default 300 */
-  warmupSeconds: int(0, 3600).default(300),
-  metrics: metricsSettingsSchema.prefault({}),
-  behaviour: z
-    .strictObject({
-      scaleOut: scaleOutSchema.prefault({}),
-      scaleIn: scaleInSchema.prefault({}),
-    })
-    .prefault({}),
+  warmupSeconds: z._default(int(0, 3600), 300),
+  metrics: z.prefault(metricsSettingsSchema, {}),
+  behaviour: z.prefault(
+    z.strictObject({
+      scaleOut: z.prefault(scaleOutSchema, {}),
+      scaleIn: z.prefault(scaleInSchema, {}),
+    }),
+    {},
+  ),
   /** @default [] */
-  targetTracking: z.array(targetTrackingSchema).max(10).default([]),
+  targetTracking: z._default(z.array(targetTrackingSchema).check(z.maxLength(10)), []),
   /** @default [] */
-  step: z.array(stepPolicySchema).max(10).default([]),
+  step: z._default(z.array(stepPolicySchema).check(z.maxLength(10)), []),
   /** @default [] */
-  scheduled: z.array(scheduledSchema).max(50).default([]),
+  scheduled: z._default(z.array(scheduledSchema).check(z.maxLength(50)), []),
 });
 
 /** The policy set with its cross-field rules; each message names the fields involved. */
-export const policySetSchema = policySetObject.superRefine((policy, ctx) => {
-  const issue = (path: (string | number)[], message: string) =>
-    ctx.addIssue({ code: 'custom', path, message });
-  if (
-    policy.minCapacity !== undefined &&
-    policy.maxCapacity !== undefined &&
-    policy.minCapacity > policy.maxCapacity
-  ) {
-    issue(['maxCapacity'], `must be ≥ minCapacity (${policy.minCapacity}), got ${policy.maxCapacity}`);
-  }
-  if (policy.targetTracking.length + policy.step.length + policy.scheduled.length === 0) {
-    issue([], 'must declare at least one policy in targetTracking, step or scheduled, got none');
-  }
-  const names = new Set<string>();
-  const kinds = ['targetTracking', 'step', 'scheduled'] as const;
-  for (const kind of kinds) {
-    policy[kind].forEach((entry, index) => {
-      if (names.has(entry.name)) issue([kind, index, 'name'], `must be unique, got "${entry.name}" twice`);
-      names.add(entry.name);
-    });
-  }
-  policy.step.forEach((step, index) => {
-    checkSteps(step, index, issue);
-  });
-  policy.scheduled.forEach((window, index) => {
-    const { minCapacity: min, maxCapacity: max, desiredCapacity: desired } = window;
-    if (min === undefined && max === undefined && desired === undefined) {
-      issue(['scheduled', index], 'must set minCapacity, maxCapacity or desiredCapacity, got none');
-    }
-    if (min !== undefined && max !== undefined && min > max) {
-      issue(
-        ['scheduled', index, 'maxCapacity'],
-        `must be ≥ scheduled[${index}].minCapacity (${min}), got ${max}`,
-      );
-    }
+export const policySetSchema = policySetObject.check(
+  z.superRefine((policy, ctx) => {
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: 'custom', path, message });
     if (
-      desired !== undefined &&
-      ((min !== undefined && desired < min) || (max !== undefined && desired > max))
+      policy.minCapacity !== undefined &&
+      policy.maxCapacity !== undefined &&
+      policy.minCapacity > policy.maxCapacity
     ) {
-      issue(
-        ['scheduled', index, 'desiredCapacity'],
-        `must be between scheduled[${index}].minCapacity and maxCapacity, got ${desired}`,
-      );
+      issue(['maxCapacity'], `must be ≥ minCapacity (${policy.minCapacity}), got ${policy.maxCapacity}`);
     }
-    if (window.start === window.end) {
-      issue(['scheduled', index, 'end'], `must differ from start (${window.start}), got ${window.end}`);
+    if (policy.targetTracking.length + policy.step.length + policy.scheduled.length === 0) {
+      issue([], 'must declare at least one policy in targetTracking, step or scheduled, got none');
     }
-  });
-});
+    const names = new Set<string>();
+    const kinds = ['targetTracking', 'step', 'scheduled'] as const;
+    for (const kind of kinds) {
+      policy[kind].forEach((entry, index) => {
+        if (names.has(entry.name)) issue([kind, index, 'name'], `must be unique, got "${entry.name}" twice`);
+        names.add(entry.name);
+      });
+    }
+    policy.step.forEach((step, index) => {
+      checkSteps(step, index, issue);
+    });
+    policy.scheduled.forEach((window, index) => {
+      const { minCapacity: min, maxCapacity: max, desiredCapacity: desired } = window;
+      if (min === undefined && max === undefined && desired === undefined) {
+        issue(['scheduled', index], 'must set minCapacity, maxCapacity or desiredCapacity, got none');
+      }
+      if (min !== undefined && max !== undefined && min > max) {
+        issue(
+          ['scheduled', index, 'maxCapacity'],
+          `must be ≥ scheduled[${index}].minCapacity (${min}), got ${max}`,
+        );
+      }
+      if (
+        desired !== undefined &&
+        ((min !== undefined && desired < min) || (max !== undefined && desired > max))
+      ) {
+        issue(
+          ['scheduled', index, 'desiredCapacity'],
+          `must be between scheduled[${index}].minCapacity and maxCapacity, got ${desired}`,
+        );
+      }
+      if (window.start === window.end) {
+        issue(['scheduled', index, 'end'], `must differ from start (${window.start}), got ${window.end}`);
+      }
+    });
+  }),
+);
 
 function checkSteps(
   policy: z.output<typeof stepPolicySchema>,

@@ -4,7 +4,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { DynamoDbAuditLog } from '../../adapters/aws/admin/audit-log';
 import { CloudWatchCacheStats } from '../../adapters/aws/admin/cache-stats';
 import {
@@ -28,6 +27,7 @@ import { DynamoDbScalingStateStore } from '../../adapters/aws/scaling/scaling-st
 import type { AuditEntry } from '../../core/admin/ports';
 import { type AdminDeps, adminSettingsSchema } from '../../core/admin/settings';
 import { formatConfigIssues } from '../../shared/config/issues';
+import * as z from '../../shared/config/zod';
 import { readEnv } from '../../shared/env';
 import { ConfigError } from '../../shared/errors';
 
@@ -46,10 +46,10 @@ export const ENV = {
 } as const;
 
 const targetGroupsSchema = z
-  .array(z.strictObject({ name: z.string().min(1), arn: z.string().min(1) }))
-  .min(1);
+  .array(z.strictObject({ name: z.string().check(z.minLength(1)), arn: z.string().check(z.minLength(1)) }))
+  .check(z.minLength(1));
 
-function json<T>(schema: z.ZodType<T>, name: string, text: string): T {
+function json<T>(schema: z.ZodMiniType<T>, name: string, text: string): T {
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -1,11 +1,11 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type * as z from 'zod';
 import { NotDeployedError } from '../../core/admin/errors';
 import { runMutation } from '../../core/admin/mutation';
 import type { RouteId, RouteSpec, routes } from '../../core/admin/routes';
 import { idempotencyKeySchema } from '../../core/admin/schemas/common';
 import type { AdminDeps } from '../../core/admin/settings';
 import { parseInput } from '../../core/admin/validation';
+import type * as z from '../../shared/config/zod';
 import {
   callerArn,
   fingerprint,
@@ -18,7 +18,7 @@ import {
   singleQuery,
 } from './http';
 
-type Out<T> = T extends z.ZodType ? z.output<T> : Record<string, never>;
+type Out<T> = T extends z.ZodMiniType ? z.output<T> : Record<string, never>;
 
 /** A validated request, as a route implementation receives it. */
 export interface RouteRequest<S extends RouteSpec> {

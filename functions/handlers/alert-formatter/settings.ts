@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { Severity } from '../../core/alerting/notification';
+import * as z from '../../shared/config/zod';
 import { readEnv } from '../../shared/env';
 import { ConfigError } from '../../shared/errors';
 
@@ -27,13 +27,15 @@ const webhooksSchema = z
       protocol: z.enum(['slack', 'teams']),
       secretArn: z
         .string()
-        .regex(
-          /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
-          'must be a secret ARN',
+        .check(
+          z.regex(
+            /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
+            'must be a secret ARN',
+          ),
         ),
     }),
   )
-  .min(1);
+  .check(z.minLength(1));
 
 /**
  * Reads `WEBHOOKS` (JSON `[{ severity, protocol, secretArn }]`), the three topic ARNs and

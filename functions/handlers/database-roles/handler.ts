@@ -1,12 +1,12 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { z } from 'zod';
 import type { RolesMigrationOptions } from '../../adapters/postgres/roles-migration';
+import * as z from '../../shared/config/zod';
 
 /** The custom resource's properties, as the DatabaseRoles construct sets them. */
 export const rolesResourceSchema = z.object({
-  Database: z.string().min(1),
-  AppUser: z.string().min(1),
-  AdvisorUser: z.string().min(1),
+  Database: z.string().check(z.minLength(1)),
+  AppUser: z.string().check(z.minLength(1)),
+  AdvisorUser: z.string().check(z.minLength(1)),
 });
 
 /** What CloudFormation is told: the outcome of one request. */

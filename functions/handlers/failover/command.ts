@@ -1,14 +1,16 @@
-import * as z from 'zod';
 import type { FailoverEvent } from '../../core/failover/service';
 import { formatConfigIssues } from '../../shared/config/issues';
+import * as z from '../../shared/config/zod';
 import { InputError } from '../../shared/errors';
 
 const requiredText = (what: string, min: number, max: number) =>
   z
     .string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be ${what}`) })
-    .trim()
-    .min(min, `must hold ${min} to ${max} characters`)
-    .max(max, `must hold ${min} to ${max} characters`);
+    .check(
+      z.trim(),
+      z.minLength(min, `must hold ${min} to ${max} characters`),
+      z.maxLength(max, `must hold ${min} to ${max} characters`),
+    );
 
 /**
  * A manual failover, failback or drill from the admin API. `dryRun` defaults to true: an
@@ -18,17 +20,16 @@ const requiredText = (what: string, min: number, max: number) =>
 export const failoverCommandSchema = z.strictObject({
   component: z.enum(['dns', 'database', 'cache'], { error: 'must be one of dns, database, cache' }),
   action: z.enum(['failover', 'failback', 'drill'], { error: 'must be one of failover, failback, drill' }),
-  dryRun: z.boolean({ error: 'must be true or false' }).default(true),
+  dryRun: z._default(z.boolean({ error: 'must be true or false' }), true),
   reason: requiredText('a sentence saying why', 3, 500),
   requestedBy: requiredText('who asked (a user or role name)', 1, 200),
   requestId: z
     .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
-    .regex(/^[A-Za-z0-9._:@/-]{1,128}$/, 'must be 1 to 128 letters, digits or ._:@/- characters'),
+    .check(z.regex(/^[A-Za-z0-9._:@/-]{1,128}$/, 'must be 1 to 128 letters, digits or ._:@/- characters')),
   /** The standby to move to; the best one passing every pre-check when absent. */
-  target: z
-    .string()
-    .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be an instance, node or record identifier')
-    .optional(),
+  target: z.optional(
+    z.string().check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be an instance, node or record identifier')),
+  ),
 });
 
 /** The command as the admin API sends it (`dryRun` may be left out). */

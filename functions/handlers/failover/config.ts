@@ -1,17 +1,22 @@
-import * as z from 'zod';
 import type { Severity } from '../../core/alerting/notification';
 import { type FailoverCoreSettings, resolveFailoverSettings } from '../../core/failover/settings';
 import type { Component } from '../../core/failover/types';
 import { failoverSchema } from '../../shared/config/failover';
 import { formatConfigIssues } from '../../shared/config/issues';
+import * as z from '../../shared/config/zod';
 import { ConfigError } from '../../shared/errors';
 
 const SOURCE = 'failover function environment';
 const COMPONENTS = ['dns', 'database', 'cache'] as const;
 const componentSchema = z.enum(COMPONENTS, { error: `must be one of ${COMPONENTS.join(', ')}` });
-const required = z.string({ error: 'must be set by the deployment' }).min(1, 'must not be empty');
+const required = z
+  .string({ error: 'must be set by the deployment' })
+  .check(z.minLength(1, 'must not be empty'));
 // CloudFormation cannot leave a variable out conditionally as easily as it can leave it empty.
-const optional = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
+const optional = z.pipe(
+  z.transform((value: unknown) => (value === '' ? undefined : value)),
+  z.optional(z.string()),
+);
 
 const environmentSchema = z.object({
   STATE_TABLE: required,
@@ -20,9 +25,9 @@ const environmentSchema = z.object({
   INFO_TOPIC_ARN: required,
   FAILOVER_SETTINGS: failoverSchema,
   /** Health-engine component → failover component, e.g. `{"api":"dns"}`. */
-  COMPONENT_MAP: z.record(z.string().min(1), componentSchema),
+  COMPONENT_MAP: z.record(z.string().check(z.minLength(1)), componentSchema),
   /** Failover component → the names of the alarms that report on it. */
-  ALARM_COMPONENTS: z.partialRecord(componentSchema, z.array(z.string().min(1))),
+  ALARM_COMPONENTS: z.partialRecord(componentSchema, z.array(z.string().check(z.minLength(1)))),
   HEALTH_CHECK_ID: optional,
   DB_CLUSTER_ID: optional,
   REPLICATION_GROUP_ID: optional,

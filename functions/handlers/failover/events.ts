@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import { ComponentNotConfiguredError } from '../../core/failover/ports';
 import type { FailoverEvent } from '../../core/failover/service';
 import type { FailoverTrigger } from '../../core/failover/triggers';
 import type { Component, ComponentVerdict } from '../../core/failover/types';
+import * as z from '../../shared/config/zod';
 import { parseFailoverCommand } from './command';
 import type { FailoverFunctionConfig } from './config';
 
@@ -40,22 +40,25 @@ const status = z.enum(['healthy', 'degraded', 'down', 'unknown']);
 const envelope = z.object({ source: z.string(), 'detail-type': z.string(), time: z.string() });
 const healthEvent = z.object({
   detail: z.object({
-    component: z.string().min(1),
+    component: z.string().check(z.minLength(1)),
     status,
-    previous: status.optional(),
+    previous: z.optional(status),
     at: z.iso.datetime(),
     /** The component's checks; a `flapping` one holds automatic failover. */
-    checks: z.array(z.object({ id: z.string(), status: z.string() })).default([]),
+    checks: z._default(z.array(z.object({ id: z.string(), status: z.string() })), []),
   }),
 });
 const alarmEvent = z.object({
   detail: z.object({
-    alarmName: z.string().min(1),
-    state: z.object({ value: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']), timestamp: z.string().min(1) }),
+    alarmName: z.string().check(z.minLength(1)),
+    state: z.object({
+      value: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']),
+      timestamp: z.string().check(z.minLength(1)),
+    }),
   }),
 });
 
-function parsed<T>(schema: z.ZodType<T>, raw: unknown, what: string): T {
+function parsed<T>(schema: z.ZodMiniType<T>, raw: unknown, what: string): T {
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
   const fields = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import type { Severity } from '../../core/alerting/notification';
 import { type HealthCheckConfig, parseHealthCheckConfig } from '../../core/health/health-config';
+import * as z from '../../shared/config/zod';
 import { readEnv } from '../../shared/env';
 import { ConfigError } from '../../shared/errors';
 
@@ -31,7 +31,7 @@ const REQUIRED = [
 ] as const;
 
 const labelsSchema = z.record(
-  z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be a label name'),
+  z.string().check(z.regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be a label name')),
   z.string(),
 );
 

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { ScalingRequest } from '../../core/scaling/service';
+import * as z from '../../shared/config/zod';
 import { InputError } from '../../shared/errors';
 
 /** The EventBridge detail types the function has rules for. */
@@ -8,27 +8,27 @@ export const ALARM_STATE_CHANGE = 'CloudWatch Alarm State Change';
 
 // EventBridge adds fields over time, so envelopes are not strict; the operator's request is.
 const scheduledEvent = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   'detail-type': z.literal(SCHEDULED_EVENT),
   source: z.literal('aws.events'),
-  time: z.string().min(1),
-  resources: z.array(z.string()).default([]),
+  time: z.string().check(z.minLength(1)),
+  resources: z._default(z.array(z.string()), []),
 });
 const alarmEvent = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   'detail-type': z.literal(ALARM_STATE_CHANGE),
   source: z.literal('aws.cloudwatch'),
-  time: z.string().min(1),
+  time: z.string().check(z.minLength(1)),
   detail: z.object({
-    alarmName: z.string().min(1),
-    state: z.object({ value: z.string().min(1), reason: z.string().optional() }),
-    previousState: z.object({ value: z.string().min(1) }).optional(),
+    alarmName: z.string().check(z.minLength(1)),
+    state: z.object({ value: z.string().check(z.minLength(1)), reason: z.optional(z.string()) }),
+    previousState: z.optional(z.object({ value: z.string().check(z.minLength(1)) })),
   }),
 });
 /** The admin API's "evaluate now": `{ "dryRun": true, "reason": "checking the new policy" }`. */
 export const directInvokeSchema = z.strictObject({
   dryRun: z.boolean(),
-  reason: z.string().trim().min(1).max(500),
+  reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
 });
 
 /** A request without the invocation's own id and deadline (the handler adds them). */
@@ -80,7 +80,7 @@ export function parseDirectInvoke(raw: unknown, invocationId: string): ParsedReq
   };
 }
 
-function parse<T>(schema: z.ZodType<T>, raw: unknown, what: string): T {
+function parse<T>(schema: z.ZodMiniType<T>, raw: unknown, what: string): T {
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
   const fields = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);

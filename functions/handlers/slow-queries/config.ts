@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { type QueryAnalysisSettings, queryAnalysisSchema } from '../../shared/config/query-analysis';
+import * as z from '../../shared/config/zod';
 import { readEnv } from '../../shared/env';
 import { ConfigError } from '../../shared/errors';
 
@@ -37,16 +37,16 @@ export interface SlowQueriesConfig {
   readonly lambdaConcurrency: number;
 }
 
-const count = (max: number) => z.coerce.number().int().min(0).max(max);
+const count = (max: number) => z.coerce.number().check(z.int(), z.gte(0), z.lte(max));
 
 const envSchema = z.object({
-  DB_PORT: z.coerce.number().int().min(1).max(65535),
+  DB_PORT: z.coerce.number().check(z.int(), z.gte(1), z.lte(65535)),
   FLEET_MAX_CAPACITY: count(10_000),
   LAMBDA_CONCURRENCY: count(100_000),
-  DB_CLUSTER_ID: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be an Aurora cluster identifier'),
+  DB_CLUSTER_ID: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be an Aurora cluster identifier')),
 });
 
-function problems(error: z.ZodError, prefix = ''): string[] {
+function problems(error: z.core.$ZodError, prefix = ''): string[] {
   return error.issues.map((issue) => `${prefix}${issue.path.join('.')}: ${issue.message}`);
 }
 

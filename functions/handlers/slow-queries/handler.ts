@@ -1,6 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
 import type { MetricsSink } from '../../core/metrics-sink';
 import {
   type AnalysisLog,
@@ -10,6 +9,7 @@ import {
   type ScheduledAnalysisSettings,
 } from '../../core/queries/scheduled-analysis';
 import { rejectedRun, writeRunRecord } from '../../core/runs/run-log';
+import * as z from '../../shared/config/zod';
 import { InputError } from '../../shared/errors';
 import type { SlowQueriesConfig } from './config';
 
@@ -31,9 +31,9 @@ export interface SlowQueriesHandlerDeps {
  * event) analyses and logs without storing or notifying.
  */
 const eventSchema = z.object({
-  id: z.string().min(1, 'must be the EventBridge event id'),
+  id: z.string().check(z.minLength(1, 'must be the EventBridge event id')),
   'detail-type': z.string(),
-  detail: z.object({ dryRun: z.boolean().optional() }).loose().optional(),
+  detail: z.optional(z.looseObject({ dryRun: z.optional(z.boolean()) })),
 });
 
 /** A short result for the invocation record; the report itself is in the state table. */

@@ -1,5 +1,5 @@
 import { ALB_ALGORITHMS } from '@misybot-ha/balancing';
-import * as z from 'zod';
+import * as z from './zod';
 
 /**
  * The ALB's load-balancing algorithms, named as `@misybot-ha/balancing` names them for its

@@ -160,7 +160,7 @@ export const targetGroupSchema = z.strictObject({
 
 export const loadBalancingSchema = z.strictObject({
   /** @default 'least_outstanding_requests' */
-  algorithm: loadBalancingAlgorithm.default('least_outstanding_requests'),
+  algorithm: z._default(loadBalancingAlgorithm, 'least_outstanding_requests'),
   /** Automatic target weights (only with `weighted_random`). @default false */
   anomalyMitigation: z.boolean().default(false),
   healthCheck: healthCheckSchema.prefault({}),
@@ -281,7 +281,7 @@ export const databaseSchema = z.strictObject({
     .default('misybot_advisor'),
   proxy: proxySchema.prefault({}),
   /** Thresholds and bounds of the scheduled slow-query analysis. */
-  analysis: queryAnalysisSchema.prefault({}),
+  analysis: z.prefault(queryAnalysisSchema, {}),
 });
 
 export const controlPlaneSchema = z.strictObject({
@@ -347,7 +347,7 @@ export const platformConfigObject = z.strictObject({
   loadBalancing: loadBalancingSchema.prefault({}),
   cache: cacheSchema.prefault({}),
   database: databaseSchema.prefault({}),
-  failover: failoverSchema.prefault({}),
+  failover: z.prefault(failoverSchema, {}),
   alerting: alertingSchema.prefault({}),
   alarms: alarmsSchema.prefault({}),
   controlPlane: controlPlaneSchema.prefault({}),

@@ -1,40 +1,48 @@
-import * as z from 'zod';
+import * as z from '../../../shared/config/zod';
 
 /**
  * Identifier schemas for path and query parameters. Every id is a short run of safe characters
  * that never contains `/` or `..`, so no id can reach outside its own item or key.
  */
 
-const noDotDot = (schema: z.ZodString) =>
-  schema.refine((value) => !value.includes('..'), 'must not contain ".."');
+const noDotDot = (schema: z.ZodMiniString) =>
+  schema.check(z.refine((value) => !value.includes('..'), 'must not contain ".."'));
 
 /** A health check id, as in the health-check config. */
 export const checkIdSchema = noDotDot(
-  z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be 1-64 lower-case letters, digits, ".", "_" or "-"'),
+  z
+    .string()
+    .check(
+      z.regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be 1-64 lower-case letters, digits, ".", "_" or "-"'),
+    ),
 );
 
 /** A health incident (`api@2025-01-01T00:00:00.000Z`) or failover incident (`database-<event id>`) id. */
 export const incidentIdSchema = noDotDot(
   z
     .string()
-    .regex(
-      /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$/,
-      'must be 1-200 letters, digits, ".", "_", ":", "@" or "-", as GET /incidents lists them',
+    .check(
+      z.regex(
+        /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$/,
+        'must be 1-200 letters, digits, ".", "_", ":", "@" or "-", as GET /incidents lists them',
+      ),
     ),
 );
 
 /** A silence id, as POST /alerts/silences returned it. */
 export const silenceIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"');
+  .check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"'));
 
 /** An Auto Scaling group name. */
 export const groupNameSchema = noDotDot(
   z
     .string()
-    .regex(
-      /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/,
-      'must be an Auto Scaling group name (letters, digits, "._-")',
+    .check(
+      z.regex(
+        /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/,
+        'must be an Auto Scaling group name (letters, digits, "._-")',
+      ),
     ),
 );
 
@@ -45,28 +53,37 @@ export const failoverComponentSchema = z.enum(['dns', 'database', 'cache']);
 export const cacheNamespaceSchema = noDotDot(
   z
     .string()
-    .regex(/^[A-Za-z0-9_:-][A-Za-z0-9_.:-]{0,63}$/, 'must be 1-64 letters, digits, "_", ".", ":" or "-"'),
+    .check(
+      z.regex(/^[A-Za-z0-9_:-][A-Za-z0-9_.:-]{0,63}$/, 'must be 1-64 letters, digits, "_", ".", ":" or "-"'),
+    ),
 );
 
 /** Why an operator makes a change; kept in the audit trail. */
 export const reasonSchema = z
   .string()
-  .trim()
-  .min(3, 'must say why, in at least 3 characters')
-  .max(500, 'must be at most 500 characters')
-  .describe('Why the change is made; recorded in the audit trail');
+  .check(
+    z.trim(),
+    z.minLength(3, 'must say why, in at least 3 characters'),
+    z.maxLength(500, 'must be at most 500 characters'),
+    z.describe('Why the change is made; recorded in the audit trail'),
+  );
 
 /** `Idempotency-Key` header value. */
 export const idempotencyKeySchema = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8-128 letters, digits, "_" or "-" (a UUID works)');
+  .check(z.regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8-128 letters, digits, "_" or "-" (a UUID works)'));
 
 /** A query string integer such as `?limit=20`. */
 export const queryInt = (min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .regex(/^\d{1,6}$/, `must be a whole number from ${min} to ${max}`)
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max))
-    .optional()
-    .transform((value) => value ?? fallback);
+  z.pipe(
+    z.optional(
+      z.pipe(
+        z.pipe(
+          z.string().check(z.regex(/^\d{1,6}$/, `must be a whole number from ${min} to ${max}`)),
+          z.transform(Number),
+        ),
+        z.int().check(z.gte(min), z.lte(max)),
+      ),
+    ),
+    z.transform((value) => value ?? fallback),
+  );

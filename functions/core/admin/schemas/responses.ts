@@ -1,23 +1,23 @@
-import * as z from 'zod';
+import * as z from '../../../shared/config/zod';
 
 /**
  * Response schemas, for the OpenAPI document. They state what the routes promise; fields that
  * come verbatim from another engine's records (decisions, query reports) are open objects.
  */
 
-const isoTime = z.string().describe('ISO 8601 time');
+const isoTime = z.string().check(z.describe('ISO 8601 time'));
 const open = z.record(z.string(), z.unknown());
 
 export const checkViewSchema = z.object({
   id: z.string(),
   component: z.string(),
   critical: z.boolean(),
-  description: z.string().optional(),
+  description: z.optional(z.string()),
   status: z.enum(['unknown', 'healthy', 'unhealthy', 'flapping']),
-  since: isoTime.nullable(),
+  since: z.nullable(isoTime),
   consecutiveFailures: z.number(),
   consecutiveSuccesses: z.number(),
-  lastResult: open.nullable(),
+  lastResult: z.nullable(open),
 });
 
 const componentStatus = z.object({
@@ -27,7 +27,7 @@ const componentStatus = z.object({
 });
 
 export const checksResponse = z.object({
-  components: z.array(componentStatus.extend({ dependsOn: z.array(z.string()) })),
+  components: z.array(z.extend(componentStatus, { dependsOn: z.array(z.string()) })),
   checks: z.array(checkViewSchema),
 });
 
@@ -38,19 +38,22 @@ export const incidentSummarySchema = z.object({
   open: z.boolean(),
   status: z.string(),
   openedAt: isoTime,
-  closedAt: isoTime.optional(),
+  closedAt: z.optional(isoTime),
   summary: z.string(),
 });
 
 export const incidentsResponse = z.object({ incidents: z.array(incidentSummarySchema) });
 
-export const incidentResponse = incidentSummarySchema
-  .extend({
-    actions: z.array(open).optional().describe('Failover incidents: every action with its outcome'),
-    narrative: z.array(z.string()).optional(),
-    failovers: z.array(open).optional().describe('Health incidents: failovers started while it was open'),
-  })
-  .catchall(z.unknown());
+export const incidentResponse = z.catchall(
+  z.extend(incidentSummarySchema, {
+    actions: z.optional(z.array(open)).check(z.describe('Failover incidents: every action with its outcome')),
+    narrative: z.optional(z.array(z.string())),
+    failovers: z
+      .optional(z.array(open))
+      .check(z.describe('Health incidents: failovers started while it was open')),
+  }),
+  z.unknown(),
+);
 
 export const silenceSchema = z.object({
   id: z.string(),
@@ -76,18 +79,19 @@ export const loadBalancerResponse = z.object({
       targets: z.array(
         z.object({
           id: z.string(),
-          port: z.number().optional(),
+          port: z.optional(z.number()),
           state: z.string(),
-          reason: z.string().optional(),
+          reason: z.optional(z.string()),
         }),
       ),
     }),
   ),
 });
 
-export const changeResponse = z
-  .object({ dryRun: z.boolean(), before: z.unknown().optional(), after: z.unknown().optional() })
-  .catchall(z.unknown());
+export const changeResponse = z.catchall(
+  z.object({ dryRun: z.boolean(), before: z.optional(z.unknown()), after: z.optional(z.unknown()) }),
+  z.unknown(),
+);
 
 export const groupResponse = z.object({
   group: z.object({
@@ -97,8 +101,11 @@ export const groupResponse = z.object({
     desiredCapacity: z.number(),
     instances: z.array(z.object({ id: z.string(), lifecycleState: z.string(), healthStatus: z.string() })),
   }),
-  effectivePolicy: z.object({ source: z.enum(['override', 'default']), policy: open }).catchall(z.unknown()),
-  latest: open.nullable(),
+  effectivePolicy: z.catchall(
+    z.object({ source: z.enum(['override', 'default']), policy: open }),
+    z.unknown(),
+  ),
+  latest: z.nullable(open),
   decisions: z.array(open),
 });
 
@@ -112,15 +119,17 @@ export const failoverCommandResponse = z.object({
   reason: z.string(),
   plan: z.array(open),
   checks: z.array(z.object({ guard: z.string(), passed: z.boolean(), detail: z.string() })),
-  accepted: z.boolean().optional(),
-  incidentId: z.string().optional(),
-  follow: z.string().optional(),
+  accepted: z.optional(z.boolean()),
+  incidentId: z.optional(z.string()),
+  follow: z.optional(z.string()),
 });
 
 const reportHeader = {
-  reportedAt: isoTime.nullable(),
-  trimmed: z.boolean().describe('Lists were shortened to fit one item; `counts` has the full lengths'),
-  counts: open.nullable(),
+  reportedAt: z.nullable(isoTime),
+  trimmed: z
+    .boolean()
+    .check(z.describe('Lists were shortened to fit one item; `counts` has the full lengths')),
+  counts: z.nullable(open),
 };
 export const slowQueriesResponse = z.object({
   ...reportHeader,
@@ -133,7 +142,7 @@ export const indexRecommendationsResponse = z.object({
   recommendations: z.array(open),
   unusedIndexes: z.array(open),
   duplicateIndexes: z.array(open),
-  advisor: open.nullable(),
+  advisor: z.nullable(open),
 });
 export const acceptedResponse = z.object({
   accepted: z.literal(true),
@@ -150,7 +159,7 @@ export const cacheStatsResponse = z.object({
       misses: z.number(),
       staleServes: z.number(),
       errors: z.number(),
-      hitRatio: z.number().nullable(),
+      hitRatio: z.nullable(z.number()),
     }),
   ),
 });
@@ -159,12 +168,12 @@ export const invalidatedResponse = z.object({ namespace: z.string(), invalidated
 
 export const statusResponse = z.object({
   at: isoTime,
-  health: z.array(componentStatus).nullable(),
-  failover: z.array(open).nullable(),
-  fleet: open.nullable(),
-  scaling: z.array(open).nullable(),
-  incidents: z.array(incidentSummarySchema).nullable(),
+  health: z.nullable(z.array(componentStatus)),
+  failover: z.nullable(z.array(open)),
+  fleet: z.nullable(open),
+  scaling: z.nullable(z.array(open)),
+  incidents: z.nullable(z.array(incidentSummarySchema)),
   errors: z.array(z.object({ section: z.string(), message: z.string() })),
 });
 
-export const openApiResponse = open.describe('This document');
+export const openApiResponse = open.check(z.describe('This document'));

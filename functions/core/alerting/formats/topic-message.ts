@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../../shared/config/zod';
 import type { Notification, Severity } from '../notification';
 import { NotificationParseError, parseSnsMessage } from './sns';
 
@@ -22,13 +22,13 @@ export interface TopicMessage {
 }
 
 const alarmSchema = z.looseObject({
-  AlarmName: z.string().min(1),
-  AlarmDescription: z.string().nullish(),
+  AlarmName: z.string().check(z.minLength(1)),
+  AlarmDescription: z.nullish(z.string()),
   NewStateValue: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']),
-  NewStateReason: z.string().optional(),
-  StateChangeTime: z.string().optional(),
-  AWSAccountId: z.string().optional(),
-  Region: z.string().optional(),
+  NewStateReason: z.optional(z.string()),
+  StateChangeTime: z.optional(z.string()),
+  AWSAccountId: z.optional(z.string()),
+  Region: z.optional(z.string()),
 });
 
 const TEXT_MAX = 1500;
