@@ -50,17 +50,22 @@ export function preChecks(
   ];
   const lag = candidate.replicaLagSeconds;
   if (lag !== undefined || component === 'database') {
+    // Stryker disable next-line ConditionalExpression: equivalent, kept for the type: `undefined >= 0` is false too.
+    const measured = lag !== undefined;
     checks.push({
       guard: 'replica-lag',
-      passed: lag !== undefined && lag >= 0 && lag <= settings.maxReplicaLagSeconds,
+      passed: measured && lag >= 0 && lag <= settings.maxReplicaLagSeconds,
       detail: lagDetail(candidate, settings),
     });
   }
   if (current?.capacity !== undefined) {
     const needed = current.capacity * settings.standbyCapacityFraction;
+    const capacity = candidate.capacity;
+    // Stryker disable next-line ConditionalExpression: equivalent, kept for the type: `undefined >= needed` is false too.
+    const known = capacity !== undefined;
     checks.push({
       guard: 'standby-capacity',
-      passed: candidate.capacity !== undefined && candidate.capacity >= needed,
+      passed: known && capacity >= needed,
       detail: `${candidate.id} has capacity ${candidate.capacity ?? 'unknown'}, needs ${needed} (${settings.standbyCapacityFraction} of ${current.capacity})`,
     });
   }
