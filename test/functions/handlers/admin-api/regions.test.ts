@@ -57,6 +57,14 @@ const post = (operation: string, body: unknown, requestId = 'req-00000001') => (
   requestId,
 });
 
+/** The function plans a switchover with every guard passing; Lambda accepts asynchronous events. */
+const planSwitchoverAndAcceptEvents = () =>
+  lambda
+    .on(InvokeCommand, { InvocationType: 'RequestResponse' })
+    .resolves({ StatusCode: 200, Payload: encode(functionAnswer(command('switchover'), observation(T0))) })
+    .on(InvokeCommand, { InvocationType: 'Event' })
+    .resolves({ StatusCode: 202 });
+
 beforeEach(() => {
   lambda.reset();
   dynamo.reset();
@@ -107,11 +115,7 @@ describe('admin API region routes', () => {
   });
 
   it('hands an accepted switchover to the function asynchronously under the same id, answered 202', async () => {
-    lambda
-      .on(InvokeCommand, { InvocationType: 'RequestResponse' })
-      .resolves({ StatusCode: 200, Payload: encode(functionAnswer(command('switchover'), observation(T0))) })
-      .on(InvokeCommand, { InvocationType: 'Event' })
-      .resolves({ StatusCode: 202 });
+    planSwitchoverAndAcceptEvents();
     const { send } = regionHarness();
     const answer = await send(
       post('switchover', { dryRun: false, reason: 'primary maintenance' }, 'req-switch-1'),
@@ -220,11 +224,7 @@ describe('admin API region routes', () => {
   });
 
   it('replays a duplicate request with the same Idempotency-Key without invoking the function again', async () => {
-    lambda
-      .on(InvokeCommand, { InvocationType: 'RequestResponse' })
-      .resolves({ StatusCode: 200, Payload: encode(functionAnswer(command('switchover'), observation(T0))) })
-      .on(InvokeCommand, { InvocationType: 'Event' })
-      .resolves({ StatusCode: 202 });
+    planSwitchoverAndAcceptEvents();
     const { send } = regionHarness();
     const request = {
       ...post('switchover', { dryRun: false, reason: 'primary maintenance' }),
