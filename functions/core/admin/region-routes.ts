@@ -28,7 +28,8 @@ export const regionRoutes = {
     id: 'commandRegion',
     method: 'POST',
     path: '/regions/{operation}',
-    summary: 'Switch over, fail over, fail back or drill between the regions (with regions; dry run by default)',
+    summary:
+      'Switch over, fail over, fail back or drill between the regions (with regions; dry run by default)',
     tag: REGION_TAG,
     mutating: true,
     params: z.strictObject({ operation: regionOperationSchema }),
