@@ -44,8 +44,9 @@ function decisionView(decision: NonNullable<RegionAnswer['decision']>) {
 function undecided(answer: RegionAnswer, what: string): Error {
   if (answer.status === 'busy' || answer.status === 'conflict')
     return new ConflictError(`A region operation is in progress; ${what} can be retried when it ends`);
+  // The function's reason may quote AWS errors: it stays in the function's logs and run record.
   return new UpstreamError(
-    `The region failover function could not decide (${answer.status}: ${answer.reason})`,
+    `The region failover function could not decide (${answer.status}); its logs have the detail`,
   );
 }
 

@@ -237,6 +237,26 @@ describe('admin API region routes', () => {
     expect(lambda.commandCalls(InvokeCommand, { InvocationType: 'Event' })).toHaveLength(1);
   });
 
+  it('answers 502 without the internal reason when the function could not observe the regions', async () => {
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      Payload: encode({
+        ok: true,
+        status: 'failed',
+        record: aRunRecord({
+          fn: 'region-failover',
+          reason: 'AccessDeniedException: rds:DescribeGlobalClusters',
+        }),
+      }),
+    });
+    const { send } = regionHarness();
+    const answer = await send(post('drill', { reason: 'game day' }));
+    expect(answer.status).toBe(502);
+    expect(answer.json.detail).toBe(
+      'The region failover function could not decide (failed); its logs have the detail',
+    );
+  });
+
   it('answers 409 when another region operation holds the lease', async () => {
     lambda.on(InvokeCommand).resolves({
       StatusCode: 200,
@@ -305,6 +325,25 @@ describe('admin API region routes', () => {
       live: null,
       errors: [{ section: 'live', message: expect.stringContaining('holds the lease') }],
     });
+  });
+
+  it('answers the live decision when the state table throttles the read, naming the state section', async () => {
+    dynamo
+      .on(GetCommand)
+      .rejects(Object.assign(new Error('Rate of requests exceeds'), { name: 'ThrottlingException' }));
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      Payload: encode(functionAnswer({ kind: 'observe' }, observation(T0))),
+    });
+    const { send } = regionHarness();
+    const answer = await send({ method: 'GET', path: '/regions' });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({
+      state: null,
+      live: { verdict: 'steady', from: PRIMARY },
+      errors: [{ section: 'state', message: 'the region state could not be read' }],
+    });
+    expect(JSON.stringify(answer.json)).not.toContain('Rate of requests');
   });
 
   it('answers 503 on every region route when no standby region is configured', async () => {
