@@ -287,7 +287,7 @@ export class AdminApi extends Construct {
 }
 
 /** The catalogue's routes this deployment has: the region routes only with a standby region. */
-export function deployedRoutes(props: Pick<AdminApiProps, 'regionFailoverFunctionArn'>): RouteSpec[] {
+function deployedRoutes(props: Pick<AdminApiProps, 'regionFailoverFunctionArn'>): RouteSpec[] {
   return routeList.filter(
     (route) => route.tag !== REGION_TAG || props.regionFailoverFunctionArn !== undefined,
   );
