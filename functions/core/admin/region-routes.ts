@@ -20,7 +20,12 @@ export const regionRoutes = {
     summary: 'Which region serves, the operation in flight, what the engine would decide now (with regions)',
     tag: REGION_TAG,
     mutating: false,
-    query: noQuery,
+    /**
+     * `observe=true` adds the engine's decision on a fresh observation, from the region function.
+     * Off by default: that function has 2 reserved executions, kept for the schedule and the
+     * operations, so a polling dashboard reads the stored state only. @default false
+     */
+    query: z.strictObject({ observe: z._default(z.enum(['true', 'false']), 'false') }),
     status: 200,
     response: res.regionsResponse,
   }),

@@ -58,19 +58,19 @@ async function liveDecision(commander: RegionCommander, requestId: string) {
 
 /**
  * GET /regions: the stored state (which region serves, the last or running operation's timeline
- * and the switches of the last 24 hours) and the engine's decision on a fresh observation. The
- * two are read independently: while a switch holds the region lease, the live decision is `null`
- * and listed in `errors`, and the stored timeline shows how far the switch has got.
+ * and the switches of the last 24 hours) and, with `observe`, the engine's decision on a fresh
+ * observation. The two are read independently: while a switch holds the region lease, the live
+ * decision is `null` and listed in `errors`, and the stored timeline shows how far it has got.
  */
 export async function describeRegions(
   deps: AdminDeps,
-  requestId: string,
+  request: { readonly requestId: string; readonly observe: boolean },
   onSectionError: (section: string, error: unknown) => void,
 ) {
   const regions = regionsOf(deps);
   const [stored, live] = await Promise.allSettled([
     regions.state.state(),
-    liveDecision(regions.commander, requestId),
+    request.observe ? liveDecision(regions.commander, request.requestId) : Promise.resolve(null),
   ]);
   const errors: SectionError[] = [];
   let state = null;

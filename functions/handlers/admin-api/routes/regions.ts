@@ -12,7 +12,12 @@ export function regionRoutes(
   return {
     getRegions: {
       unavailable: notConfigured,
-      handle: ({ deps, caller }) => describeRegions(deps, caller.requestId, onSectionError),
+      handle: ({ deps, query, caller }) =>
+        describeRegions(
+          deps,
+          { requestId: caller.requestId, observe: query.observe === 'true' },
+          onSectionError,
+        ),
     },
     commandRegion: {
       target: ({ params }) => `region/${params.operation}`,

@@ -137,7 +137,12 @@ describe('admin API region routes against the region failover function', () => {
     expect(await asyncRuns[1]).toMatchObject({ ok: true, status: 'duplicate' });
     expect(executed.map((action) => action.kind)).toEqual(steps);
 
-    const status = await send({ method: 'GET', path: '/regions', requestId: 'req-status-0001' });
+    const status = await send({
+      method: 'GET',
+      path: '/regions',
+      query: { observe: 'true' },
+      requestId: 'req-status-0001',
+    });
     expect(status.json.state).toMatchObject({
       activeRegion: SECONDARY,
       timeline: {

@@ -293,7 +293,12 @@ describe('admin API region routes', () => {
       Payload: encode({ ...functionAnswer({ kind: 'observe' }, primaryDown(T0)), status: 'dry-run' }),
     });
     const { send } = regionHarness();
-    const answer = await send({ method: 'GET', path: '/regions', requestId: 'req-status-1' });
+    const answer = await send({
+      method: 'GET',
+      path: '/regions',
+      query: { observe: 'true' },
+      requestId: 'req-status-1',
+    });
     expect(answer.status).toBe(200);
     expect(dynamo.commandCalls(GetCommand)[0]!.args[0].input).toEqual({
       TableName: 'state',
@@ -318,7 +323,7 @@ describe('admin API region routes', () => {
       .on(InvokeCommand)
       .resolves({ StatusCode: 200, Payload: encode({ ok: true, status: 'busy', record: aRunRecord() }) });
     const { send } = regionHarness();
-    const answer = await send({ method: 'GET', path: '/regions' });
+    const answer = await send({ method: 'GET', path: '/regions', query: { observe: 'true' } });
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({
       state: null,
@@ -336,7 +341,7 @@ describe('admin API region routes', () => {
       Payload: encode(functionAnswer({ kind: 'observe' }, observation(T0))),
     });
     const { send } = regionHarness();
-    const answer = await send({ method: 'GET', path: '/regions' });
+    const answer = await send({ method: 'GET', path: '/regions', query: { observe: 'true' } });
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({
       state: null,
@@ -344,6 +349,17 @@ describe('admin API region routes', () => {
       errors: [{ section: 'state', message: 'the region state could not be read' }],
     });
     expect(JSON.stringify(answer.json)).not.toContain('Rate of requests');
+  });
+
+  it('reads only the stored state unless asked to observe, leaving the region function alone', async () => {
+    dynamo.on(GetCommand).resolves({});
+    const { send } = regionHarness();
+    const answer = await send({ method: 'GET', path: '/regions' });
+    expect(answer.json).toMatchObject({ state: null, live: null, errors: [] });
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+    const bad = await send({ method: 'GET', path: '/regions', query: { observe: 'yes' } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.errors[0].field).toBe('query.observe');
   });
 
   it('answers 503 on every region route when no standby region is configured', async () => {
