@@ -61,7 +61,9 @@ function regionCommander(arn: string) {
     throw new ConfigError('Lambda environment', [
       `${ENV.regionFunction}: must be a Lambda function ARN in the standby region, got ${JSON.stringify(arn.slice(0, 120))}`,
     ]);
-  return new LambdaRegionCommander(new LambdaClient({ region }), arn);
+  // The function observes two regions before it answers; the API must answer within its 28 s.
+  const client = new LambdaClient({ region, requestHandler: { requestTimeout: 20_000 } });
+  return new LambdaRegionCommander(client, arn);
 }
 
 const targetGroupsSchema = z

@@ -201,6 +201,18 @@ describe('admin API region routes', () => {
     expect(lambda.commandCalls(InvokeCommand, { InvocationType: 'Event' })).toHaveLength(0);
   });
 
+  it('answers 502 when the plan times out, naming neither the timeout internals nor changing anything', async () => {
+    lambda
+      .on(InvokeCommand)
+      .rejects(Object.assign(new Error('Connection timed out after 20000 ms'), { name: 'TimeoutError' }));
+    const { send, world } = regionHarness();
+    const answer = await send(post('switchover', { dryRun: false, reason: 'primary maintenance' }));
+    expect(answer.status).toBe(502);
+    expect(JSON.stringify(answer.json)).not.toContain('20000 ms');
+    expect(lambda.commandCalls(InvokeCommand, { InvocationType: 'Event' })).toHaveLength(0);
+    expect(world.audit[0]!.outcome).toMatchObject({ result: 'failed', status: 502 });
+  });
+
   it('reports a dispatch Lambda did not accept after a good plan as a 502 (partial failure), keeping the key', async () => {
     lambda
       .on(InvokeCommand, { InvocationType: 'RequestResponse' })
