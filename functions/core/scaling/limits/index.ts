@@ -1,6 +1,7 @@
 import { baselineHoldLimit } from './baseline-hold';
 import { boundsLimit } from './bounds';
 import { cooldownLimit } from './cooldown-limit';
+import { headroomLimit } from './headroom';
 import type { LimitRule } from './limit-rule';
 import { maxStepLimit } from './max-step';
 import { minStepLimit } from './min-step';
@@ -22,6 +23,7 @@ export const DECISION_LIMITS: readonly LimitRule[] = [
   stabilisationLimit,
   baselineHoldLimit,
   minStepLimit,
+  headroomLimit,
   cooldownLimit,
   warmUpLimit,
   rateLimit,
