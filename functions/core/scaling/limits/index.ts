@@ -15,7 +15,7 @@ export { boundsLimit };
 /**
  * The limits between the recommendation and the decision, in the order they apply: the
  * stabilisation windows, the hold below the usual capacity, the smallest step worth an action,
- * the cooldowns, launches in progress,
+ * the headroom a scale-out on a ramp takes, the cooldowns, launches in progress,
  * the rate limits, the maximum step, and the bounds again (which alone may move a group sitting
  * outside them). Each one that changes the target is recorded in the explanation.
  */
