@@ -20,15 +20,13 @@ import { parseArgs } from 'node:util';
 import { type PolicySet, parsePolicySet } from '../functions/core/scaling/policy-schema';
 import { EngineController } from '../functions/core/scaling/simulation/engine-controller';
 import type { Controller } from '../functions/core/scaling/simulation/fleet';
-import { OracleController } from '../functions/core/scaling/simulation/oracle';
 import {
   type ModelResult,
   prepareSimulation,
   runController,
-  STEP_SECONDS,
+  simulate,
 } from '../functions/core/scaling/simulation/simulate';
-import { TargetTrackingBaseline } from '../functions/core/scaling/simulation/target-tracking-baseline';
-import { parseTrace, valueAt } from '../functions/core/scaling/simulation/trace';
+import { parseTrace } from '../functions/core/scaling/simulation/trace';
 import { DelayedDemandController } from './frontier-controller';
 
 const GOAL = { breach: 0.5, instanceHours: 1.05, actions: 0.5 } as const;
@@ -113,21 +111,13 @@ const report: Record<string, unknown>[] = [];
 const lines: string[] = [];
 for (const name of values.trace ?? MISSING) {
   const trace = parseTrace(readFileSync(join(__dirname, 'traces', `${name}.csv`), 'utf8'));
-  const prepared = prepareSimulation(trace, parsePolicySet(base, 'default policy'));
-  const settings = { ...prepared.settings, warmPoolSize: warmPool };
+  // The default policy and the baselines, all on the same fleet (warm pool included).
+  const { settings, results } = simulate(trace, parsePolicySet(base, 'default policy'), {
+    warmPoolSize: warmPool,
+  });
   const run = (c: Controller): ModelResult => runController(c, trace, settings);
-  const demandAt = (time: number) => valueAt(trace.points, (time - trace.start) / 1000);
-  const tt = run(new TargetTrackingBaseline(settings.targetCpu));
-  const oracle = run(
-    new OracleController(
-      demandAt,
-      settings.capacityPerInstance,
-      settings.targetCpu,
-      settings.bootSeconds,
-      STEP_SECONDS,
-    ),
-  );
-  const engine = run(new EngineController(prepared.policy));
+  const byName = (name: string) => results.find((r) => r.name === name)!;
+  const [engine, tt, oracle] = [byName('misybot-ha'), byName('target-tracking'), byName('oracle')];
   const ratios = (r: ModelResult) => ({
     instanceHours: r.instanceHours / oracle.instanceHours,
     breach: r.sloBreachMinutes / tt.sloBreachMinutes,
