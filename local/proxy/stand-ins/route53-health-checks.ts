@@ -22,6 +22,8 @@ const UPDATABLE = [
   'FullyQualifiedDomainName',
   'EnableSNI',
   'IPAddress',
+  // A calculated check's threshold: the region failover function's DNS gate (lib/regional/regional-dns.ts).
+  'HealthThreshold',
 ] as const;
 
 /** What a health checker saw on one probe. */
