@@ -24,6 +24,11 @@ export interface LiveOptions {
    * assembly with variants (the e2e suite) shares it instead of synthesizing another. @default none
    */
   readonly variants?: Readonly<Record<string, unknown>>;
+  /**
+   * Where synthesized assemblies are kept between runs.
+   * @default `<project>/node_modules/.cache/misybot-local`
+   */
+  readonly assemblyCacheDir?: string;
   /** Virtual seconds per real second while nothing runs. @default 1 */
   readonly speed?: number;
   /** The users' normal rate. @default 40 */
@@ -96,6 +101,7 @@ export class LiveControlPlane {
           projectRoot: options.projectRoot,
           ...(options.configFile ? { configFile: options.configFile } : {}),
           ...(options.variants ? { variants: options.variants } : {}),
+          ...(options.assemblyCacheDir ? { cacheDir: options.assemblyCacheDir } : {}),
           onProgress: progress,
         }),
       ]);
