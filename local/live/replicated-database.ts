@@ -18,6 +18,8 @@ export interface DatabaseView {
   readonly replication: readonly (ReplicationState & { readonly instance: string })[];
   /** When `replication` was read (real ms); undefined before the first sample. */
   readonly sampledAt: number | undefined;
+  /** Why the servers last failed to follow the cluster (a promotion or a rebuild), if they did. */
+  readonly error: string | undefined;
 }
 
 /** What the binding needs of the emulated cluster: its roles, its instances' failures, its lag metric. */
@@ -39,8 +41,8 @@ export class ReplicatedDatabase {
   private sampler: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly unsubscribe: (() => void)[] = [];
-  /** The last failure to follow the emulator (a promotion or rebuild that failed), for the log. */
-  lastError: Error | undefined;
+  /** The last failure to follow the emulator (a promotion or rebuild that failed), for the page. */
+  private lastError: Error | undefined;
 
   constructor(
     private readonly servers: StreamingReplicaSet,
@@ -97,6 +99,7 @@ export class ReplicatedDatabase {
         instance: instanceOf(state.standby),
       })),
       sampledAt: this.latest?.at,
+      error: this.lastError?.message,
     };
   }
 
@@ -133,8 +136,8 @@ export class ReplicatedDatabase {
         // Only measured values: while no primary answers, the reader keeps its last lag.
         if (instance) this.cluster.setReplicaLag(instance, state.replayLagMs);
       }
-    } catch (error) {
-      this.lastError = error as Error;
+    } catch {
+      // A primary that stops between the role check and the query: the next sample reads again.
     }
   }
 }

@@ -91,6 +91,7 @@ function render(s) {
       const lag = i.role !== 'standby' ? '' : r ? r.replayLagMs.toFixed(0) + ' ms · ' + r.replayLagBytes + ' B (' + r.state + ')' : 'not streaming';
       return [td(i.instance), td(i.server), td(i.role + (i.port === s.database.relayTarget ? ' · fleet connects here' : ''), i.role === 'down' ? 'down' : i.role === 'primary' ? 'ok' : ''), td(i.port), '<td class="replay-lag" data-server="' + esc(i.server) + '">' + esc(lag) + '</td>'];
     }));
+  if (s.database.error) document.getElementById('database-body').innerHTML += '<p class="failed">' + esc(s.database.error) + '</p>';
   document.getElementById('alerts-body').innerHTML = table(['time', 'channel', 'message'],
     s.alerts.map((a) => [td(hhmmss(a.at)), td(a.channel), '<td><pre>' + esc(a.text) + '</pre></td>']));
   document.getElementById('slow-queries-body').innerHTML = s.slowQueries

@@ -116,6 +116,12 @@ test('the standby follows the primary: a write through the relay is replayed on 
   expect(replication).toEqual([
     { standby: 'b', state: 'streaming', replayLagBytes: 0, replayLagMs: expect.any(Number) },
   ]);
+  // Read every 2 s while `npm start` runs: kept out of what the slow-query digest reads.
+  const recorded = await query(
+    portOf('a'),
+    "SELECT query FROM pg_stat_statements WHERE query LIKE '%pg_stat_replication%' AND query NOT LIKE '%pg_stat_statements%'",
+  );
+  expect(recorded).toEqual([]);
 });
 
 test('the status view maps each instance to its server and shows the standby lag; the lag reaches the reader', async () => {
@@ -197,4 +203,18 @@ test('a server that is down cannot be promoted, and the refusal names it', async
   await servers.stopServer('b');
   await expect(servers.promote('b')).rejects.toThrow('cannot promote PostgreSQL server b: it is down');
   await expect(servers.promote('c')).rejects.toThrow('no PostgreSQL server "c": expected one of a, b');
+});
+
+test('a failover to an instance whose server is down leaves the relay where it was and says why on the page', async () => {
+  const before = database.view().relayTarget;
+  cluster.roles_ = { writer: 'db-2', readers: ['db-1'] };
+  for (const listener of callListeners) {
+    listener({ at: Date.now(), service: 'rds', operation: 'FailoverDBCluster', params: {}, status: 200 });
+  }
+  const view = await eventually(
+    () => database.view(),
+    (seen) => seen.error !== undefined,
+  );
+  expect(view.error).toBe('cannot promote PostgreSQL server b: it is down');
+  expect(view.relayTarget).toBe(before);
 });
