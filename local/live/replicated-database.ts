@@ -55,6 +55,7 @@ export class ReplicatedDatabase {
    * cluster: `onCall` is the fault proxy's call listener (FailoverDBCluster arrives through it).
    */
   async bind(onCall: (listener: (call: ApiCall) => void) => () => void): Promise<void> {
+    await this.servers.standbyReady;
     const { writer, readers } = await this.cluster.roles();
     const primary = this.servers.primary;
     const standby = this.servers.servers.find((server) => server.role === 'standby');

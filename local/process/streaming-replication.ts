@@ -58,6 +58,8 @@ interface Node {
  */
 export class StreamingReplicaSet {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Resolves once the first standby runs; rejects with why it could not be made. */
+  standbyReady: Promise<void> = Promise.resolve();
   private stopped = false;
 
   private constructor(
@@ -68,7 +70,11 @@ export class StreamingReplicaSet {
     readonly database: string,
   ) {}
 
-  /** Initializes and starts the primary (`a`), creates `options.database`, then its standby (`b`). */
+  /**
+   * Initializes and starts the primary (`a`) and creates `options.database`; resolves then, while
+   * its standby (`b`) is copied and started: {@link standbyReady} tells when it streams. Callers
+   * can use the primary a second or two sooner, and every other operation waits for the standby.
+   */
   static async start(options: PostgresOptions = {}): Promise<StreamingReplicaSet> {
     const binDir = options.binDir ?? '/usr/lib/postgresql/15/bin';
     const owner = await checkedPostgresInstall(binDir);
@@ -86,7 +92,9 @@ export class StreamingReplicaSet {
       await withClient(primary.port, 'postgres', (client) =>
         client.query(`CREATE ROLE ${REPLICATION_USER} WITH REPLICATION LOGIN`),
       );
-      await set.follow(standby, primary);
+      set.standbyReady = set.serially(() => set.follow(standby, primary));
+      // Awaited by whoever needs the standby; a failure must not go unhandled meanwhile.
+      set.standbyReady.catch(() => undefined);
       return set;
     } catch (error) {
       await set.stop();
