@@ -5,6 +5,7 @@ import type { FailoverDeps, FailoverEvent, FailoverResult } from '../../core/fai
 import { describeAction, describeRecords } from '../../core/failover/timeline';
 import { resolveTrigger } from '../../core/failover/triggers';
 import type { Component } from '../../core/failover/types';
+import type { StructuredLog } from '../../core/log';
 import type { SingleMetricSink } from '../../core/metrics-sink';
 import { describeError, type RunRecord } from '../../core/runs/record';
 import { rejectedRun, writeRunRecord } from '../../core/runs/run-log';
@@ -12,13 +13,6 @@ import { InputError } from '../../shared/errors';
 import type { FailoverFunctionConfig } from './config';
 import { type Invocation, parseInvocation, type Trigger } from './events';
 import { recordFailoverMetrics } from './metrics';
-
-/** The slice of the Powertools logger used here. */
-export interface FailoverLog {
-  info(message: string, extra: Record<string, unknown>): void;
-  warn(message: string, extra: Record<string, unknown>): void;
-  error(message: string, extra: Record<string, unknown>): void;
-}
 
 /** What the invocation carries besides the event. */
 export interface FailoverContext {
@@ -34,7 +28,7 @@ export interface FailoverWiring {
   /** Holds the health engine's symptom alerts while a component switches. */
   readonly holds: HoldWriter;
   readonly metrics: SingleMetricSink;
-  readonly log: FailoverLog;
+  readonly log: StructuredLog;
 }
 
 /** The admin API's answer: the plan, the guards, the incident id; or why nothing was done. */
