@@ -11,6 +11,7 @@ import type { AlertTopics } from '../observability/alert-topics';
 import { RunAlarms } from '../observability/run-alarms';
 import type { PlatformDataTier } from '../platform/data-tier';
 import { GlobalStateTable } from '../regional/global-state-table';
+import { regionFailoverFunctionArn } from '../regional/region-failover-control';
 import { standbyKeyAliasArn } from '../regional/standby-key-stack';
 import { AdminApi } from './admin-api';
 import { DatabaseRoles } from './database-roles';
@@ -212,6 +213,7 @@ export class ControlPlane {
   private createAdminApi(healthChecks: HealthCheckConfig): AdminApi {
     const { config, topics, dataTier } = this.props;
     const { network, edge, fleet, cache, database, dnsFailover, webAcl } = dataTier;
+    const standby = config.regions?.secondary.region;
     return new AdminApi(this.scope, 'AdminApi', {
       ...this.functionDefaults,
       stateTable: this.state.table,
@@ -229,6 +231,9 @@ export class ControlPlane {
       scalingFunction: this.scaling.function,
       failoverFunction: this.failover.function,
       slowQueryFunction: this.slowQueries.function,
+      ...(standby
+        ? { regionFailoverFunctionArn: regionFailoverFunctionArn(Stack.of(this.scope), standby, config.name) }
+        : {}),
       cache: {
         vpc: network.vpc,
         host: cache.primaryEndpoint,
