@@ -91,7 +91,8 @@ export interface ControlFunctionProps extends ControlFunctionDefaults {
 /**
  * The house Lambda for the control plane: latest Node.js LTS on Graviton, bundled locally by
  * esbuild with the SDK inside (no layer or runtime-SDK drift) and nothing else in the code package
- * (source maps, when on, go to a layer), X-Ray active tracing, Powertools configured, logs kept for
+ * but the packages it loads on first use, each in its own file (`LOADED_ON_FIRST_USE`), and its
+ * `bundledFiles` (source maps, when on, go to a layer), X-Ray active tracing, Powertools configured, logs kept for
  * a stated time, reserved concurrency, and failed asynchronous invocations (EventBridge, SNS,
  * alarms) kept in an encrypted queue instead of being dropped. Its role starts with no AWS-managed
  * policy: it may write to its own log group (and manage its network interfaces in its own VPC),

@@ -1,8 +1,6 @@
 import * as z from '../../shared/config/zod';
-import { noQuery, route } from './route-spec';
+import { noQuery, requests, responses, route } from './route-spec';
 import { regionOperationSchema } from './schemas/common';
-import * as req from './schemas/requests';
-import * as res from './schemas/responses';
 
 /** The tag of the routes that exist only with `regions`: the CDK leaves them out otherwise. */
 export const REGION_TAG = 'regions';
@@ -27,7 +25,7 @@ export const regionRoutes = {
      */
     query: z.strictObject({ observe: z._default(z.enum(['true', 'false']), 'false') }),
     status: 200,
-    response: res.regionsResponse,
+    response: () => responses().regionsResponse,
   }),
   commandRegion: route({
     id: 'commandRegion',
@@ -39,8 +37,8 @@ export const regionRoutes = {
     mutating: true,
     params: z.strictObject({ operation: regionOperationSchema }),
     query: noQuery,
-    body: req.regionCommandSchema,
+    body: z.lazy(() => requests().regionCommandSchema),
     status: 202,
-    response: res.regionCommandResponse,
+    response: () => responses().regionCommandResponse,
   }),
 } as const;
