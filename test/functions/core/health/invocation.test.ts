@@ -9,7 +9,7 @@ import type { Probe, ProbeStatus } from '../../../../functions/core/health/probe
 import type { StructuredLog } from '../../../../functions/core/log';
 import { memoryIdempotency } from '../../../support/memory-coordination';
 import { MemoryComponentStatuses, RecordingBus } from '../../handlers/health-check/fakes';
-import { ManualClock, MemoryCheckStates, MemoryIncidents, MemoryNotifier, MemoryRules } from './memory-ports';
+import { ManualClock, memoryHealthDeps } from './memory-ports';
 
 const schedule: HealthSchedule = {
   config: parseHealthCheckConfig({
@@ -66,14 +66,7 @@ function setup(verdicts: Record<string, ProbeStatus> = {}) {
   const events = memoryIdempotency(() => clock.now());
   const metrics = recordingMetrics();
   const deps = {
-    health: {
-      probe,
-      clock,
-      checkStates: new MemoryCheckStates(),
-      incidents: new MemoryIncidents(),
-      rules: new MemoryRules(),
-      notifier: new MemoryNotifier(),
-    },
+    health: memoryHealthDeps(probe, clock),
     componentEvents: { componentStatuses: new MemoryComponentStatuses(), events: new RecordingBus() },
     run: {
       idempotency: events,
