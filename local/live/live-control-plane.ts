@@ -64,6 +64,8 @@ export class LiveControlPlane {
     readonly demo: DemoFleet,
     readonly load: LoadGenerator,
     readonly relays: FaultTargets['relays'],
+    /** Where the fleet reaches PostgreSQL (through the database relay). */
+    readonly database: { readonly host: string; readonly port: number },
     readonly slo: Slo,
     readonly baseRps: number,
     readonly startedAt: number,
@@ -176,6 +178,7 @@ export class LiveControlPlane {
         demo,
         load,
         { cache, database },
+        { host: '127.0.0.1', port: databasePort },
         options.slo ?? DEFAULT_SLO,
         baseRps,
         Date.now(),
