@@ -86,7 +86,7 @@ async function postMessage(deps: ChatAppDeps, chatId: string, req: IncomingMessa
     work.contextMessages === 0
       ? []
       : await deps.conversations.getOrSet(chatId, () => deps.store.conversation(chatId));
-  const reply = composeReply(history, text, work);
+  const reply = await composeReply(history, text, work);
   await deps.store.appendExchange(chatId, text, reply.text);
   await deps.conversations.delete(chatId);
   return send(res, 201, {

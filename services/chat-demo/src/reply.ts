@@ -21,6 +21,9 @@ export interface Reply {
   readonly contextTokens: number;
 }
 
+/** CPU time the reply's work runs before it lets other requests in. */
+const SLICE_MS = 5;
+
 const TOKEN = /[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu;
 
 /** Splits text into word and punctuation tokens and maps each to a 32-bit id (FNV-1a). */
@@ -48,15 +51,28 @@ function cpuMsNow(): number {
 /**
  * Composes the reply to `text` from the conversation's recent history: the last
  * `work.contextMessages` messages and the new one form the prompt context, which is tokenized
- * (again, as a model's preparation passes over it) until `work.cpuMs` of CPU time is spent. The
- * budget is CPU time, not wall time, so a busy machine makes the reply slower, not cheaper.
+ * (again, as a model's preparation passes over it) until `work.cpuMs` of CPU time is spent, in
+ * slices of 5 ms. The budget is CPU time, not wall time, so a busy machine makes the reply
+ * slower, not cheaper.
  */
-export function composeReply(history: readonly ChatMessage[], text: string, work: ReplyWork): Reply {
+export async function composeReply(
+  history: readonly ChatMessage[],
+  text: string,
+  work: ReplyWork,
+): Promise<Reply> {
   const context = work.contextMessages === 0 ? [] : history.slice(-work.contextMessages);
   const prompt = [...context.map((m) => `${m.role}: ${m.text}`), `user: ${text}`].join('\n');
   const startedMs = cpuMsNow();
   let tokens = tokenize(prompt);
-  while (cpuMsNow() - startedMs < work.cpuMs) tokens = tokenize(prompt);
+  let sliceStartedMs = startedMs;
+  while (cpuMsNow() - startedMs < work.cpuMs) {
+    tokens = tokenize(prompt);
+    // The work yields every few milliseconds, so health checks and reads are not queued behind it.
+    if (cpuMsNow() - sliceStartedMs >= SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStartedMs = cpuMsNow();
+    }
+  }
   return {
     text: `echo: ${text}`,
     contextMessages: context.length,
