@@ -44,7 +44,7 @@ export const GAME_DAYS: readonly GameDayScenario[] = [
     description: 'The traffic climbs to four times normal over six minutes, holds two, then drops.',
     counterpart: 'load-surge',
     faults: [[0, 'ramp']],
-    observeSeconds: 540,
+    observeSeconds: 510,
   },
   {
     name: 'outage-retry-surge',

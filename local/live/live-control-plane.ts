@@ -155,6 +155,12 @@ export class LiveControlPlane {
           DB_USER: 'postgres',
           DB_IAM_AUTH: 'false',
           METRICS_SERVICE: 'chat-api',
+          // The reply's cost can be set for a run (`REPLY_CPU_MS=0 npm start` is the free echo).
+          ...Object.fromEntries(
+            ['REPLY_CPU_MS', 'REPLY_CONTEXT_MESSAGES'].flatMap((name) =>
+              process.env[name] === undefined ? [] : [[name, process.env[name]]],
+            ),
+          ),
         },
         onMetricLine: (instanceId, text) =>
           platform.metrics.onLog({ functionName: instanceId, stream: 'stdout', text }),
