@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { groupName } from '../views/platform-views';
+import { appUserOf, createUnindexedTable, readConversations } from '../world/unindexed-workload';
 import type { LiveControlPlane } from './live-control-plane';
 
 /** The operator a game day acts as: an SRE's assumed role, as the admin API's IAM auth sees it. */
@@ -16,14 +17,6 @@ export interface OperatorAction {
 }
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The app role the roles migration made: whose statements the slow-query analysis reads. */
-function appUser(live: LiveControlPlane): string {
-  const roles = live.platform.model.deployment.assembly.stacks
-    .flatMap((stack) => Object.values(stack.template.Resources))
-    .find((resource) => resource.Type === 'Custom::DatabaseRoles');
-  return String(roles?.Properties?.AppUser);
-}
 
 /**
  * Delivers the slow-query analysis's scheduled event now, as its hourly rule would, and waits
@@ -88,25 +81,13 @@ export const OPERATOR_ACTIONS: readonly OperatorAction[] = [
     run: async (live) => {
       const database = String(live.platform.model.only('AWS::RDS::DBCluster').properties.DatabaseName);
       const table = `game_day_messages_${randomBytes(3).toString('hex')}`;
-      const client = new Client({ ...live.database, user: appUser(live), database });
+      const client = new Client({ ...live.database, user: appUserOf(live.platform), database });
       await client.connect();
       try {
-        await client.query(
-          `CREATE TABLE ${table} (id bigserial PRIMARY KEY, conversation_id text NOT NULL, created_at timestamptz NOT NULL, body text NOT NULL)`,
-        );
-        await client.query(
-          `INSERT INTO ${table} (conversation_id, created_at, body)
-           SELECT 'c' || (g % 500), now() - (g || ' seconds')::interval, repeat('x', 120) FROM generate_series(1, 200000) AS g`,
-        );
-        await client.query(`ANALYZE ${table}`);
+        await createUnindexedTable(client, table, 200_000);
         // The first run takes the snapshot the second one compares with.
         await runAnalysis(live);
-        for (let i = 0; i < 150; i += 1) {
-          await client.query(
-            `SELECT id, body FROM ${table} WHERE conversation_id = $1 ORDER BY created_at DESC LIMIT 20`,
-            [`c${(i * 37) % 500}`],
-          );
-        }
+        await readConversations(client, table, 150);
         await runAnalysis(live);
         return `table ${table}: 150 queries by conversation_id without an index, the analysis run before and after`;
       } finally {
