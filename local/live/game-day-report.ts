@@ -8,7 +8,9 @@ const offset = (at: number, from: number) => `+${Math.round((at - from) / 1000)}
 /** The report as the terminal prints it (Markdown, so it can go into the README as it is). */
 export function formatGameDayReport(report: GameDayReport, live: LiveControlPlane): string {
   const { scenario, startedAt } = report;
-  const firstFault = report.faults[0]?.at ?? startedAt;
+  // An incident is timed from the latest fault injected before it opened.
+  const faultBefore = (at: number) =>
+    report.faults.filter((f) => f.at <= at).at(-1) ?? { name: 'the start', at: startedAt };
   const lines = [
     `## Game day: ${scenario.name}`,
     '',
@@ -25,7 +27,7 @@ export function formatGameDayReport(report: GameDayReport, live: LiveControlPlan
       ...report.incidents.flatMap((i) => [
         {
           at: i.openedAt,
-          what: `incident opened: ${i.component} (${i.severity}), ${Math.round((i.openedAt - firstFault) / 1000)} s after the fault: ${i.reasons.join('; ')}`,
+          what: `incident opened: ${i.component} (${i.severity}), ${Math.round((i.openedAt - faultBefore(i.openedAt).at) / 1000)} s after ${faultBefore(i.openedAt).name}: ${i.reasons.join('; ')}`,
         },
         ...(i.resolvedAt ? [{ at: i.resolvedAt, what: `incident resolved: ${i.component}` }] : []),
       ]),
