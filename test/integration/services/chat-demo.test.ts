@@ -158,7 +158,7 @@ describe('the demo chat service started from its artifact', () => {
     expect(body.dependencies.cache).toEqual({ status: 'down' });
     expect(body.dependencies.database.status).toBe('up');
     // Fail-open: the conversation still comes from the database.
-    expect((await get('/chat/demo-1')).body.messages).toHaveLength(2);
+    expect((await get('/chat/demo-1')).body.messages).toHaveLength(4);
   });
 
   it('writes per-route EMF metrics and exits cleanly on SIGTERM', async () => {
