@@ -57,16 +57,16 @@ export function grantAdminFunction(
     }),
   );
   // The unqualified functions only (no `:*` for versions and aliases): the API invokes $LATEST.
-  const targets = [props.scalingFunction, props.failoverFunction, props.slowQueryFunction, worker].filter(
-    (target) => target !== undefined,
-  );
+  // The region function holds the global actions (scoped to the global cluster and datastore):
+  // the API only asks it, so a region operation has one path, one lease and one policy.
+  const targets = [
+    ...[props.scalingFunction, props.failoverFunction, props.slowQueryFunction, worker]
+      .filter((target) => target !== undefined)
+      .map((target) => target.functionArn),
+    ...(props.regionFailoverFunctionArn ? [props.regionFailoverFunctionArn] : []),
+  ];
   if (targets.length > 0) {
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['lambda:InvokeFunction'],
-        resources: targets.map((t) => t.functionArn),
-      }),
-    );
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: targets }));
   }
 }
 

@@ -21,7 +21,8 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { routeList } from '../../functions/core/admin/routes';
+import { REGION_TAG } from '../../functions/core/admin/region-routes';
+import { type RouteSpec, routeList } from '../../functions/core/admin/routes';
 import type { AdminSettingsInput } from '../../functions/core/admin/settings';
 import type { HealthCheckConfig } from '../../functions/core/health/health-config';
 import type { PlatformWebAcl } from '../platform/web-acl';
@@ -62,6 +63,12 @@ export interface AdminApiProps {
   readonly scalingFunction?: IFunction;
   readonly failoverFunction?: IFunction;
   readonly slowQueryFunction?: IFunction;
+  /**
+   * The region failover function in the standby region (with `regions`): the region routes are
+   * deployed only with it, and the API may invoke it and nothing else of that region.
+   * @default no region routes
+   */
+  readonly regionFailoverFunctionArn?: string;
   /** Where Redis is; left out, no cache worker is deployed and invalidation answers 503. */
   readonly cache?: AdminCacheAccess;
   readonly logRetentionDays: number;
@@ -204,7 +211,7 @@ export class AdminApi extends Construct {
       contentType: 'application/json',
       schema: { type: JsonSchemaType.OBJECT },
     });
-    for (const route of routeList) {
+    for (const route of deployedRoutes(this.props)) {
       const parameters = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => `method.request.path.${m[1]}`);
       if (route.method === 'DELETE') parameters.push('method.request.querystring.reason');
       this.api.root.resourceForPath(route.path).addMethod(route.method, integration, {
@@ -246,6 +253,7 @@ export class AdminApi extends Construct {
       ...(props.failoverFunction ? { FAILOVER_FUNCTION: props.failoverFunction.functionName } : {}),
       ...(props.slowQueryFunction ? { SLOW_QUERY_FUNCTION: props.slowQueryFunction.functionName } : {}),
       ...(this.cacheWorker ? { CACHE_WORKER_FUNCTION: this.cacheWorker.functionName } : {}),
+      ...(props.regionFailoverFunctionArn ? { REGION_FUNCTION_ARN: props.regionFailoverFunctionArn } : {}),
     };
   }
 
@@ -276,6 +284,13 @@ export class AdminApi extends Construct {
     cache.allowFrom(worker, 'MisyBot HA cache worker');
     return worker;
   }
+}
+
+/** The catalogue's routes this deployment has: the region routes only with a standby region. */
+function deployedRoutes(props: Pick<AdminApiProps, 'regionFailoverFunctionArn'>): RouteSpec[] {
+  return routeList.filter(
+    (route) => route.tag !== REGION_TAG || props.regionFailoverFunctionArn !== undefined,
+  );
 }
 
 function validate(props: AdminApiProps): void {

@@ -8,6 +8,7 @@ import type { AlertTopics } from '../observability/alert-topics';
 import { RunAlarms } from '../observability/run-alarms';
 import type { PlatformDataTier } from '../platform/data-tier';
 import { GlobalStateTable } from '../regional/global-state-table';
+import { regionFailoverFunctionArn } from '../regional/region-failover-control';
 import { standbyKeyAliasArn } from '../regional/standby-key-stack';
 import { AdminApi } from './admin-api';
 import { DatabaseRoles } from './database-roles';
@@ -174,6 +175,9 @@ export class ControlPlane {
       scalingFunction: this.scaling.function,
       failoverFunction: this.failover.function,
       slowQueryFunction: this.slowQueries.function,
+      ...(standby
+        ? { regionFailoverFunctionArn: regionFailoverFunctionArn(Stack.of(scope), standby, config.name) }
+        : {}),
       cache: {
         vpc: network.vpc,
         host: cache.primaryEndpoint,

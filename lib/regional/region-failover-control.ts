@@ -13,7 +13,28 @@ import { ControlFunction } from '../control-plane/control-function';
 import { grantPublish, TABLE_KEY_ACTIONS } from '../control-plane/grants';
 import { renderForNag } from '../nag-ids';
 
+/**
+ * The region failover function's name: fixed, so the primary region's admin API can invoke it
+ * without a cross-region reference (the standby stack already depends on the primary one).
+ */
+export function regionFailoverFunctionName(platformName: string): string {
+  return `${platformName}-ha-region-failover`;
+}
+
+/** The region failover function's ARN, as a stack in either region writes it. */
+export function regionFailoverFunctionArn(stack: Stack, standbyRegion: string, platformName: string): string {
+  return stack.formatArn({
+    service: 'lambda',
+    region: standbyRegion,
+    resource: 'function',
+    resourceName: regionFailoverFunctionName(platformName),
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
+
 export interface RegionFailoverControlProps {
+  /** The platform's name (`config.name`): the function is named after it. */
+  readonly platformName: string;
   readonly regions: RegionsSettings;
   /** `fleet.minCapacity`: what a region's fleet is raised to before it takes traffic. */
   readonly activeCapacity: number;
@@ -59,6 +80,7 @@ export class RegionFailoverControl extends Construct {
     this.function = new ControlFunction(this, 'Function', {
       entry: join(__dirname, '..', '..', 'functions', 'handlers', 'region-failover', 'index.ts'),
       serviceName: 'region-failover',
+      functionName: regionFailoverFunctionName(props.platformName),
       description:
         'MisyBot HA region failover: observes both regions, switches over, fails over, fails back, drills',
       // The longest a Lambda runs; each step has its own deadline within it.

@@ -147,6 +147,7 @@ export class StandbyRegionStack extends Stack {
     });
 
     this.regionFailover = new RegionFailoverControl(this, 'RegionFailover', {
+      platformName: config.name,
       regions,
       activeCapacity: config.fleet.minCapacity,
       standbyAutoScalingGroupArn: this.fleet.autoScalingGroup.autoScalingGroupArn,

@@ -123,7 +123,8 @@ export const FAULTS: readonly FaultDefinition[] = [
       const recover = () => {
         clearInterval(watch);
         relays.database.setMode({ kind: 'pass' });
-        if (writer) void platform.database.recover(writer);
+        // Also called by Ctrl-C while the fault runs: the emulator may be gone before it answers.
+        if (writer) platform.database.recover(writer).catch(() => undefined);
       };
       const cancel = timeline([[5 * MINUTE, recover]], ends);
       return () => {

@@ -81,7 +81,7 @@ export const OPERATOR_ACTIONS: readonly OperatorAction[] = [
     run: async (live) => {
       const database = String(live.platform.model.only('AWS::RDS::DBCluster').properties.DatabaseName);
       const table = `game_day_messages_${randomBytes(3).toString('hex')}`;
-      const client = new Client({ ...live.database, user: appUserOf(live.platform), database });
+      const client = new Client({ ...live.databaseEndpoint, user: appUserOf(live.platform), database });
       await client.connect();
       try {
         await createUnindexedTable(client, table, 200_000);

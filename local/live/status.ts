@@ -45,6 +45,8 @@ export interface LiveStatus {
     readonly serving: string;
     readonly incident: string;
   }[];
+  /** The Aurora instances' PostgreSQL servers, the relay's target and the standby's replay lag. */
+  readonly database: ReturnType<LiveControlPlane['database']['view']>;
   readonly alerts: readonly { readonly at: number; readonly channel: string; readonly text: string }[];
   readonly slowQueries: { readonly at?: string; readonly summary: string } | undefined;
   readonly audit: readonly AuditView[];
@@ -153,6 +155,7 @@ export async function liveStatus(live: LiveControlPlane): Promise<LiveStatus> {
             : '',
         };
       }),
+    database: live.database.view(),
     alerts: alerts
       .slice(-20)
       .reverse()

@@ -56,6 +56,11 @@ test('loads the page and keeps it live: the update time moves and the fleet show
   const instances = await page.$$eval('#fleet-body tr', (rows) => rows.length - 1);
   expect(instances).toBe(2);
   expect(await page.textContent('#desired')).toBe('2');
+  // The Aurora cluster's two instances: a PostgreSQL primary and its streaming standby, with its lag.
+  expect(await page.$$eval('#database-body tr', (rows) => rows.length - 1)).toBe(2);
+  expect(await page.textContent('#database-body .replay-lag[data-server="b"]')).toMatch(
+    /^\d+ ms · \d+ B \(streaming\)$/,
+  );
   expect(
     await page.$$eval('button[data-fault]', (buttons) => buttons.map((b) => b.getAttribute('data-fault'))),
   ).toEqual(expect.arrayContaining(['spike', 'kill-instance', 'stop-db-writer', 'aws-throttling']));

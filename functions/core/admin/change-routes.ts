@@ -1,13 +1,11 @@
 import * as z from '../../shared/config/zod';
-import { noQuery, reasonQuery, route } from './route-spec';
+import { noQuery, reasonQuery, requests, responses, route } from './route-spec';
 import {
   cacheNamespaceSchema,
   failoverComponentSchema,
   groupNameSchema,
   silenceIdSchema,
 } from './schemas/common';
-import * as req from './schemas/requests';
-import * as res from './schemas/responses';
 
 /**
  * The routes that change something: audited with the caller and the reason, idempotent by key,
@@ -22,9 +20,9 @@ export const changeRoutes = {
     tag: 'alerts',
     mutating: true,
     query: noQuery,
-    body: req.createSilenceSchema,
+    body: z.lazy(() => requests().createSilenceSchema),
     status: 201,
-    response: res.silenceSchema,
+    response: () => responses().silenceSchema,
   }),
   removeSilence: route({
     id: 'removeSilence',
@@ -36,7 +34,7 @@ export const changeRoutes = {
     params: z.strictObject({ id: silenceIdSchema }),
     query: reasonQuery,
     status: 200,
-    response: res.removedResponse,
+    response: () => responses().removedResponse,
   }),
   setAlgorithm: route({
     id: 'setAlgorithm',
@@ -46,9 +44,9 @@ export const changeRoutes = {
     tag: 'load-balancer',
     mutating: true,
     query: noQuery,
-    body: req.setAlgorithmSchema,
+    body: z.lazy(() => requests().setAlgorithmSchema),
     status: 200,
-    response: res.changeResponse,
+    response: () => responses().changeResponse,
   }),
   setWeights: route({
     id: 'setWeights',
@@ -58,9 +56,9 @@ export const changeRoutes = {
     tag: 'load-balancer',
     mutating: true,
     query: noQuery,
-    body: req.setWeightsSchema,
+    body: z.lazy(() => requests().setWeightsSchema),
     status: 200,
-    response: res.changeResponse,
+    response: () => responses().changeResponse,
   }),
   putPolicies: route({
     id: 'putPolicies',
@@ -71,9 +69,9 @@ export const changeRoutes = {
     mutating: true,
     params: z.strictObject({ name: groupNameSchema }),
     query: noQuery,
-    body: req.putPoliciesSchema,
+    body: z.lazy(() => requests().putPoliciesSchema),
     status: 200,
-    response: res.changeResponse,
+    response: () => responses().changeResponse,
   }),
   evaluate: route({
     id: 'evaluate',
@@ -84,9 +82,9 @@ export const changeRoutes = {
     mutating: true,
     params: z.strictObject({ name: groupNameSchema }),
     query: noQuery,
-    body: req.evaluateSchema,
+    body: z.lazy(() => requests().evaluateSchema),
     status: 200,
-    response: res.changeResponse,
+    response: () => responses().changeResponse,
   }),
   setCapacity: route({
     id: 'setCapacity',
@@ -97,9 +95,9 @@ export const changeRoutes = {
     mutating: true,
     params: z.strictObject({ name: groupNameSchema }),
     query: noQuery,
-    body: req.setCapacitySchema,
+    body: z.lazy(() => requests().setCapacitySchema),
     status: 200,
-    response: res.changeResponse,
+    response: () => responses().changeResponse,
   }),
   commandFailover: route({
     id: 'commandFailover',
@@ -110,9 +108,9 @@ export const changeRoutes = {
     mutating: true,
     params: z.strictObject({ component: failoverComponentSchema }),
     query: noQuery,
-    body: req.failoverCommandSchema,
+    body: z.lazy(() => requests().failoverCommandSchema),
     status: 202,
-    response: res.failoverCommandResponse,
+    response: () => responses().failoverCommandResponse,
   }),
   analyze: route({
     id: 'analyze',
@@ -122,9 +120,9 @@ export const changeRoutes = {
     tag: 'database',
     mutating: true,
     query: noQuery,
-    body: req.analyzeSchema,
+    body: z.lazy(() => requests().analyzeSchema),
     status: 202,
-    response: res.acceptedResponse,
+    response: () => responses().acceptedResponse,
   }),
   invalidateNamespace: route({
     id: 'invalidateNamespace',
@@ -136,6 +134,6 @@ export const changeRoutes = {
     params: z.strictObject({ namespace: cacheNamespaceSchema }),
     query: reasonQuery,
     status: 200,
-    response: res.invalidatedResponse,
+    response: () => responses().invalidatedResponse,
   }),
 } as const;

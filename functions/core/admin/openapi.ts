@@ -89,7 +89,7 @@ function operation(spec: RouteSpec): JsonSchema {
     responses: {
       [String(spec.status)]: {
         description: spec.summary,
-        content: { 'application/json': { schema: toSchema(spec.response, 'output') } },
+        content: { 'application/json': { schema: toSchema(spec.response(), 'output') } },
       },
       ...errors,
     },

@@ -1,5 +1,7 @@
 import type { Incident as HealthIncident } from '../alerting/incident';
 import type { Silence } from '../alerting/silences';
+import type { RegionDecision } from '../failover/region/decide';
+import type { RegionFailoverState, RegionOperationKind } from '../failover/region/types';
 import type { FailoverResult } from '../failover/service';
 import type { Component, Incident as FailoverIncident, FailoverState } from '../failover/types';
 import type { CheckState } from '../health/state-machine';
@@ -52,6 +54,45 @@ export interface FailoverCommander {
   run(command: FailoverCommand): Promise<FailoverResult>;
   /** Hands the command over without waiting: a real failover outlasts API Gateway's 29 s. */
   dispatch(command: FailoverCommand): Promise<void>;
+}
+
+/** An operator's region operation as the region failover function receives it. */
+export interface RegionCommand {
+  readonly operation: RegionOperationKind;
+  readonly dryRun: boolean;
+  /** Accept the data an unplanned failover past its guards may lose (failover only). */
+  readonly confirm: boolean;
+  readonly reason: string;
+  readonly requestedBy: string;
+  /** The command's id: the function runs one id once. */
+  readonly requestId: string;
+}
+
+/**
+ * The region failover function's answer to one run: `dry-run`, `decided` or `executed` with the
+ * engine's decision; `busy` when another run holds `failover#region`, `duplicate` for an id
+ * already run, `failed` when it could not observe or act, `conflict` when the state changed
+ * under it. `reason` says why, in the function's words.
+ */
+export interface RegionAnswer {
+  readonly status: 'dry-run' | 'decided' | 'executed' | 'busy' | 'duplicate' | 'failed' | 'conflict';
+  readonly reason: string;
+  readonly decision?: Omit<RegionDecision, 'state'>;
+}
+
+/** The region failover function, in the standby region. */
+export interface RegionCommander {
+  /** Observes both regions and decides, changing nothing. */
+  status(requestId: string): Promise<RegionAnswer>;
+  /** Runs the command and waits (used with `dryRun: true`: the plan, nothing executed). */
+  run(command: RegionCommand): Promise<RegionAnswer>;
+  /** Hands the command over without waiting: a switchover takes minutes. */
+  dispatch(command: RegionCommand): Promise<void>;
+}
+
+/** The region component's state, as the standby region's function last wrote it. */
+export interface RegionReadModel {
+  state(): Promise<RegionFailoverState | undefined>;
 }
 
 /** An Auto Scaling group as the API shows it. */

@@ -1,7 +1,6 @@
 import * as z from '../../shared/config/zod';
-import { noQuery, route } from './route-spec';
+import { noQuery, responses, route } from './route-spec';
 import { checkIdSchema, groupNameSchema, incidentIdSchema, queryInt } from './schemas/common';
-import * as res from './schemas/responses';
 
 /** The routes that only read: granted by the read-only policy. */
 export const readRoutes = {
@@ -14,7 +13,7 @@ export const readRoutes = {
     mutating: false,
     query: noQuery,
     status: 200,
-    response: res.statusResponse,
+    response: () => responses().statusResponse,
   }),
   listChecks: route({
     id: 'listChecks',
@@ -25,7 +24,7 @@ export const readRoutes = {
     mutating: false,
     query: noQuery,
     status: 200,
-    response: res.checksResponse,
+    response: () => responses().checksResponse,
   }),
   getCheck: route({
     id: 'getCheck',
@@ -37,7 +36,7 @@ export const readRoutes = {
     params: z.strictObject({ id: checkIdSchema }),
     query: noQuery,
     status: 200,
-    response: res.checkViewSchema,
+    response: () => responses().checkViewSchema,
   }),
   listIncidents: route({
     id: 'listIncidents',
@@ -48,7 +47,7 @@ export const readRoutes = {
     mutating: false,
     query: z.strictObject({ state: z._default(z.enum(['open', 'all']), 'all'), limit: queryInt(1, 100, 20) }),
     status: 200,
-    response: res.incidentsResponse,
+    response: () => responses().incidentsResponse,
   }),
   getIncident: route({
     id: 'getIncident',
@@ -60,7 +59,7 @@ export const readRoutes = {
     params: z.strictObject({ id: incidentIdSchema }),
     query: noQuery,
     status: 200,
-    response: res.incidentResponse,
+    response: () => responses().incidentResponse,
   }),
   listSilences: route({
     id: 'listSilences',
@@ -71,7 +70,7 @@ export const readRoutes = {
     mutating: false,
     query: noQuery,
     status: 200,
-    response: res.silencesResponse,
+    response: () => responses().silencesResponse,
   }),
   getLoadBalancer: route({
     id: 'getLoadBalancer',
@@ -82,7 +81,7 @@ export const readRoutes = {
     mutating: false,
     query: noQuery,
     status: 200,
-    response: res.loadBalancerResponse,
+    response: () => responses().loadBalancerResponse,
   }),
   getGroup: route({
     id: 'getGroup',
@@ -94,7 +93,7 @@ export const readRoutes = {
     params: z.strictObject({ name: groupNameSchema }),
     query: noQuery,
     status: 200,
-    response: res.groupResponse,
+    response: () => responses().groupResponse,
   }),
   getFailover: route({
     id: 'getFailover',
@@ -105,7 +104,7 @@ export const readRoutes = {
     mutating: false,
     query: noQuery,
     status: 200,
-    response: res.failoverResponse,
+    response: () => responses().failoverResponse,
   }),
   slowQueries: route({
     id: 'slowQueries',
@@ -116,7 +115,7 @@ export const readRoutes = {
     mutating: false,
     query: noQuery,
     status: 200,
-    response: res.slowQueriesResponse,
+    response: () => responses().slowQueriesResponse,
   }),
   indexRecommendations: route({
     id: 'indexRecommendations',
@@ -127,7 +126,7 @@ export const readRoutes = {
     mutating: false,
     query: noQuery,
     status: 200,
-    response: res.indexRecommendationsResponse,
+    response: () => responses().indexRecommendationsResponse,
   }),
   cacheStats: route({
     id: 'cacheStats',
@@ -138,7 +137,7 @@ export const readRoutes = {
     mutating: false,
     query: z.strictObject({ windowMinutes: queryInt(5, 1440, 60) }),
     status: 200,
-    response: res.cacheStatsResponse,
+    response: () => responses().cacheStatsResponse,
   }),
   openApi: route({
     id: 'openApi',
@@ -149,6 +148,6 @@ export const readRoutes = {
     mutating: false,
     query: noQuery,
     status: 200,
-    response: res.openApiResponse,
+    response: () => responses().openApiResponse,
   }),
 } as const;

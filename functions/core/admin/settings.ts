@@ -13,6 +13,8 @@ import type {
   LoadBalancerBackend,
   QueryAnalyzer,
   QueryReports,
+  RegionCommander,
+  RegionReadModel,
   ScalingBackend,
   ScalingEvaluator,
   SilenceStore,
@@ -85,4 +87,6 @@ export interface AdminDeps extends MutationDeps {
   readonly queryAnalyzer?: QueryAnalyzer;
   readonly cacheStats: CacheStatsSource;
   readonly cacheInvalidator?: CacheInvalidator;
+  /** With `regions`: the standby region's function and the region state it writes. */
+  readonly regions?: { readonly commander: RegionCommander; readonly state: RegionReadModel };
 }

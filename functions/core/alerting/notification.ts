@@ -34,37 +34,41 @@ export const suppressionSchema = z.strictObject({
 /** Why an incident's alerts are not sent right now. */
 export type Suppression = z.infer<typeof suppressionSchema>;
 
-export const notificationSchema = z.strictObject({
-  version: z.literal(1),
-  /** Unique per notification; receivers can de-duplicate on it. */
-  id: z.string(),
-  /** Stable for the whole incident (PagerDuty `dedup_key`). */
-  incidentId: z.string(),
-  kind: notificationKindSchema,
-  severity: severitySchema,
-  component: z.string(),
-  status: z.enum(['healthy', 'degraded', 'down', 'unknown']),
-  title: z.string(),
-  reasons: z.array(z.string()),
-  checks: z.array(
-    z.strictObject({
-      checkId: z.string(),
-      description: z.string(),
-      status: z.enum(['healthy', 'unhealthy', 'unknown', 'flapping']),
-      error: z.optional(z.string()),
-      warning: z.optional(z.string()),
-    }),
-  ),
-  openedAt: z.iso.datetime(),
-  at: z.iso.datetime(),
-  resolvedAt: z.optional(z.iso.datetime()),
-  durationMs: z.optional(z.int().check(z.nonnegative())),
-  /** Set when alerts were held, silenced or inhibited before this notification. */
-  held: z.optional(
-    z.strictObject({ reasons: z.array(z.string()), since: z.iso.datetime(), rounds: z.int() }),
-  ),
-  labels: z.record(z.string(), z.string()),
-});
+// Built with the first parse: only the alert formatter parses notifications; the functions that
+// publish them build none (esbuild drops the unused schema), which spares their cold start.
+export const notificationSchema = z.lazy(() =>
+  z.strictObject({
+    version: z.literal(1),
+    /** Unique per notification; receivers can de-duplicate on it. */
+    id: z.string(),
+    /** Stable for the whole incident (PagerDuty `dedup_key`). */
+    incidentId: z.string(),
+    kind: notificationKindSchema,
+    severity: severitySchema,
+    component: z.string(),
+    status: z.enum(['healthy', 'degraded', 'down', 'unknown']),
+    title: z.string(),
+    reasons: z.array(z.string()),
+    checks: z.array(
+      z.strictObject({
+        checkId: z.string(),
+        description: z.string(),
+        status: z.enum(['healthy', 'unhealthy', 'unknown', 'flapping']),
+        error: z.optional(z.string()),
+        warning: z.optional(z.string()),
+      }),
+    ),
+    openedAt: z.iso.datetime(),
+    at: z.iso.datetime(),
+    resolvedAt: z.optional(z.iso.datetime()),
+    durationMs: z.optional(z.int().check(z.nonnegative())),
+    /** Set when alerts were held, silenced or inhibited before this notification. */
+    held: z.optional(
+      z.strictObject({ reasons: z.array(z.string()), since: z.iso.datetime(), rounds: z.int() }),
+    ),
+    labels: z.record(z.string(), z.string()),
+  }),
+);
 /** A notification, whatever channel carries it. */
 export type Notification = z.infer<typeof notificationSchema>;
 

@@ -12,7 +12,9 @@ import type { PolicySetInput } from './policy-schema';
  * - Memory at 70 % (CloudWatch agent `mem_used_percent`): it can add capacity and, like every
  *   policy, must agree before any scale-in.
  * - Scale-out: up to 4× (or 4 instances) per minute, 2 minutes between scale-outs, and only steps
- *   of at least 15 % of the fleet (a ramp is followed in fewer, larger steps).
+ *   of at least 15 % of the fleet; on a steady ramp (the request count rising 1–6 % a minute over
+   the last 15 minutes, no minute jumping 10 %) a step goes 20 % past the ask (`headroom`), so
+   a ramp is followed in fewer, larger steps.
  * - Scale-in: a large drop (to half the capacity or less: a burst's end, a ramp falling back)
  *   after 2 minutes, anything else after 10; only steps of at least 25 %; 3 minutes after any
  *   activity. A drop below 60 % of the usual capacity of the last two hours is held for 45
@@ -33,6 +35,14 @@ export const defaultPolicyInput = {
         { type: 'instances', value: 4, periodSeconds: 60 },
       ],
       minStepPercent: 15,
+      headroom: {
+        percent: 20,
+        load: 'requestCount',
+        windowSeconds: 900,
+        minRisePercentPerMinute: 1,
+        maxRisePercentPerMinute: 6,
+        maxJumpPercent: 10,
+      },
     },
     scaleIn: {
       cooldownSeconds: 180,

@@ -66,6 +66,27 @@ export const scaleOutSchema = z.strictObject({
   stabilizationWindowSeconds: z._default(directionFields.stabilizationWindowSeconds, 0),
   /** @default [] (no rate limit) */
   policies: z._default(directionFields.policies, []),
+  /**
+   * On a steady ramp, a scale-out worth an action (see `minStepPercent`) goes `percent` past
+   * what the policies ask, so the rising load outgrows it later and the ramp takes fewer, larger
+   * steps. Left out, a scale-out goes exactly as far as asked.
+   */
+  headroom: z.optional(
+    z.strictObject({
+      /** How far past the policies' ask. @default 20 */
+      percent: z._default(z.number().check(z.gt(0), z.lte(100)), 20),
+      /** The group's load count the ramp is read from (ALB RequestCount). @default 'requestCount' */
+      load: z._default(metricName, 'requestCount'),
+      /** The newest datapoints the slope is fitted to: long enough that minute-to-minute noise fits no ramp. @default 900 */
+      windowSeconds: z._default(int(180, 3600), 900),
+      /** A slower rise is no ramp. @default 1 */
+      minRisePercentPerMinute: z._default(z.number().check(z.gte(0)), 1),
+      /** A faster rise is a burst or a step, not a ramp. @default 6 */
+      maxRisePercentPerMinute: z._default(z.number().check(z.gt(0)), 6),
+      /** A minute that moved more than this, either way, is a burst's or a fall's, not a ramp's. @default 10 */
+      maxJumpPercent: z._default(z.number().check(z.gt(0)), 10),
+    }),
+  ),
 });
 
 export const baselineHoldSchema = z.strictObject({
@@ -328,21 +349,30 @@ export type DirectionBehaviour = z.output<typeof scaleOutSchema>;
 export type RatePolicy = z.output<typeof ratePolicySchema>;
 export type BaselineHold = z.output<typeof baselineHoldSchema>;
 
-/** Every metric the policy set reads: its policies' metrics and their leading signals' load counts. */
+/**
+ * Every metric the policy set reads: its policies' metrics, their leading signals' load counts
+ * and the load a scale-out's headroom reads its ramp from.
+ */
 export function metricNames(policy: PolicySet): string[] {
+  const headroom = policy.behaviour.scaleOut.headroom;
   return [
     ...new Set([
       ...[...policy.targetTracking, ...policy.step].map((p) => p.metric),
       ...policy.targetTracking.flatMap((p) => (p.leading ? [p.leading.load, p.leading.loadPerTarget] : [])),
+      ...(headroom ? [headroom.load] : []),
     ]),
   ];
 }
 
-/** Seconds of metric history a decision reads: the policy's window, or more for a leading signal's calibration. */
+/**
+ * Seconds of metric history a decision reads: the policy's window, or more for a leading
+ * signal's calibration or a scale-out headroom's ramp.
+ */
 export function metricReadSeconds(policy: PolicySet): number {
   return Math.max(
     policy.metrics.windowSeconds,
     ...policy.targetTracking.map((p) => p.leading?.calibrationSeconds ?? 0),
+    policy.behaviour.scaleOut.headroom?.windowSeconds ?? 0,
   );
 }
 

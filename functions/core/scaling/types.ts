@@ -139,6 +139,7 @@ export interface Limit {
     | 'stabilisation'
     | 'baseline-hold'
     | 'min-step'
+    | 'headroom'
     | 'cooldown'
     | 'rate-limit'
     | 'max-step'

@@ -14,6 +14,7 @@ import { databaseCacheRoutes } from './routes/database-cache';
 import { failoverRoutes } from './routes/failover';
 import { healthRoutes } from './routes/health';
 import { loadBalancerRoutes } from './routes/load-balancer';
+import { regionRoutes } from './routes/regions';
 import { scalingRoutes } from './routes/scaling';
 import { statusRoutes } from './routes/status';
 
@@ -30,13 +31,16 @@ export interface Observability {
  * real handler against fakes.
  */
 export function createAdminApiHandler(deps: AdminDeps, { logger, metrics, tracer }: Observability) {
+  const onSectionError = (section: string, error: unknown) =>
+    logger.error('status section unavailable', { section, error });
   const implementations: Implementations = {
-    ...statusRoutes((section, error) => logger.error('status section unavailable', { section, error })),
+    ...statusRoutes(onSectionError),
     ...healthRoutes,
     ...loadBalancerRoutes,
     ...scalingRoutes,
     ...failoverRoutes,
     ...databaseCacheRoutes,
+    ...regionRoutes(onSectionError),
   };
   const explain = (message: string, details: Record<string, unknown>) => logger.info(message, details);
   const table: Route<APIGatewayProxyEvent, APIGatewayProxyResult>[] = Object.entries(routes).map(

@@ -16,6 +16,7 @@ import { DynamoDbFailoverReadModel } from '../../adapters/aws/admin/failover-rea
 import { DynamoDbAdminReadModel } from '../../adapters/aws/admin/health-read-model';
 import { ElbLoadBalancerBackend } from '../../adapters/aws/admin/load-balancer-backend';
 import { DynamoDbQueryReports } from '../../adapters/aws/admin/query-reports';
+import { LambdaRegionCommander } from '../../adapters/aws/admin/region-commander';
 import { AwsScalingBackend } from '../../adapters/aws/admin/scaling-backend';
 import { DynamoDbAlertRules } from '../../adapters/aws/alert-rules-store';
 import { DynamoDbCheckStateStore } from '../../adapters/aws/check-state-store';
@@ -23,6 +24,7 @@ import { DynamoDbLock } from '../../adapters/aws/dynamodb-coordination';
 import { DynamoDbFailoverStore } from '../../adapters/aws/failover/dynamodb-failover-store';
 import { DynamoDbIncidentStore } from '../../adapters/aws/incident-store';
 import { PowertoolsIdempotency } from '../../adapters/aws/powertools-idempotency';
+import { DynamoDbRegionStore } from '../../adapters/aws/region/dynamodb-region-store';
 import { DynamoDbScalingStateStore } from '../../adapters/aws/scaling/scaling-state-store';
 import type { AuditEntry } from '../../core/admin/ports';
 import { type AdminDeps, adminSettingsSchema } from '../../core/admin/settings';
@@ -43,7 +45,26 @@ export const ENV = {
   slowQueryFunction: 'SLOW_QUERY_FUNCTION',
   cacheWorker: 'CACHE_WORKER_FUNCTION',
   cacheMetricNamespace: 'CACHE_METRIC_NAMESPACE',
+  regionFunction: 'REGION_FUNCTION_ARN',
 } as const;
+
+const REGION_FUNCTION_ARN =
+  /^arn:aws[a-z-]*:lambda:([a-z]{2}(?:-gov)?-[a-z]+-\d):\d{12}:function:[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The region failover function lives in the standby region: the API calls it with a client of
+ * that region (an ARN alone does not route the call).
+ */
+function regionCommander(arn: string) {
+  const region = REGION_FUNCTION_ARN.exec(arn)?.[1];
+  if (!region)
+    throw new ConfigError('Lambda environment', [
+      `${ENV.regionFunction}: must be a Lambda function ARN in the standby region, got ${JSON.stringify(arn.slice(0, 120))}`,
+    ]);
+  // The function observes two regions before it answers; the API must answer within its 28 s.
+  const client = new LambdaClient({ region, requestHandler: { requestTimeout: 20_000 } });
+  return new LambdaRegionCommander(client, arn);
+}
 
 const targetGroupsSchema = z
   .array(z.strictObject({ name: z.string().check(z.minLength(1)), arn: z.string().check(z.minLength(1)) }))
@@ -103,6 +124,7 @@ export function createAdminDeps(
   const failoverFunction = optional(ENV.failoverFunction);
   const slowQueryFunction = optional(ENV.slowQueryFunction);
   const cacheWorker = optional(ENV.cacheWorker);
+  const regionFunction = optional(ENV.regionFunction);
   return {
     settings,
     clock: Date.now,
@@ -131,5 +153,14 @@ export function createAdminDeps(
     ...(failoverFunction ? { failoverCommander: new LambdaFailoverCommander(lambda, failoverFunction) } : {}),
     ...(slowQueryFunction ? { queryAnalyzer: new LambdaQueryAnalyzer(lambda, slowQueryFunction) } : {}),
     ...(cacheWorker ? { cacheInvalidator: new LambdaCacheInvalidator(lambda, cacheWorker) } : {}),
+    ...(regionFunction
+      ? {
+          regions: {
+            commander: regionCommander(regionFunction),
+            // The state table's replica here holds what the standby region's function writes.
+            state: { state: () => new DynamoDbRegionStore(db, table).load() },
+          },
+        }
+      : {}),
   };
 }

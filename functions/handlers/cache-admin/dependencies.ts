@@ -19,10 +19,9 @@ export function redisConnector(env: NodeJS.ProcessEnv): () => Promise<CacheClien
   let connecting: Promise<CacheClient> | undefined;
   return () => {
     connecting ??= (async () => {
-      const [secret, { createClient }] = await Promise.all([
-        secrets.send(new GetSecretValueCommand({ SecretId: vars.REDIS_AUTH_SECRET_ARN })),
-        import('@redis/client'),
-      ]);
+      const secret = await secrets.send(new GetSecretValueCommand({ SecretId: vars.REDIS_AUTH_SECRET_ARN }));
+      // A synchronous require: the deployed bundle leaves it out, in its own file (lib/'s LOADED_ON_FIRST_USE).
+      const { createClient } = require('@redis/client') as typeof import('@redis/client');
       const redis = createClient(
         nodeRedisOptions({
           host: vars.REDIS_HOST,

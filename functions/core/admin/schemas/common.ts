@@ -49,6 +49,9 @@ export const groupNameSchema = noDotDot(
 /** A component the failover engine manages. */
 export const failoverComponentSchema = z.enum(['dns', 'database', 'cache']);
 
+/** An operation of the `region` component (the CLI's `region <operation>`). */
+export const regionOperationSchema = z.enum(['switchover', 'failover', 'failback', 'drill']);
+
 /** A cache namespace, as the cache library accepts it. */
 export const cacheNamespaceSchema = noDotDot(
   z

@@ -126,6 +126,17 @@ export const failoverCommandSchema = z.strictObject({
   reason: reasonSchema,
 });
 
+export const regionCommandSchema = z.strictObject({
+  /** Plan only (the CLI without `--execute`). @default true */
+  dryRun: z._default(z.boolean(), true),
+  /**
+   * A human accepts the data an unplanned failover past its lag or readiness guards may lose
+   * (the CLI's `--confirm`); refused with any other operation. @default false
+   */
+  confirm: z._default(z.boolean(), false),
+  reason: reasonSchema,
+});
+
 export const analyzeSchema = z.strictObject({ reason: reasonSchema });
 
 export type CreateSilenceRequest = z.output<typeof createSilenceSchema>;
@@ -135,4 +146,5 @@ export type PutPoliciesRequest = z.output<typeof putPoliciesSchema>;
 export type EvaluateRequest = z.output<typeof evaluateSchema>;
 export type SetCapacityRequest = z.output<typeof setCapacitySchema>;
 export type FailoverCommandRequest = z.output<typeof failoverCommandSchema>;
+export type RegionCommandRequest = z.output<typeof regionCommandSchema>;
 export type AnalyzeRequest = z.output<typeof analyzeSchema>;

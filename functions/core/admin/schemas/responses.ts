@@ -124,6 +124,42 @@ export const failoverCommandResponse = z.object({
   follow: z.optional(z.string()),
 });
 
+const regionCheck = z.object({ guard: z.string(), passed: z.boolean(), detail: z.string() });
+const regionStep = z.object({ kind: z.string(), region: z.string(), description: z.string() });
+const regionDecision = z.object({
+  verdict: z.enum(['steady', 'watching', 'needs-human', 'refused', 'start']),
+  operation: z.nullable(z.string()),
+  automatic: z.boolean(),
+  from: z.string(),
+  to: z.string(),
+  explanation: z.string(),
+  dataLossConfirmed: z.boolean(),
+  checks: z.array(regionCheck),
+  plan: z.array(regionStep),
+});
+
+export const regionsResponse = z.object({
+  at: isoTime,
+  state: z.nullable(
+    z.object({
+      activeRegion: z.string(),
+      activeUnhealthySince: z.nullable(isoTime),
+      switchesIn24Hours: z.array(z.object({ at: isoTime, operation: z.string(), automatic: z.boolean() })),
+      timeline: z.nullable(z.looseObject({ id: z.string(), status: z.string(), text: z.string() })),
+      updatedAt: isoTime,
+    }),
+  ),
+  live: z.nullable(regionDecision),
+  errors: z.array(z.object({ section: z.string(), message: z.string() })),
+});
+
+export const regionCommandResponse = z.extend(regionDecision, {
+  dryRun: z.boolean(),
+  accepted: z.optional(z.boolean()),
+  commandId: z.optional(z.string()),
+  follow: z.optional(z.string()),
+});
+
 const reportHeader = {
   reportedAt: z.nullable(isoTime),
   trimmed: z

@@ -1,10 +1,16 @@
 import { withLock } from '../../coordination';
 import { defaultPolicyInput } from '../../scaling/default-policy';
-import { PolicyError, parsePolicySet } from '../../scaling/policy-schema';
 import { ConflictError, NotDeployedError, NotFoundError, UnprocessableError } from '../errors';
 import type { GroupCapacity, ScalingRecord } from '../ports';
 import type { EvaluateRequest, PutPoliciesRequest, SetCapacityRequest } from '../schemas/requests';
 import type { AdminDeps } from '../settings';
+
+/**
+ * The scaling policy schema, built with the first request that reads or writes a policy: the
+ * admin API's other routes never need it, and building it costs a cold start ~6 ms of CPU.
+ */
+const policySchema = (): typeof import('../../scaling/policy-schema') =>
+  require('../../scaling/policy-schema') as typeof import('../../scaling/policy-schema');
 
 /** The group, if `name` is the fleet's group (the API manages no other). */
 async function groupOf(deps: AdminDeps, name: string): Promise<GroupCapacity> {
@@ -23,6 +29,7 @@ async function groupOf(deps: AdminDeps, name: string): Promise<GroupCapacity> {
  * so one written by an older schema shows as a problem instead of being trusted.
  */
 export function effectivePolicy(record: ScalingRecord) {
+  const { PolicyError, parsePolicySet } = policySchema();
   const defaults = {
     source: 'default' as const,
     policy: parsePolicySet(defaultPolicyInput, 'default policy'),

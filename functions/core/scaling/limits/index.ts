@@ -1,6 +1,7 @@
 import { baselineHoldLimit } from './baseline-hold';
 import { boundsLimit } from './bounds';
 import { cooldownLimit } from './cooldown-limit';
+import { headroomLimit } from './headroom';
 import type { LimitRule } from './limit-rule';
 import { maxStepLimit } from './max-step';
 import { minStepLimit } from './min-step';
@@ -14,7 +15,7 @@ export { boundsLimit };
 /**
  * The limits between the recommendation and the decision, in the order they apply: the
  * stabilisation windows, the hold below the usual capacity, the smallest step worth an action,
- * the cooldowns, launches in progress,
+ * the headroom a scale-out on a ramp takes, the cooldowns, launches in progress,
  * the rate limits, the maximum step, and the bounds again (which alone may move a group sitting
  * outside them). Each one that changes the target is recorded in the explanation.
  */
@@ -22,6 +23,7 @@ export const DECISION_LIMITS: readonly LimitRule[] = [
   stabilisationLimit,
   baselineHoldLimit,
   minStepLimit,
+  headroomLimit,
   cooldownLimit,
   warmUpLimit,
   rateLimit,

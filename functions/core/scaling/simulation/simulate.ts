@@ -68,9 +68,18 @@ export const DEFAULT_FLEET = {
  * Replays a trace through the fleet model four times: driven by the engine with `policy`, by
  * the EC2 target-tracking and HPA baselines at the policy's CPU target, and by the oracle.
  * Deterministic: the same trace and policy give the same figures.
+ *
+ * @param fleet - Fleet settings that replace the trace's for every model alike (a warm pool, say).
+ * @default fleet {} (the trace's own settings)
  */
-export function simulate(trace: Trace, policy: PolicySet): SimulationResult {
-  const { settings, policy: simulatedPolicy, notes } = prepareSimulation(trace, policy);
+export function simulate(
+  trace: Trace,
+  policy: PolicySet,
+  fleet: Partial<FleetSettings> = {},
+): SimulationResult {
+  const prepared = prepareSimulation(trace, policy);
+  const { policy: simulatedPolicy, notes } = prepared;
+  const settings = { ...prepared.settings, ...fleet };
   const demandAt = (time: number) => valueAt(trace.points, (time - trace.start) / 1000);
   const controllers: Controller[] = [
     new EngineController(simulatedPolicy),

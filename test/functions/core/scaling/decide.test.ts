@@ -177,3 +177,29 @@ describe('decide', () => {
     expect(text).toContain('bounds: 13 → 8');
   });
 });
+
+describe('the ramp headroom in a decision', () => {
+  const ramp = Array.from({ length: 14 }, (_, i) => ({
+    timestamp: NOW - (14 - i) * 60_000,
+    value: 30_000 + 600 * i,
+  }));
+  const withRamp = (policy = policyOf({ behaviour: { scaleOut: { headroom: {} } } })) => {
+    const input = inputOf({ desired: 10, cpu: 75, policy });
+    return decide({ ...input, metrics: [...input.metrics, { name: 'requestCount', aggregate: ramp }] });
+  };
+
+  it('takes a scale-out on a rising request count 20 % past the ask and says so', () => {
+    // 10 at 75 % asks ceil(10 × 75 / 60) = 13; the count rises 600 a minute on a mean of 33,900.
+    const decision = withRamp();
+    expect(decision.desired).toBe(16);
+    expect(decision.recommendation).toBe(13);
+    expect(decision.explanation.limits).toContainEqual(
+      expect.objectContaining({ kind: 'headroom', from: 13, to: 16 }),
+    );
+    expect(formatExplanation(decision.explanation)).toContain('requestCount rising 1.8 % a minute');
+  });
+
+  it('goes exactly as far as asked without the setting', () => {
+    expect(withRamp(policyOf()).desired).toBe(13);
+  });
+});

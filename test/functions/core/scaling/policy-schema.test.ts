@@ -135,6 +135,31 @@ describe('policy schema', () => {
     );
   });
 
+  it('fills in the ramp headroom, reads its load count, and far enough back to fit the ramp', () => {
+    const policy = parsePolicySet({
+      ...minimal,
+      behaviour: { scaleOut: { headroom: { load: 'requestsTotal' } } },
+    });
+    expect(policy.behaviour.scaleOut.headroom).toEqual({
+      percent: 20,
+      load: 'requestsTotal',
+      windowSeconds: 900,
+      minRisePercentPerMinute: 1,
+      maxRisePercentPerMinute: 6,
+      maxJumpPercent: 10,
+    });
+    expect(metricNames(policy)).toEqual(['cpu', 'requestsTotal']);
+    expect(metricReadSeconds(policy)).toBe(900);
+    const found = problems({
+      ...minimal,
+      behaviour: { scaleOut: { headroom: { percent: 0, windowSeconds: 60 } } },
+    });
+    expect(found.map((p) => p.split(':')[0])).toEqual([
+      'behaviour.scaleOut.headroom.percent',
+      'behaviour.scaleOut.headroom.windowSeconds',
+    ]);
+  });
+
   it("reads the leading signal's counts too, and far enough back to calibrate", () => {
     const policy = parsePolicySet(defaultPolicyInput);
     expect(metricNames(policy)).toEqual(['cpu', 'memory', 'requestCount', 'requestsPerTarget']);

@@ -44,6 +44,23 @@ describe('admin API wiring', () => {
     ).toBe(true);
   });
 
+  it('wires the region routes only with the standby function ARN, and refuses anything else', () => {
+    const wire = (arn?: string) =>
+      createAdminDeps(
+        arn === undefined ? env : { ...env, REGION_FUNCTION_ARN: arn },
+        clients,
+        () => undefined,
+        () => undefined,
+      );
+    expect(wire().regions).toBeUndefined();
+    expect(
+      wire('arn:aws:lambda:eu-central-1:123456789012:function:misybot-ha-region-failover').regions,
+    ).toBeDefined();
+    expect(() => wire('misybot-ha-region-failover')).toThrow(
+      /REGION_FUNCTION_ARN: must be a Lambda function ARN/,
+    );
+  });
+
   it('fails the cold start naming the variable that is missing or malformed', () => {
     const { LISTENER_ARN: _gone, ...missing } = env;
     expect(() =>

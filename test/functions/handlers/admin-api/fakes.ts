@@ -195,6 +195,18 @@ export function fakeDeps(overrides: Partial<AdminDeps> = {}): { deps: AdminDeps;
       stats: async () => [{ namespace: 'answers', hits: 90, misses: 10, staleServes: 0, errors: 0 }],
     },
     cacheInvalidator: { invalidate: async (ns) => recorded(`invalidate ${ns}`, world.cacheUp) },
+    regions: {
+      commander: {
+        status: async () => ({ status: 'busy', reason: 'a switch holds the lease' }),
+        run: async (command) =>
+          recorded(`region.run dryRun=${command.dryRun}`, {
+            status: 'busy',
+            reason: 'a switch holds the lease',
+          }),
+        dispatch: async (command) => void record(`region.dispatch dryRun=${command.dryRun}`),
+      },
+      state: { state: async () => undefined },
+    },
     ...overrides,
   };
   return { deps, world };
@@ -202,4 +214,6 @@ export function fakeDeps(overrides: Partial<AdminDeps> = {}): { deps: AdminDeps;
 
 /** The mutating port calls, without reads, locks and audit/idempotency bookkeeping. */
 export const changes = (world: FakeWorld) =>
-  world.mutations.filter((m) => !m.startsWith('lock.') && !m.startsWith('failover.run'));
+  world.mutations.filter(
+    (m) => !m.startsWith('lock.') && !m.startsWith('failover.run') && !m.startsWith('region.run'),
+  );

@@ -92,6 +92,13 @@ const targets: Record<string, Target> = {
     body: { action: 'drill', dryRun: false, reason: 'quarterly drill' },
     fields: { action: req('string'), dryRun: opt('boolean'), reason: req('string') },
   },
+  commandRegion: {
+    method: 'POST',
+    path: (operation) => `/regions/${encodeURIComponent(operation)}`,
+    param: { name: 'operation', valid: 'drill' },
+    body: { dryRun: false, confirm: false, reason: 'quarterly game day' },
+    fields: { dryRun: opt('boolean'), confirm: opt('boolean'), reason: req('string') },
+  },
   analyze: {
     method: 'POST',
     path: () => '/database/analyze',

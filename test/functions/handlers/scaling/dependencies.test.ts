@@ -139,6 +139,44 @@ describe('createScalingDeps', () => {
   });
 });
 
+describe('the ramp headroom through the SDK', () => {
+  it("reads the ALB's RequestCount for the headroom's ramp even without a leading signal, 15 minutes back", async () => {
+    const policy = parsePolicySet({
+      targetTracking: [{ name: 'cpu', metric: 'cpu', target: 60 }],
+      behaviour: { scaleOut: { headroom: {} } },
+    });
+    const deps = createScalingDeps({ ...settings, defaultPolicy: policy }, clients);
+    await runScaling(deps, {
+      eventKey: 'scaling:e-3',
+      runId: 'req-3',
+      trigger: 'schedule',
+      reason: 'schedule',
+      deadline: NOW + 60_000,
+    });
+    const input = cw.commandCalls(GetMetricDataCommand)[0]!.args[0].input;
+    // NOW is 12:00:30: whole minutes, from 11:45 to 12:00.
+    expect(input.StartTime).toEqual(new Date('2024-03-04T11:45:00Z'));
+    expect(input.EndTime).toEqual(new Date('2024-03-04T12:00:00Z'));
+    expect(input.MetricDataQueries!.map((q) => q.Id)).toEqual(['cpu_0', 'cpu_1', 'req']);
+    expect(input.MetricDataQueries![2]).toEqual({
+      Id: 'req',
+      ReturnData: true,
+      MetricStat: {
+        Metric: {
+          Namespace: 'AWS/ApplicationELB',
+          MetricName: 'RequestCount',
+          Dimensions: [
+            { Name: 'TargetGroup', Value: settings.targetGroupFullName },
+            { Name: 'LoadBalancer', Value: settings.loadBalancerFullName },
+          ],
+        },
+        Period: 60,
+        Stat: 'Sum',
+      },
+    });
+  });
+});
+
 describe('createScalingHandlerDeps', () => {
   it('binds the service to the real adapters and the wall clock', async () => {
     const deps = createScalingHandlerDeps(settings, clients);

@@ -3,11 +3,12 @@ import type { Limit } from '../../../../../functions/core/scaling/types';
 import { contextOf } from './context';
 
 describe('the decision limits', () => {
-  it('apply in order: stabilisation, baseline hold, min step, cooldown, warm-up, rate limit, max step, bounds', () => {
+  it('apply in order: stabilisation, baseline hold, min step, headroom, cooldown, warm-up, rate limit, max step, bounds', () => {
     expect(DECISION_LIMITS.map((rule) => rule.kind)).toEqual([
       'stabilisation',
       'baseline-hold',
       'min-step',
+      'headroom',
       'cooldown',
       'warm-up',
       'rate-limit',

@@ -54,6 +54,15 @@ describe('simulate', () => {
     expect(byName['target-tracking']!.sloBreachMinutes).toBeGreaterThan(0);
   });
 
+  it('runs every model on the fleet it is given: a warm pool shortens the step for target tracking too', () => {
+    const warm = simulate(trace, policy, { warmPoolSize: 20 });
+    expect(warm.settings.warmPoolSize).toBe(20);
+    expect(result.settings.warmPoolSize).toBe(0);
+    const breach = (r: typeof result) =>
+      r.results.find((m) => m.name === 'target-tracking')!.sloBreachMinutes;
+    expect(breach(warm)).toBeLessThan(breach(result));
+  });
+
   it('counts a reversal for each change of direction', () => {
     const tt = result.results.find((r) => r.name === 'target-tracking')!;
     expect(tt.scalingActions).toBeGreaterThanOrEqual(2);
