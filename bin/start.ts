@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatGameDayReport, GAME_DAYS, runGameDay } from '../local/live/game-day';
+import { runGameDay } from '../local/live/game-day';
+import { formatGameDayReport } from '../local/live/game-day-report';
+import { GAME_DAYS } from '../local/live/game-day-scenarios';
 import { LiveControlPlane } from '../local/live/live-control-plane';
 import { StatusServer } from '../local/live/status-server';
 

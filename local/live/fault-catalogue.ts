@@ -170,6 +170,24 @@ export const FAULTS: readonly FaultDefinition[] = [
     },
   },
   {
+    name: 'endpoint-down',
+    title: 'Take the endpoint down',
+    description:
+      'The public endpoint answers 503 for 3 minutes: long enough for Route 53 to fail the name over.',
+    start: ({ platform }, ends) => {
+      const previous = platform.loadBalancerOverride;
+      platform.loadBalancerOverride = () => ({ status: 503, body: '' });
+      const restore = () => {
+        platform.loadBalancerOverride = previous;
+      };
+      const cancel = timeline([[3 * MINUTE, restore]], ends);
+      return () => {
+        cancel();
+        restore();
+      };
+    },
+  },
+  {
     name: 'aws-throttling',
     title: 'Inject AWS throttling',
     description: 'Half of every AWS call the functions make is throttled for 3 minutes.',

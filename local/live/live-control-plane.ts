@@ -73,6 +73,8 @@ export class LiveControlPlane {
     readonly relays: FaultTargets['relays'],
     /** The Aurora cluster's two instances as a PostgreSQL primary and its streaming standby. */
     readonly database: ReplicatedDatabase,
+    /** Where the fleet reaches PostgreSQL (through the database relay). */
+    readonly databaseEndpoint: { readonly host: string; readonly port: number },
     readonly slo: Slo,
     readonly baseRps: number,
     readonly startedAt: number,
@@ -168,6 +170,12 @@ export class LiveControlPlane {
           DB_USER: 'postgres',
           DB_IAM_AUTH: 'false',
           METRICS_SERVICE: 'chat-api',
+          // The reply's cost can be set for a run (`REPLY_CPU_MS=0 npm start` is the free echo).
+          ...Object.fromEntries(
+            ['REPLY_CPU_MS', 'REPLY_CONTEXT_MESSAGES'].flatMap((name) =>
+              process.env[name] === undefined ? [] : [[name, process.env[name]]],
+            ),
+          ),
         },
         onMetricLine: (instanceId, text) =>
           platform.metrics.onLog({ functionName: instanceId, stream: 'stdout', text }),
@@ -192,6 +200,7 @@ export class LiveControlPlane {
         load,
         { cache, database },
         replicated,
+        { host: '127.0.0.1', port: databasePort },
         options.slo ?? DEFAULT_SLO,
         baseRps,
         Date.now(),

@@ -96,8 +96,8 @@ function render(s) {
     s.alerts.map((a) => [td(hhmmss(a.at)), td(a.channel), '<td><pre>' + esc(a.text) + '</pre></td>']));
   document.getElementById('slow-queries-body').innerHTML = s.slowQueries
     ? '<p>' + esc(s.slowQueries.at) + '</p><pre>' + esc(s.slowQueries.summary) + '</pre>' : '<p class="muted">no digest yet (the analysis runs hourly)</p>';
-  document.getElementById('audit-body').innerHTML = table(['time', 'caller', 'action'],
-    s.audit.map((a) => [td(a.at.slice(11, 19)), td(a.caller), td(a.action)]));
+  document.getElementById('audit-body').innerHTML = table(['time', 'actor', 'action', 'target', 'result', 'reason'],
+    s.audit.map((a) => [td(a.at.slice(11, 19)), td(a.actor), td(a.action), td(a.target), td(a.result, a.result), td(a.reason)]));
 }
 
 async function inject(name) {
