@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatGameDayReport, GAME_DAYS, runGameDay } from '../local/live/game-day';
+import { runGameDay } from '../local/live/game-day';
+import { formatGameDayReport } from '../local/live/game-day-report';
+import { GAME_DAYS } from '../local/live/game-day-scenarios';
 import { LiveControlPlane } from '../local/live/live-control-plane';
 import { StatusServer } from '../local/live/status-server';
 
@@ -9,7 +11,8 @@ const USAGE = `usage: npm start [-- --config FILE] [-- --scenario NAME] [-- --sp
   --config FILE   the platform configuration (default: the embedded default)
   --scenario NAME run a scripted game day, print its report and stop: ${GAME_DAYS.map((g) => g.name).join(', ')}
   --speed N       virtual seconds per real second while the platform is idle (default 1)
-  PORT            the status page's port (default 8787)`;
+  PORT            the status page's port (default 8787)
+  MISYBOT_ASSEMBLY_CACHE  where synthesized assemblies are kept (default node_modules/.cache/misybot-local)`;
 
 /** The command line, checked: a bad value stops with its name and what was expected. */
 export function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv) {
@@ -80,6 +83,9 @@ async function main(): Promise<void> {
   live = await LiveControlPlane.start({
     projectRoot: resolve(__dirname, '..'),
     ...(args.configFile ? { configFile: args.configFile } : {}),
+    ...(process.env.MISYBOT_ASSEMBLY_CACHE
+      ? { assemblyCacheDir: resolve(process.env.MISYBOT_ASSEMBLY_CACHE) }
+      : {}),
     speed: args.speed,
     onProgress: (line) => say(`[${elapsed()}] ${line}`),
   });

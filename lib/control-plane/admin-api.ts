@@ -18,13 +18,14 @@ import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { REGION_TAG } from '../../functions/core/admin/region-routes';
 import { type RouteSpec, routeList } from '../../functions/core/admin/routes';
-import type { AdminSettingsInput } from '../../functions/core/admin/settings';
+import { type AdminSettingsInput, DEFAULT_FAILOVER_COMPONENTS } from '../../functions/core/admin/settings';
+import type { Component } from '../../functions/core/failover/types';
 import type { HealthCheckConfig } from '../../functions/core/health/health-config';
+import type { SeverityTopics } from '../observability/alert-topics';
 import type { PlatformWebAcl } from '../platform/web-acl';
 import { ACCESS_LOG_FORMAT, addProblemResponses } from './admin-api-gateway';
 import { acknowledgeAdminFindings, grantAdminFunction } from './admin-api-permissions';
@@ -57,8 +58,8 @@ export interface AdminApiProps {
   readonly clusterIdentifier: string;
   /** The health-check config (the one HealthControl runs): the API lists its components and checks. @default none */
   readonly healthChecks?: HealthCheckConfig;
-  /** Components whose failover the failover function manages. @default ['database', 'cache'] */
-  readonly failoverComponents?: readonly ('dns' | 'database' | 'cache')[];
+  /** Components whose failover the failover function manages. @default DEFAULT_FAILOVER_COMPONENTS (all but dns) */
+  readonly failoverComponents?: readonly Component[];
   /** Control functions the API drives; a missing one makes its routes answer 503 "not deployed". */
   readonly scalingFunction?: IFunction;
   readonly failoverFunction?: IFunction;
@@ -74,8 +75,8 @@ export interface AdminApiProps {
   readonly logRetentionDays: number;
   /** @default 512 */
   readonly memorySize?: number;
-  /** Receives the alarms on the API's functions (errors, throttles, failed events). */
-  readonly alarmTopic: ITopic;
+  /** Its warning topic receives the alarms on the API's functions (errors, throttles, failed events). */
+  readonly topics: SeverityTopics;
   /** Requests the admin function serves at once, kept for operators during an incident. @default 5 */
   readonly reservedConcurrency?: number;
   /** Stage-wide throttling, requests per second and burst. */
@@ -135,7 +136,7 @@ export class AdminApi extends Construct {
       retryAttempts: 0,
       reservedConcurrentExecutions: props.reservedConcurrency ?? 5,
       alarms: {
-        topic: props.alarmTopic,
+        topics: props.topics,
         severity: 'warning',
         impact: 'operators get errors from the admin API',
       },
@@ -240,7 +241,7 @@ export class AdminApi extends Construct {
         })),
       },
       autoScalingGroupName: props.autoScalingGroup.autoScalingGroupName,
-      failoverComponents: [...(props.failoverComponents ?? ['database', 'cache'])],
+      failoverComponents: [...(props.failoverComponents ?? DEFAULT_FAILOVER_COMPONENTS)],
       targetGroupNames: props.loadBalancer.targetGroups.map((group) => group.name),
     };
     return {
@@ -268,7 +269,7 @@ export class AdminApi extends Construct {
       retryAttempts: 0,
       reservedConcurrentExecutions: 2,
       alarms: {
-        topic: props.alarmTopic,
+        topics: props.topics,
         severity: 'warning',
         impact: 'cache namespaces cannot be invalidated from the admin API',
       },

@@ -2,15 +2,15 @@ import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Severity } from '../../functions/shared/config';
+import type { SeverityTopics } from '../observability/alert-topics';
 
 /** Where a control function's alarms go and what its failure means, for the alarm descriptions. */
 export interface ControlFunctionAlarmOptions {
-  readonly topic: ITopic;
-  /** The topic's severity, as the alarm descriptions' `[severity]` prefix. */
+  readonly topics: SeverityTopics;
+  /** The topic the alarms notify, and the alarm descriptions' `[severity]` prefix. */
   readonly severity: Severity;
   /** What stops when the function fails, e.g. "the fleet is not being scaled". */
   readonly impact: string;
@@ -47,7 +47,7 @@ export class ControlFunctionAlarms extends Construct {
       throw new Error(`errorsThreshold must be a whole number ≥ 1, got ${threshold}.`);
     }
     const period = options.errorsPeriod ?? Duration.minutes(5);
-    const action = new SnsAction(options.topic);
+    const action = new SnsAction(options.topics.topic(options.severity));
     const alarm = (name: string, props: ConstructorParameters<typeof Alarm>[2]) => {
       const created = new Alarm(this, name, props);
       created.addAlarmAction(action);

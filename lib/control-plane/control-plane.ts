@@ -1,6 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
+import { DEFAULT_FAILOVER_COMPONENTS } from '../../functions/core/admin/settings';
+import { FAILOVER_COMPONENTS } from '../../functions/core/failover/types';
+import type { HealthCheckConfig } from '../../functions/core/health/health-config';
 import { platformHealthChecks } from '../../functions/core/health/platform-checks';
 import type { PlatformConfig } from '../../functions/shared/config';
 import type { PlatformAlarms } from '../observability/alarms';
@@ -23,6 +26,7 @@ export interface ControlPlaneProps {
   readonly config: PlatformConfig;
   /** What the control plane watches and acts on. */
   readonly dataTier: PlatformDataTier;
+  /** The alert topics; their chat channels get the health function's Slack/Teams formatter. */
   readonly topics: AlertTopics;
   /** The data tier's alarms: fleet CPU and memory start a scaling run, a component's alarms a failover evaluation. */
   readonly alarms: PlatformAlarms;
@@ -31,8 +35,9 @@ export interface ControlPlaneProps {
 /**
  * The functions that keep the platform up, on their shared state table: the database roles, the
  * scaling, slow-query, failover and health controls, the admin API, and the alarms on their runs.
- * Not a construct scope of its own, so every function, rule and the state table keep the logical
- * ids they were deployed with (see `PlatformDataTier`).
+ * One method per capability, each creating its construct from the config and what the ones before
+ * it created. Not a construct scope of its own, so every function, rule and the state table keep
+ * the logical ids they were deployed with (see `PlatformDataTier`).
  */
 export class ControlPlane {
   /** A {@link GlobalStateTable} when `regions` names a standby region. */
@@ -43,96 +48,153 @@ export class ControlPlane {
   readonly failover: FailoverControl;
   readonly health: HealthControl;
   readonly adminApi: AdminApi;
-  /** Leases not released and events parked after their retries, for every control function. */
+  /** Leases not released, for every control function. */
   readonly runAlarms: RunAlarms;
 
-  constructor(scope: Construct, props: ControlPlaneProps) {
-    const { config, topics, alarms } = props;
-    const { network, edge, fleet, cache, database, dnsFailover, webAcl } = props.dataTier;
+  constructor(
+    private readonly scope: Construct,
+    private readonly props: ControlPlaneProps,
+  ) {
+    this.state = this.createStateTable();
+    this.databaseRoles = this.createDatabaseRoles();
+    this.scaling = this.createScaling();
+    this.slowQueries = this.createSlowQueries();
+    this.failover = this.createFailover();
+    // One config for both: the admin API lists the checks the health function runs.
+    const checks = this.healthChecks();
+    this.health = this.createHealth(checks);
+    this.adminApi = this.createAdminApi(checks);
+    this.runAlarms = this.createRunAlarms();
+  }
+
+  /** Settings every control function shares. */
+  private get functionDefaults() {
+    const { controlPlane } = this.props.config;
+    return { logRetentionDays: controlPlane.logRetentionDays, memorySize: controlPlane.memoryMiB };
+  }
+
+  /** Replicated to the standby region (with its own key there) when `regions` names one. */
+  private createStateTable(): StateTable | GlobalStateTable {
+    const { config } = this.props;
+    const deletionProtection = config.controlPlane.stateTableDeletionProtection;
     const standby = config.regions?.secondary.region;
-    this.state = standby
-      ? new GlobalStateTable(scope, 'State', {
-          replicaRegion: standby,
-          replicaKeyArn: standbyKeyAliasArn(Stack.of(scope), standby, config.name),
-          deletionProtection: config.controlPlane.stateTableDeletionProtection,
-        })
-      : new StateTable(scope, 'State', {
-          deletionProtection: config.controlPlane.stateTableDeletionProtection,
-        });
-    this.databaseRoles = new DatabaseRoles(scope, 'DatabaseRoles', {
-      vpc: network.vpc,
-      database,
+    if (!standby) return new StateTable(this.scope, 'State', { deletionProtection });
+    return new GlobalStateTable(this.scope, 'State', {
+      replicaRegion: standby,
+      replicaKeyArn: standbyKeyAliasArn(Stack.of(this.scope), standby, config.name),
+      deletionProtection,
+    });
+  }
+
+  private createDatabaseRoles(): DatabaseRoles {
+    const { config, topics, dataTier } = this.props;
+    const roles = new DatabaseRoles(this.scope, 'DatabaseRoles', {
+      vpc: dataTier.network.vpc,
+      database: dataTier.database,
       settings: config.database,
-      alarmTopic: topics.topic('warning'),
+      topics,
       logRetentionDays: config.controlPlane.logRetentionDays,
     });
     // The service signs in as the app role from its first start.
-    fleet.autoScalingGroup.node.addDependency(this.databaseRoles.resource);
+    dataTier.fleet.autoScalingGroup.node.addDependency(roles.resource);
+    return roles;
+  }
 
-    this.scaling = new ScalingControl(scope, 'Scaling', {
+  private createScaling(): ScalingControl {
+    const { config, topics, alarms, dataTier } = this.props;
+    return new ScalingControl(this.scope, 'Scaling', {
+      ...this.functionDefaults,
       stateTable: this.state.table,
-      autoScalingGroup: fleet.autoScalingGroup,
-      targetGroupFullName: edge.primaryTargetGroup.targetGroupFullName,
-      loadBalancerFullName: edge.loadBalancer.loadBalancerFullName,
-      topics: topics,
+      autoScalingGroup: dataTier.fleet.autoScalingGroup,
+      targetGroupFullName: dataTier.edge.primaryTargetGroup.targetGroupFullName,
+      loadBalancerFullName: dataTier.edge.loadBalancer.loadBalancerFullName,
+      topics,
       policy: platformScalingPolicy(config.fleet),
       schedule: Schedule.expression(config.controlPlane.schedules.scaling),
       alarms: [alarms.byName.asgCpuPercent, alarms.byName.asgMemoryPercent],
-      logRetentionDays: config.controlPlane.logRetentionDays,
-      memorySize: config.controlPlane.memoryMiB,
       reservedConcurrency: config.controlPlane.reservedConcurrency.scaling,
     });
+  }
 
-    this.slowQueries = new SlowQueryControl(scope, 'SlowQueries', {
-      vpc: network.vpc,
-      database,
+  private createSlowQueries(): SlowQueryControl {
+    const { config, topics, dataTier } = this.props;
+    return new SlowQueryControl(this.scope, 'SlowQueries', {
+      ...this.functionDefaults,
+      vpc: dataTier.network.vpc,
+      database: dataTier.database,
       stateTable: this.state.table,
-      topics: topics,
+      topics,
       settings: config.database,
       fleetMaxCapacity: config.fleet.maxCapacity,
       lambdaConcurrency: 1,
       schedule: Schedule.expression(config.controlPlane.schedules.slowQueries),
-      logRetentionDays: config.controlPlane.logRetentionDays,
+      // The parser (libpg-query, WASM) needs the room.
       memorySize: Math.max(1024, config.controlPlane.memoryMiB),
     });
+  }
 
-    // Alarms are symptoms: the failover function acts on one only when its own observation finds the
-    // primary unhealthy. The first target group is the fleet's; the others hold canaries.
-    const byName = alarms.byName;
-    const componentAlarms: ComponentAlarm[] = [
-      ...(dnsFailover
-        ? [byName.alb5xxRatePercent, byName.unhealthyHosts[0]!].map((alarm) => ({
-            component: 'dns' as const,
-            alarm,
-          }))
-        : []),
-      ...[
-        byName.auroraCpuPercent,
-        byName.auroraFreeableMemoryMiB,
-        byName.auroraConnectionsPercent,
-        byName.auroraReplicaLagMs,
-      ].map((alarm) => ({ component: 'database' as const, alarm })),
-      ...[
-        byName.redisEngineCpuPercent,
-        byName.redisMemoryPercent,
-        byName.redisEvictions,
-        byName.redisConnections,
-      ].map((alarm) => ({ component: 'cache' as const, alarm })),
-    ];
-    this.failover = new FailoverControl(scope, 'Failover', {
+  private createFailover(): FailoverControl {
+    const { config, topics, dataTier } = this.props;
+    return new FailoverControl(this.scope, 'Failover', {
+      ...this.functionDefaults,
       stateTable: this.state.table,
-      topics: topics,
-      healthCheckId: dnsFailover?.healthCheckId,
-      clusterIdentifier: database.clusterIdentifier,
-      replicationGroupId: cache.replicationGroupId,
+      topics,
+      healthCheckId: dataTier.dnsFailover?.healthCheckId,
+      clusterIdentifier: dataTier.database.clusterIdentifier,
+      replicationGroupId: dataTier.cache.replicationGroupId,
       settings: config.failover,
-      componentAlarms,
-      logRetentionDays: config.controlPlane.logRetentionDays,
-      memorySize: config.controlPlane.memoryMiB,
+      componentAlarms: this.componentAlarms(),
       reservedConcurrency: config.controlPlane.reservedConcurrency.failover,
     });
+  }
 
-    const healthChecks = platformHealthChecks({
+  /**
+   * Alarms are symptoms: the failover function acts on one only when its own observation finds the
+   * primary unhealthy. The first target group is the fleet's; the others hold canaries.
+   */
+  private componentAlarms(): ComponentAlarm[] {
+    const { byName } = this.props.alarms;
+    const dns = this.props.dataTier.dnsFailover ? [byName.alb5xxRatePercent, byName.unhealthyHosts[0]!] : [];
+    const database = [
+      byName.auroraCpuPercent,
+      byName.auroraFreeableMemoryMiB,
+      byName.auroraConnectionsPercent,
+      byName.auroraReplicaLagMs,
+    ];
+    const cache = [
+      byName.redisEngineCpuPercent,
+      byName.redisMemoryPercent,
+      byName.redisEvictions,
+      byName.redisConnections,
+    ];
+    return [
+      ...dns.map((alarm) => ({ component: 'dns' as const, alarm })),
+      ...database.map((alarm) => ({ component: 'database' as const, alarm })),
+      ...cache.map((alarm) => ({ component: 'cache' as const, alarm })),
+    ];
+  }
+
+  private createHealth(checks: HealthCheckConfig): HealthControl {
+    const { config, topics, dataTier } = this.props;
+    return new HealthControl(this.scope, 'Health', {
+      ...this.functionDefaults,
+      stateTable: this.state.table,
+      topics,
+      chatChannels: topics,
+      checks,
+      schedule: Schedule.expression(config.controlPlane.schedules.healthCheck),
+      rounds: config.controlPlane.healthRoundsPerInvocation,
+      labels: { platform: config.name, stage: config.environment.stage },
+      reservedConcurrency: config.controlPlane.reservedConcurrency.healthCheck,
+      cacheNodeCount: dataTier.cache.nodeCount,
+    });
+  }
+
+  /** The checks of the endpoint, the targets, the database, the cache and the other control functions. */
+  private healthChecks(): HealthCheckConfig {
+    const { config, dataTier } = this.props;
+    const { edge, database, cache } = dataTier;
+    return platformHealthChecks({
       endpointUrl: edge.endpointUrl,
       healthCheckPath: config.loadBalancing.healthCheck.path,
       expectedStatus: config.loadBalancing.healthCheck.matcher,
@@ -146,20 +208,14 @@ export class ControlPlane {
         { name: 'slow-queries', functionName: this.slowQueries.function.functionName },
       ],
     });
-    this.health = new HealthControl(scope, 'Health', {
-      stateTable: this.state.table,
-      topics: topics,
-      checks: healthChecks,
-      schedule: Schedule.expression(config.controlPlane.schedules.healthCheck),
-      rounds: config.controlPlane.healthRoundsPerInvocation,
-      logRetentionDays: config.controlPlane.logRetentionDays,
-      memorySize: config.controlPlane.memoryMiB,
-      labels: { platform: config.name, stage: config.environment.stage },
-      reservedConcurrency: config.controlPlane.reservedConcurrency.healthCheck,
-      cacheNodeCount: cache.nodeCount,
-    });
+  }
 
-    this.adminApi = new AdminApi(scope, 'AdminApi', {
+  private createAdminApi(healthChecks: HealthCheckConfig): AdminApi {
+    const { config, topics, dataTier } = this.props;
+    const { network, edge, fleet, cache, database, dnsFailover, webAcl } = dataTier;
+    const standby = config.regions?.secondary.region;
+    return new AdminApi(this.scope, 'AdminApi', {
+      ...this.functionDefaults,
       stateTable: this.state.table,
       autoScalingGroup: fleet.autoScalingGroup,
       loadBalancer: {
@@ -171,12 +227,12 @@ export class ControlPlane {
       },
       clusterIdentifier: database.clusterIdentifier,
       healthChecks,
-      failoverComponents: dnsFailover ? ['dns', 'database', 'cache'] : ['database', 'cache'],
+      failoverComponents: dnsFailover ? FAILOVER_COMPONENTS : DEFAULT_FAILOVER_COMPONENTS,
       scalingFunction: this.scaling.function,
       failoverFunction: this.failover.function,
       slowQueryFunction: this.slowQueries.function,
       ...(standby
-        ? { regionFailoverFunctionArn: regionFailoverFunctionArn(Stack.of(scope), standby, config.name) }
+        ? { regionFailoverFunctionArn: regionFailoverFunctionArn(Stack.of(this.scope), standby, config.name) }
         : {}),
       cache: {
         vpc: network.vpc,
@@ -185,23 +241,24 @@ export class ControlPlane {
         authSecret: cache.authSecret,
         allowFrom: (peer, description) => cache.allowFrom(peer, description),
       },
-      logRetentionDays: config.controlPlane.logRetentionDays,
-      memorySize: config.controlPlane.memoryMiB,
       throttle: { rateLimit: 10, burstLimit: 20 },
-      alarmTopic: topics.warning,
+      topics,
       reservedConcurrency: config.controlPlane.reservedConcurrency.adminApi,
       webAcl: config.waf.protectAdminApi ? webAcl : undefined,
     });
+  }
 
-    this.runAlarms = new RunAlarms(scope, 'RunAlarms', {
-      topic: topics.warning,
+  private createRunAlarms(): RunAlarms {
+    const { health, adminApi } = this;
+    return new RunAlarms(this.scope, 'RunAlarms', {
+      topics: this.props.topics,
       functions: [
         this.scaling.function,
         this.failover.function,
         this.slowQueries.function,
-        this.health.healthFunction,
-        ...(this.health.formatterFunction ? [this.health.formatterFunction] : []),
-        this.adminApi.function,
+        health.healthFunction,
+        ...(health.formatterFunction ? [health.formatterFunction] : []),
+        adminApi.function,
       ],
     });
   }

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { CustomResource, Duration } from 'aws-cdk-lib';
 import { type IVpc, SubnetType } from 'aws-cdk-lib/aws-ec2';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { rolesMigrationStatements } from '../../functions/core/database/roles-migration';
 import type { DatabaseSettings } from '../../functions/shared/config';
+import type { SeverityTopics } from '../observability/alert-topics';
 import type { PlatformDatabase } from '../platform/database';
 import { ControlFunction } from './control-function';
 
@@ -14,8 +14,8 @@ export interface DatabaseRolesProps {
   readonly database: PlatformDatabase;
   /** The `database` config slice: the database name and the two roles. */
   readonly settings: DatabaseSettings;
-  /** Receives the migration function's alarms. */
-  readonly alarmTopic: ITopic;
+  /** Its warning topic receives the migration function's alarms. */
+  readonly topics: SeverityTopics;
   readonly logRetentionDays: number;
 }
 
@@ -55,7 +55,7 @@ export class DatabaseRoles extends Construct {
       retryAttempts: 0,
       reservedConcurrentExecutions: 1,
       alarms: {
-        topic: props.alarmTopic,
+        topics: props.topics,
         severity: 'warning',
         impact: 'the database roles were not migrated, so the deploy failed',
       },

@@ -84,7 +84,7 @@ export class FailoverControl extends Construct {
       // account from throttling the function during the incident it is there for.
       reservedConcurrentExecutions: props.reservedConcurrency ?? 5,
       alarms: {
-        topic: props.topics.topic('critical'),
+        topics: props.topics,
         severity: 'critical',
         impact: 'failover, recovery detection or drills may not run',
         errorsPeriod: Duration.minutes(1),

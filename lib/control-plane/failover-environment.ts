@@ -1,11 +1,9 @@
 import { Duration, type Stack } from 'aws-cdk-lib';
 import type { IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { Component } from '../../functions/core/failover/types';
+import { type Component, FAILOVER_COMPONENTS } from '../../functions/core/failover/types';
 import type { FailoverSettings } from '../../functions/shared/config';
 import type { SeverityTopics } from '../observability/alert-topics';
-
-const COMPONENTS: readonly Component[] = ['dns', 'database', 'cache'];
 
 /**
  * The health engine's components the failover engine follows, by default: those of
@@ -70,9 +68,9 @@ export function failoverEnvironment(stack: Stack, props: FailoverEnvironmentProp
   const configured = (component: Component) => component !== 'dns' || props.healthCheckId !== undefined;
   const componentMap: Record<string, Component> = {};
   for (const [health, component] of Object.entries(props.healthComponents ?? DEFAULT_HEALTH_COMPONENTS)) {
-    if (!COMPONENTS.includes(component))
+    if (!FAILOVER_COMPONENTS.includes(component))
       throw new Error(
-        `healthComponents.${health} must be one of ${COMPONENTS.join(', ')}, got "${component}".`,
+        `healthComponents.${health} must be one of ${FAILOVER_COMPONENTS.join(', ')}, got "${component}".`,
       );
     if (configured(component)) componentMap[health] = component;
   }

@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import type { HealthCheckConfig } from '../../functions/core/health/health-config';
 import { invocationTimeoutMs } from '../../functions/core/health/rounds';
 import { ratePeriodMs } from '../../functions/shared/config/limits';
-import type { AlertTopics } from '../observability/alert-topics';
+import { type ChatChannels, SEVERITIES, type SeverityTopics } from '../observability/alert-topics';
 import { HealthAlarms } from '../observability/health-alarms';
 import { ControlFunction } from './control-function';
 import { grantPublish, grantTableItems } from './grants';
@@ -22,7 +22,9 @@ export const HEALTH_SERVICE_NAME = 'health-check';
 
 export interface HealthControlProps {
   readonly stateTable: ITable;
-  readonly topics: AlertTopics;
+  readonly topics: SeverityTopics;
+  /** Slack and Teams channels: a formatter function posts each of their topics' messages. @default none */
+  readonly chatChannels?: ChatChannels;
   /** The checks (see `platformHealthChecks`); values may be tokens, ids and structure may not. */
   readonly checks: HealthCheckConfig;
   /** @default Schedule.rate(Duration.minutes(1)) */
@@ -76,9 +78,9 @@ export class HealthControl extends Construct {
     validateSize(stack, props.checks);
     const periodMs = validateTiming(props.checks, rounds, interval, schedule);
     const topicEnv = {
-      CRITICAL_TOPIC_ARN: props.topics.critical.topicArn,
-      WARNING_TOPIC_ARN: props.topics.warning.topicArn,
-      INFO_TOPIC_ARN: props.topics.info.topicArn,
+      CRITICAL_TOPIC_ARN: props.topics.topic('critical').topicArn,
+      WARNING_TOPIC_ARN: props.topics.topic('warning').topicArn,
+      INFO_TOPIC_ARN: props.topics.topic('info').topicArn,
     };
 
     this.healthFunction = new ControlFunction(this, 'HealthCheck', {
@@ -99,7 +101,7 @@ export class HealthControl extends Construct {
       retryAttempts: 0,
       reservedConcurrentExecutions: props.reservedConcurrency ?? 3,
       alarms: {
-        topic: props.topics.warning,
+        topics: props.topics,
         severity: 'warning',
         impact: 'the platform is not being checked',
         errorsPeriod: Duration.minutes(2),
@@ -128,7 +130,10 @@ export class HealthControl extends Construct {
       'dynamodb:DeleteItem',
       'dynamodb:ConditionCheckItem',
     ]);
-    grantPublish(fn, [props.topics.critical, props.topics.warning, props.topics.info]);
+    grantPublish(
+      fn,
+      SEVERITIES.map((severity) => props.topics.topic(severity)),
+    );
     EventBus.fromEventBusName(this, 'DefaultBus', 'default').grantPutEventsTo(fn);
     const permissions = healthCheckPermissions(stack, props.checks, { cacheNodeCount: props.cacheNodeCount });
     for (const permission of permissions) fn.addToRolePolicy(permission.statement);
@@ -148,8 +153,9 @@ export class HealthControl extends Construct {
       permissions.flatMap((p) => p.acknowledgements),
     );
 
-    const webhooks = props.topics.webhookSubscriptions;
-    if (webhooks.length > 0) {
+    const webhooks = props.chatChannels?.webhookSubscriptions ?? [];
+    if (props.chatChannels && webhooks.length > 0) {
+      const { deliveryFailures } = props.chatChannels;
       const secrets = webhooks.map((hook, i) =>
         Secret.fromSecretNameV2(this, `WebhookSecret${i + 1}`, hook.webhookSecretName),
       );
@@ -163,7 +169,7 @@ export class HealthControl extends Construct {
         logRetentionDays: props.logRetentionDays,
         reservedConcurrentExecutions: 2,
         alarms: {
-          topic: props.topics.warning,
+          topics: props.topics,
           severity: 'warning',
           impact: 'Slack/Teams messages may be late or lost',
         },
@@ -191,9 +197,7 @@ export class HealthControl extends Construct {
       for (const severity of new Set(webhooks.map((hook) => hook.severity))) {
         props.topics
           .topic(severity)
-          .addSubscription(
-            new LambdaSubscription(formatter, { deadLetterQueue: props.topics.deliveryFailures }),
-          );
+          .addSubscription(new LambdaSubscription(formatter, { deadLetterQueue: deliveryFailures }));
       }
       this.formatterFunction = formatter;
     }

@@ -87,7 +87,7 @@ export class ScalingControl extends Construct {
       retryAttempts: 2,
       reservedConcurrentExecutions: props.reservedConcurrency ?? 2,
       alarms: {
-        topic: props.topics.topic('warning'),
+        topics: props.topics,
         severity: 'warning',
         impact: 'the fleet is not being scaled',
         // One failed run is covered by the next minute's; several in a row mean the fleet is unmanaged.

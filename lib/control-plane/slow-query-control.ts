@@ -99,7 +99,7 @@ export class SlowQueryControl extends Construct {
       // One run at a time per account as well as per lock; a second schedule tick waits its turn.
       reservedConcurrentExecutions: 1,
       alarms: {
-        topic: props.topics.topic('warning'),
+        topics: props.topics,
         severity: 'warning',
         impact: 'slow queries are not being analysed',
       },

@@ -5,7 +5,7 @@ import { AnyPrincipal, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { type ITopic, SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AlertingSettings, Severity } from '../../functions/shared/config';
 
@@ -19,9 +19,19 @@ export interface WebhookSubscription {
   readonly webhookSecretName: string;
 }
 
-/** What alarms and functions need from the topics, so they do not depend on this class. */
+/**
+ * The one way a construct takes the alert topics: alarms and functions ask for the topic of a
+ * severity, so they do not depend on {@link AlertTopics}.
+ */
 export interface SeverityTopics {
   topic(severity: Severity): ITopic;
+}
+
+/** The chat channels of the topics, for the formatter that posts to them. */
+export interface ChatChannels {
+  readonly webhookSubscriptions: readonly WebhookSubscription[];
+  /** Where a subscription's undeliverable messages go. */
+  readonly deliveryFailures: IQueue;
 }
 
 export interface AlertTopicsProps {
@@ -42,7 +52,7 @@ export interface AlertTopicsProps {
  * Every subscription's undeliverable messages go to {@link deliveryFailures} (SNS redrive), whose
  * alarm pages on the critical topic: a channel that still works hears that another does not.
  */
-export class AlertTopics extends Construct implements SeverityTopics {
+export class AlertTopics extends Construct implements SeverityTopics, ChatChannels {
   readonly key: Key;
   readonly critical: Topic;
   readonly warning: Topic;

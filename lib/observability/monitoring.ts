@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import type { PlatformConfig } from '../../functions/shared/config';
 import { PlatformAlarms } from './alarms';
-import type { AlertTopics } from './alert-topics';
+import type { SeverityTopics } from './alert-topics';
 import { PlatformDashboard } from './dashboard';
 import { EndpointAlarms } from './endpoint-alarms';
 import type { PlatformResourceNames } from './platform-metrics';
@@ -11,7 +11,7 @@ export interface PlatformMonitoringProps {
   readonly config: PlatformConfig;
   /** The names CloudWatch knows the data tier's resources by. */
   readonly resourceNames: PlatformResourceNames;
-  readonly topics: AlertTopics;
+  readonly topics: SeverityTopics;
 }
 
 /**

@@ -7,10 +7,10 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { RunMetric } from '../../functions/core/runs/run-log';
 import { METRICS_NAMESPACE } from '../../functions/shared/config';
+import type { SeverityTopics } from './alert-topics';
 
 export interface RunAlarmsProps {
   /**
@@ -18,8 +18,8 @@ export interface RunAlarmsProps {
    * dimension of their metrics): up to 10, the limit of metrics in one alarm's expression.
    */
   readonly functions: readonly { readonly serviceName: string }[];
-  /** Where the alarm goes, on alarm and on recovery. */
-  readonly topic: ITopic;
+  /** Its warning topic gets the alarm, on alarm and on recovery. */
+  readonly topics: SeverityTopics;
 }
 
 /**
@@ -65,7 +65,7 @@ export class RunAlarms extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
       alarmDescription: `[warning] A control function could not release a lease (${names.join(', ')}): the next runs wait until it lapses; see the "run record" log lines with a lock-release problem`,
     });
-    const action = new SnsAction(props.topic);
+    const action = new SnsAction(props.topics.topic('warning'));
     this.lockReleaseAlarm.addAlarmAction(action);
     this.lockReleaseAlarm.addOkAction(action);
   }

@@ -5,13 +5,13 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { GlobalResources } from '../../functions/core/failover/region/resources';
 import type { RegionsSettings } from '../../functions/shared/config';
 import { ControlFunction } from '../control-plane/control-function';
 import { grantPublish, TABLE_KEY_ACTIONS } from '../control-plane/grants';
 import { renderForNag } from '../nag-ids';
+import { SEVERITIES, type SeverityTopics } from '../observability/alert-topics';
 
 /**
  * The region failover function's name: fixed, so the primary region's admin API can invoke it
@@ -50,7 +50,7 @@ export interface RegionFailoverControlProps {
   /** The state table's replica in this region, and the key it is encrypted with here. */
   readonly stateTable: ITable;
   readonly stateKey: IKey;
-  readonly topics: { readonly critical: ITopic; readonly warning: ITopic; readonly info: ITopic };
+  readonly topics: SeverityTopics;
   readonly logRetentionDays: number;
   readonly memorySize: number;
   /** @default 2 */
@@ -89,16 +89,16 @@ export class RegionFailoverControl extends Construct {
       logRetentionDays: props.logRetentionDays,
       reservedConcurrentExecutions: props.reservedConcurrency ?? 2,
       alarms: {
-        topic: props.topics.critical,
+        topics: props.topics,
         severity: 'critical',
         impact: 'region failover cannot observe or act',
         errorsPeriod: Duration.minutes(1),
       },
       environment: {
         STATE_TABLE: props.stateTable.tableName,
-        CRITICAL_TOPIC_ARN: props.topics.critical.topicArn,
-        WARNING_TOPIC_ARN: props.topics.warning.topicArn,
-        INFO_TOPIC_ARN: props.topics.info.topicArn,
+        CRITICAL_TOPIC_ARN: props.topics.topic('critical').topicArn,
+        WARNING_TOPIC_ARN: props.topics.topic('warning').topicArn,
+        INFO_TOPIC_ARN: props.topics.topic('info').topicArn,
         REGIONS: Stack.of(this).toJsonString(props.regions),
         ACTIVE_CAPACITY: String(props.activeCapacity),
         RESOURCES: Stack.of(this).toJsonString(resources),
@@ -201,6 +201,9 @@ export class RegionFailoverControl extends Construct {
     // The state table's replica: state, lease, ledger and timelines; nothing else.
     allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], [props.stateTable.tableArn]);
     props.stateKey.grant(fn, ...TABLE_KEY_ACTIONS);
-    grantPublish(fn, [props.topics.critical, props.topics.warning, props.topics.info]);
+    grantPublish(
+      fn,
+      SEVERITIES.map((severity) => props.topics.topic(severity)),
+    );
   }
 }

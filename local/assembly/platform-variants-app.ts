@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { defaultConfigInput, parsePlatformConfig } from '../../functions/shared/config';
 import { PlatformStack } from '../../lib/platform-stack';
+import { runEsbuildDirectly } from './direct-esbuild';
 
 /**
  * A CDK app for local runs: the platform exactly as `bin/app.ts` builds it (the embedded default
@@ -29,7 +31,11 @@ function merge(base: Json, overrides: Json): Json {
   return merged;
 }
 
-const app = new App();
+runEsbuildDirectly(resolve(__dirname, '..', '..'));
+// CDK's built-in CloudFormation rules start a WASM engine: 5-7 s of CPU, a tenth of a first
+// `npm start`. cdk-nag still checks every stack here, and `cdk synth` (CI, a deploy) runs both
+// on the same sources; the template is the same either way.
+const app = new App({ builtinCloudFormationValidation: false });
 const configPath: unknown = app.node.tryGetContext('config');
 const base: Json =
   typeof configPath === 'string'

@@ -19,9 +19,24 @@ export class FaultRelay {
   private current: RelayMode = { kind: 'pass' };
 
   constructor(
-    private readonly target: { readonly host: string; readonly port: number },
+    private target: { readonly host: string; readonly port: number },
     readonly name: string,
   ) {}
+
+  /** Where new connections go now. */
+  get upstream(): { readonly host: string; readonly port: number } {
+    return this.target;
+  }
+
+  /**
+   * Sends new connections to another server (the promoted database) and cuts the open ones, which
+   * belong to the old server: clients reconnect, as they do when a DNS name moves to a new writer.
+   */
+  switchTo(target: { readonly host: string; readonly port: number }): void {
+    if (target.host === this.target.host && target.port === this.target.port) return;
+    this.target = target;
+    for (const socket of this.sockets) socket.destroy();
+  }
 
   /** The relay's mode now. */
   get mode(): RelayMode {

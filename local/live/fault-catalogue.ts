@@ -123,7 +123,8 @@ export const FAULTS: readonly FaultDefinition[] = [
       const recover = () => {
         clearInterval(watch);
         relays.database.setMode({ kind: 'pass' });
-        if (writer) void platform.database.recover(writer);
+        // Also called by Ctrl-C while the fault runs: the emulator may be gone before it answers.
+        if (writer) platform.database.recover(writer).catch(() => undefined);
       };
       const cancel = timeline([[5 * MINUTE, recover]], ends);
       return () => {
@@ -162,6 +163,24 @@ export const FAULTS: readonly FaultDefinition[] = [
         platform.loadBalancerOverride = previous;
       };
       const cancel = timeline([[5 * MINUTE, restore]], ends);
+      return () => {
+        cancel();
+        restore();
+      };
+    },
+  },
+  {
+    name: 'endpoint-down',
+    title: 'Take the endpoint down',
+    description:
+      'The public endpoint answers 503 for 3 minutes: long enough for Route 53 to fail the name over.',
+    start: ({ platform }, ends) => {
+      const previous = platform.loadBalancerOverride;
+      platform.loadBalancerOverride = () => ({ status: 503, body: '' });
+      const restore = () => {
+        platform.loadBalancerOverride = previous;
+      };
+      const cancel = timeline([[3 * MINUTE, restore]], ends);
       return () => {
         cancel();
         restore();

@@ -1,47 +1,13 @@
+import { availableParallelism, loadavg } from 'node:os';
 import type { LoadSecond } from '../load/load-generator';
 import { fleetSize } from '../views/platform-views';
 import { type DecisionView, scalingDecisions } from '../views/scaling-decisions';
 import { stateItems } from '../views/state-table';
 import { formatTimeline, timeline } from '../views/timeline';
+import { type GameDayEvidence, gatherEvidence } from './game-day-evidence';
+import type { GameDayScenario } from './game-day-scenarios';
 import type { LiveControlPlane } from './live-control-plane';
-
-/** One scripted game day: faults injected at offsets from the start, then observed. */
-export interface GameDayScenario {
-  readonly name: string;
-  readonly description: string;
-  /** `[seconds after the baseline, fault name]`. */
-  readonly faults: readonly (readonly [number, string])[];
-  /** How long to watch after the baseline, in seconds. */
-  readonly observeSeconds: number;
-}
-
-/** The scenarios `npm start -- --scenario NAME` runs. */
-export const GAME_DAYS: readonly GameDayScenario[] = [
-  {
-    name: 'instance-loss',
-    description: 'An instance of the fleet is killed; the group replaces it a minute later.',
-    faults: [[0, 'kill-instance']],
-    observeSeconds: 150,
-  },
-  {
-    name: 'database-writer-failure',
-    description: 'The Aurora writer stops; the control plane fails the cluster over.',
-    faults: [[0, 'stop-db-writer']],
-    observeSeconds: 180,
-  },
-  {
-    name: 'traffic-spike',
-    description: 'Five times the normal traffic for four minutes, scaling on the measured CPU.',
-    faults: [[0, 'spike']],
-    observeSeconds: 300,
-  },
-  {
-    name: 'flapping-endpoint',
-    description: 'The public endpoint flaps 20 s down, 20 s up.',
-    faults: [[0, 'flap-endpoint']],
-    observeSeconds: 180,
-  },
-];
+import { operatorAction } from './operator-actions';
 
 /** The users' experience over a stretch, against the SLO. */
 export interface SloWindow {
@@ -65,7 +31,10 @@ export interface GameDayReport {
     readonly resolvedAt?: number;
     readonly reasons: readonly string[];
   }[];
+  readonly actions: readonly { readonly name: string; readonly at: number; readonly result: string }[];
   readonly capacity: readonly { readonly at: number; readonly desired: number }[];
+  /** When Route 53 could (true) or could not route to the primary record. */
+  readonly primaryRoutable: readonly { readonly at: number; readonly routable: boolean }[];
   /** The scaling function's decisions during the game day, oldest first. */
   readonly decisions: readonly DecisionView[];
   readonly slo: SloWindow;
@@ -75,6 +44,11 @@ export interface GameDayReport {
     readonly cpuPercent: number | undefined;
   })[];
   readonly timeline: string;
+  /** The machine's load average at the end (1, 5 and 15 minutes) and its cores. */
+  readonly loadAverage: readonly number[];
+  readonly cores: number;
+  /** The slow-query digest, the admin audit, the throttled AWS calls of the game day. */
+  readonly evidence: GameDayEvidence;
 }
 
 function sloOf(seconds: readonly LoadSecond[], live: LiveControlPlane): SloWindow {
@@ -112,6 +86,8 @@ export async function runGameDay(
   const startedAt = Date.now();
   const capacity: { at: number; desired: number }[] = [];
   const cpu: { at: number; percent: number }[] = [];
+  const primaryRoutable: { at: number; routable: boolean }[] = [];
+  const healthCheckId = live.platform.model.deployment.ofType('AWS::Route53::HealthCheck')[0]?.physicalId;
   const sampler = setInterval(() => {
     void fleetSize(live.platform).then(({ desired }) => {
       if (capacity.at(-1)?.desired !== desired) capacity.push({ at: Date.now(), desired });
@@ -119,14 +95,39 @@ export async function runGameDay(
     const measured = live.demo.view().flatMap((i) => (i.cpuPercent === undefined ? [] : [i.cpuPercent]));
     if (measured.length > 0)
       cpu.push({ at: Date.now(), percent: measured.reduce((sum, v) => sum + v, 0) / measured.length });
+    if (healthCheckId) {
+      const routable = live.platform.route53.routable(healthCheckId);
+      if (primaryRoutable.at(-1)?.routable !== routable) primaryRoutable.push({ at: Date.now(), routable });
+    }
   }, 5000);
   try {
     capacity.push({ at: startedAt, desired: (await fleetSize(live.platform)).desired });
     const faults: { name: string; at: number }[] = [];
-    for (const [offset, name] of scenario.faults) {
-      await wait(Math.max(0, startedAt + offset * 1000 - Date.now()));
-      faults.push({ name, at: live.inject(name).startedAt });
-      progress(`+${offset}s injected ${name}`);
+    const actions: { name: string; at: number; result: string }[] = [];
+    const acting: Promise<void>[] = [];
+    const steps = [
+      ...scenario.faults.map(([offset, name]) => ({ offset, name, kind: 'fault' as const })),
+      ...(scenario.actions ?? []).map(([offset, name]) => ({ offset, name, kind: 'action' as const })),
+    ].sort((a, b) => a.offset - b.offset);
+    for (const step of steps) {
+      await wait(Math.max(0, startedAt + step.offset * 1000 - Date.now()));
+      if (step.kind === 'fault') {
+        faults.push({ name: step.name, at: live.inject(step.name).startedAt });
+        progress(`+${step.offset}s injected ${step.name}`);
+        continue;
+      }
+      const at = Date.now();
+      progress(`+${step.offset}s operator: ${step.name}`);
+      // An action runs beside the game day: the next step keeps its time.
+      acting.push(
+        operatorAction(step.name)
+          .run(live)
+          .then(
+            (result) => void actions.push({ name: step.name, at, result }),
+            (error: Error) => void actions.push({ name: step.name, at, result: `failed: ${error.message}` }),
+          )
+          .then(() => progress(`${step.name}: ${actions.at(-1)?.result}`)),
+      );
     }
     const endsAt = startedAt + scenario.observeSeconds * 1000;
     while (Date.now() < endsAt) {
@@ -136,6 +137,7 @@ export async function runGameDay(
         `+${Math.round((Date.now() - startedAt) / 1000)}s availability (30 s) ${availability === undefined ? '–' : `${(100 * availability).toFixed(2)} %`}`,
       );
     }
+    await Promise.all(acting);
     const endedAt = Date.now();
     const seconds = live.load.seconds.filter((s) => s.at > startedAt && s.at <= endedAt);
     const minutes = [];
@@ -173,63 +175,19 @@ export async function runGameDay(
       startedAt,
       endedAt,
       faults,
+      actions,
       incidents,
       capacity,
+      primaryRoutable,
       decisions,
       slo: sloOf(seconds, live),
       minutes,
       timeline: formatTimeline(timeline(live.platform, startedAt), startedAt),
+      evidence: await gatherEvidence(live, startedAt),
+      loadAverage: loadavg(),
+      cores: availableParallelism(),
     };
   } finally {
     clearInterval(sampler);
   }
-}
-
-const percent = (value: number | undefined) => (value === undefined ? '–' : `${(100 * value).toFixed(2)} %`);
-const ms = (value: number | undefined) => (value === undefined ? '–' : `${Math.round(value)} ms`);
-const offset = (at: number, from: number) => `+${Math.round((at - from) / 1000)} s`;
-
-/** The report as the terminal prints it (Markdown, so it can go into the README as it is). */
-export function formatGameDayReport(report: GameDayReport, live: LiveControlPlane): string {
-  const { scenario, startedAt } = report;
-  const firstFault = report.faults[0]?.at ?? startedAt;
-  const lines = [
-    `## Game day: ${scenario.name}`,
-    '',
-    scenario.description,
-    '',
-    `SLO: ${percent(live.slo.availability)} of requests succeed, p95 ≤ ${live.slo.p95Ms} ms, over ${Math.round((report.endedAt - startedAt) / 1000)} s at ${live.baseRps} req/s normal load: **${report.slo.held ? 'held' : 'breached'}** (availability ${percent(report.slo.availability)}, p95 ${ms(report.slo.p95Ms)}, ${report.slo.requests} requests).`,
-    '',
-    '| when | what |',
-    '| --- | --- |',
-    ...[
-      ...report.faults.map((f) => ({ at: f.at, what: `fault injected: ${f.name}` })),
-      ...report.incidents.flatMap((i) => [
-        {
-          at: i.openedAt,
-          what: `incident opened: ${i.component} (${i.severity}), ${Math.round((i.openedAt - firstFault) / 1000)} s after the fault: ${i.reasons.join('; ')}`,
-        },
-        ...(i.resolvedAt ? [{ at: i.resolvedAt, what: `incident resolved: ${i.component}` }] : []),
-      ]),
-      ...report.capacity.slice(1).map((c) => ({ at: c.at, what: `desired capacity ${c.desired}` })),
-    ]
-      .sort((a, b) => a.at - b.at)
-      .map((row) => `| ${offset(row.at, startedAt)} | ${row.what.replaceAll('|', '\\|')} |`),
-    '',
-    '| minute | requests | availability | p95 | fleet CPU (measured) | SLO |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...report.minutes.map(
-      (m) =>
-        `| ${m.minute} | ${m.requests} | ${percent(m.availability)} | ${ms(m.p95Ms)} | ${m.cpuPercent === undefined ? '–' : `${m.cpuPercent.toFixed(1)} %`} | ${m.held ? 'held' : 'breached'} |`,
-    ),
-    '',
-    `Scaling decisions: ${report.decisions.length} (${report.decisions.filter((d) => d.action.startsWith('scaled')).length} scaled)${report.decisions.length > 0 ? `; the last: ${report.decisions.at(-1)!.action}, ${report.decisions.at(-1)!.summary}` : ''}.`,
-    '',
-    'Timeline (the changes the functions made, alarm transitions, chat messages, failed invocations):',
-    '',
-    '```',
-    report.timeline || '(nothing)',
-    '```',
-  ];
-  return lines.join('\n');
 }

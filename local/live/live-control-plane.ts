@@ -7,9 +7,11 @@ import { FaultRelay } from '../fleet/fault-relay';
 import { DEFAULT_SLO, LoadGenerator, type Slo } from '../load/load-generator';
 import { LocalPlatform } from '../platform/local-platform';
 import { makeTempDir, removeTempDir } from '../process/process-control';
-import { type PostgresServer, type RedisServer, startPostgres, startRedis } from '../process/services';
+import { type RedisServer, startRedis } from '../process/services';
+import { StreamingReplicaSet } from '../process/streaming-replication';
 import { node24Binary } from '../runtime/node24';
 import { FAULTS, type FaultTargets } from './fault-catalogue';
+import { ReplicatedDatabase } from './replicated-database';
 
 /** How to run the control plane live. */
 export interface LiveOptions {
@@ -22,6 +24,11 @@ export interface LiveOptions {
    * assembly with variants (the e2e suite) shares it instead of synthesizing another. @default none
    */
   readonly variants?: Readonly<Record<string, unknown>>;
+  /**
+   * Where synthesized assemblies are kept between runs.
+   * @default `<project>/node_modules/.cache/misybot-local`
+   */
+  readonly assemblyCacheDir?: string;
   /** Virtual seconds per real second while nothing runs. @default 1 */
   readonly speed?: number;
   /** The users' normal rate. @default 40 */
@@ -64,6 +71,10 @@ export class LiveControlPlane {
     readonly demo: DemoFleet,
     readonly load: LoadGenerator,
     readonly relays: FaultTargets['relays'],
+    /** The Aurora cluster's two instances as a PostgreSQL primary and its streaming standby. */
+    readonly database: ReplicatedDatabase,
+    /** Where the fleet reaches PostgreSQL (through the database relay). */
+    readonly databaseEndpoint: { readonly host: string; readonly port: number },
     readonly slo: Slo,
     readonly baseRps: number,
     readonly startedAt: number,
@@ -81,15 +92,18 @@ export class LiveControlPlane {
     try {
       const node = node24Binary();
       const password = randomBytes(24).toString('hex');
-      progress('starting the AWS emulator, PostgreSQL 15 and Redis 7; synthesizing the platform');
+      progress(
+        'starting the AWS emulator, PostgreSQL 15 (a primary and its streaming standby) and Redis 7; synthesizing the platform',
+      );
       const started = await Promise.allSettled([
         startMotoServer(),
-        startPostgres({ database: 'misybot_local' }),
+        StreamingReplicaSet.start({ database: 'misybot_local' }),
         startRedis({ password }),
         synthesizedAssembly({
           projectRoot: options.projectRoot,
           ...(options.configFile ? { configFile: options.configFile } : {}),
           ...(options.variants ? { variants: options.variants } : {}),
+          ...(options.assemblyCacheDir ? { cacheDir: options.assemblyCacheDir } : {}),
           onProgress: progress,
         }),
       ]);
@@ -101,10 +115,10 @@ export class LiveControlPlane {
       if (failed) throw (failed as PromiseRejectedResult).reason;
       const [moto, postgres, redis, assemblyDir] = started.map(
         (result) => (result as PromiseFulfilledResult<unknown>).value,
-      ) as [MotoServer, PostgresServer, RedisServer, string];
+      ) as [MotoServer, StreamingReplicaSet, RedisServer, string];
 
       const cache = new FaultRelay(redis, 'cache');
-      const database = new FaultRelay(postgres, 'database');
+      const database = new FaultRelay({ host: '127.0.0.1', port: postgres.primary!.port }, 'database');
       const cachePort = await cache.start();
       const databasePort = await database.start();
       cleanups.push(
@@ -124,6 +138,9 @@ export class LiveControlPlane {
         start: 'now',
       });
       cleanups.push(() => platform.stop());
+      const replicated = new ReplicatedDatabase(postgres, database, platform.database);
+      await replicated.bind((listener) => platform.proxy.onCall(listener));
+      cleanups.push(() => replicated.close());
 
       progress('starting the demo fleet behind its load balancer');
       const secret = await platform.emulator.secrets.send(
@@ -153,6 +170,12 @@ export class LiveControlPlane {
           DB_USER: 'postgres',
           DB_IAM_AUTH: 'false',
           METRICS_SERVICE: 'chat-api',
+          // The reply's cost can be set for a run (`REPLY_CPU_MS=0 npm start` is the free echo).
+          ...Object.fromEntries(
+            ['REPLY_CPU_MS', 'REPLY_CONTEXT_MESSAGES'].flatMap((name) =>
+              process.env[name] === undefined ? [] : [[name, process.env[name]]],
+            ),
+          ),
         },
         onMetricLine: (instanceId, text) =>
           platform.metrics.onLog({ functionName: instanceId, stream: 'stdout', text }),
@@ -176,6 +199,8 @@ export class LiveControlPlane {
         demo,
         load,
         { cache, database },
+        replicated,
+        { host: '127.0.0.1', port: databasePort },
         options.slo ?? DEFAULT_SLO,
         baseRps,
         Date.now(),
@@ -216,6 +241,8 @@ export class LiveControlPlane {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    // Before the faults end: a writer "recovering" during shutdown must not be rebuilt.
+    this.database.close();
     this.clearFaults();
     await this.running?.catch(() => undefined);
     for (const cleanup of this.cleanups.splice(0).reverse()) {

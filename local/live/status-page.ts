@@ -37,6 +37,7 @@ export const STATUS_PAGE = `<!doctype html>
   <section id="scaling"><h2>Scaling</h2><div id="scaling-body"></div></section>
   <section id="fleet"><h2>Demo fleet</h2><div id="fleet-body"></div></section>
   <section id="failover"><h2>Failover</h2><div id="failover-body"></div></section>
+  <section id="database"><h2>Database (PostgreSQL streaming replication)</h2><div id="database-body"></div></section>
   <section id="alerts"><h2>Alerts (Slack and Teams)</h2><div id="alerts-body"></div></section>
   <section id="slow-queries"><h2>Slow-query digest</h2><div id="slow-queries-body"></div></section>
   <section id="audit"><h2>Admin audit</h2><div id="audit-body"></div></section>
@@ -83,12 +84,20 @@ function render(s) {
     s.fleet.map((i) => [td(i.instanceId), td(i.running ? i.pid : 'dead', i.running ? '' : 'down'), td(i.state ?? 'starting', i.state), td(i.cpuPercent === undefined ? '–' : i.cpuPercent.toFixed(1) + ' %'), td(i.requests ?? 0), td(i.errors ?? 0)]));
   document.getElementById('failover-body').innerHTML = table(['component', 'phase', 'serving', 'incident'],
     s.failover.map((f) => [td(f.component), td(f.phase, f.phase), td(f.serving), td(f.incident)]));
+  const lagOf = (server) => s.database.replication.find((r) => r.standby === server);
+  document.getElementById('database-body').innerHTML = table(['instance', 'server', 'role', 'port', 'replay lag'],
+    s.database.instances.map((i) => {
+      const r = lagOf(i.server);
+      const lag = i.role !== 'standby' ? '' : r ? r.replayLagMs.toFixed(0) + ' ms · ' + r.replayLagBytes + ' B (' + r.state + ')' : 'not streaming';
+      return [td(i.instance), td(i.server), td(i.role + (i.port === s.database.relayTarget ? ' · fleet connects here' : ''), i.role === 'down' ? 'down' : i.role === 'primary' ? 'ok' : ''), td(i.port), '<td class="replay-lag" data-server="' + esc(i.server) + '">' + esc(lag) + '</td>'];
+    }));
+  if (s.database.error) document.getElementById('database-body').innerHTML += '<p class="failed">' + esc(s.database.error) + '</p>';
   document.getElementById('alerts-body').innerHTML = table(['time', 'channel', 'message'],
     s.alerts.map((a) => [td(hhmmss(a.at)), td(a.channel), '<td><pre>' + esc(a.text) + '</pre></td>']));
   document.getElementById('slow-queries-body').innerHTML = s.slowQueries
     ? '<p>' + esc(s.slowQueries.at) + '</p><pre>' + esc(s.slowQueries.summary) + '</pre>' : '<p class="muted">no digest yet (the analysis runs hourly)</p>';
-  document.getElementById('audit-body').innerHTML = table(['time', 'caller', 'action'],
-    s.audit.map((a) => [td(a.at.slice(11, 19)), td(a.caller), td(a.action)]));
+  document.getElementById('audit-body').innerHTML = table(['time', 'actor', 'action', 'target', 'result', 'reason'],
+    s.audit.map((a) => [td(a.at.slice(11, 19)), td(a.actor), td(a.action), td(a.target), td(a.result, a.result), td(a.reason)]));
 }
 
 async function inject(name) {

@@ -3,6 +3,7 @@ import { fleetSize } from '../views/platform-views';
 import { scalingDecisions } from '../views/scaling-decisions';
 import { type StateItem, stateItems } from '../views/state-table';
 import { FAULTS } from './fault-catalogue';
+import { type AuditView, auditView } from './game-day-evidence';
 import type { LiveControlPlane } from './live-control-plane';
 
 /** An incident as the page shows it. */
@@ -44,9 +45,11 @@ export interface LiveStatus {
     readonly serving: string;
     readonly incident: string;
   }[];
+  /** The Aurora instances' PostgreSQL servers, the relay's target and the standby's replay lag. */
+  readonly database: ReturnType<LiveControlPlane['database']['view']>;
   readonly alerts: readonly { readonly at: number; readonly channel: string; readonly text: string }[];
   readonly slowQueries: { readonly at?: string; readonly summary: string } | undefined;
-  readonly audit: readonly { readonly at: string; readonly caller: string; readonly action: string }[];
+  readonly audit: readonly AuditView[];
   readonly load: ReturnType<LiveControlPlane['load']['summary']> & {
     readonly slo: LiveControlPlane['slo'];
     readonly sloHeld: boolean | undefined;
@@ -116,7 +119,8 @@ export async function liveStatus(live: LiveControlPlane): Promise<LiveStatus> {
     .map((d) => ({ at: d.at, action: d.action, explanation: d.summary }));
   const summary = live.load.summary(60);
   const alerts = chatMessages(platform);
-  const report = byPrefix('QUERIES#').find((item) => item.sk === 'REPORT#LATEST');
+  const analysis = platform.model.fn('slow-queries').name;
+  const digest = platform.sns.published.filter((p) => p.publisher === analysis).at(-1);
   return {
     now: Date.now(),
     clock: platform.clock.now(),
@@ -151,21 +155,19 @@ export async function liveStatus(live: LiveControlPlane): Promise<LiveStatus> {
             : '',
         };
       }),
+    database: live.database.view(),
     alerts: alerts
       .slice(-20)
       .reverse()
       .map((m) => ({ at: m.at, channel: m.channel, text: m.text })),
-    slowQueries: report
-      ? { at: str(report.generatedAt ?? report.at), summary: str(report.summary ?? report.headline ?? '') }
+    // The digest as the analysis published it (what the info channel received).
+    slowQueries: digest
+      ? {
+          at: new Date(digest.at).toISOString(),
+          summary: [digest.subject, digest.message].filter(Boolean).join('\n\n'),
+        }
       : undefined,
-    audit: byPrefix('AUDIT#')
-      .slice(-10)
-      .reverse()
-      .map((item) => ({
-        at: item.sk.split('#')[0] ?? '',
-        caller: str(item.caller ?? item.principal),
-        action: str(item.action ?? item.route ?? item.operation),
-      })),
+    audit: byPrefix('AUDIT#').slice(-10).reverse().map(auditView),
     load: {
       ...summary,
       slo: live.slo,

@@ -6,6 +6,7 @@ import {
   findOnPath,
   isExecutable,
   makeTempDir,
+  type Owner,
   removeTempDir,
   run,
   type ServiceProcess,
@@ -155,24 +156,12 @@ const DEFAULT_SETTINGS: Record<string, string> = {
  */
 export async function startPostgres(options: PostgresOptions = {}): Promise<PostgresServer> {
   const binDir = options.binDir ?? '/usr/lib/postgresql/15/bin';
-  const install = 'apt-get install -y postgresql-15 postgresql-15-hypopg';
-  const missing = `postgres 15 not found in ${binDir}: ${install}`;
-  if (!['initdb', 'postgres', 'pg_config'].every((name) => isExecutable(join(binDir, name)))) {
-    throw new Error(missing);
-  }
-  const shareDir = (await run(join(binDir, 'pg_config'), ['--sharedir'])).trim();
-  if (!existsSync(join(shareDir, 'extension', 'hypopg.control'))) {
-    throw new Error(`hypopg not found in ${shareDir}/extension: apt-get install -y postgresql-15-hypopg`);
-  }
-  const owner = unprivilegedOwner('postgres', `no postgres system user: ${install}`);
+  const owner = await checkedPostgresInstall(binDir);
   const baseDir = makeTempDir('misybot-pg-', owner);
   const dataDir = join(baseDir, 'data');
   const stderrLogFile = join(baseDir, 'postgres.log');
   const database = options.database ?? 'misybot_test';
-  const settings: Record<string, string> = { ...DEFAULT_SETTINGS };
-  for (const [name, value] of Object.entries(options.settings ?? {})) {
-    settings[name] = typeof value === 'boolean' ? (value ? 'on' : 'off') : String(value);
-  }
+  const settings = postgresSettings(options.settings);
   const logDirectory = settings.log_directory ?? 'log';
   let server: ServiceProcess | undefined;
   const stop = async () => {
@@ -181,33 +170,11 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   };
 
   try {
-    // --locale=C: CI images often export a LANG whose locale was never generated, and initdb rejects it.
-    const initdbArgs = ['-D', dataDir, '--auth=trust', '-U', 'postgres', '--encoding=UTF8', '--locale=C'];
-    await run(join(binDir, 'initdb'), [...initdbArgs, '--no-sync'], { cwd: baseDir, ...owner });
-    const port = await withFreshPorts(async (candidate) => {
-      const args = ['-D', dataDir, '-p', String(candidate), '-k', baseDir];
-      for (const [name, value] of Object.entries(settings)) args.push('-c', `${name}=${value}`);
-      server = spawnService({
-        command: join(binDir, 'postgres'),
-        args,
-        cwd: baseDir,
-        logFile: stderrLogFile,
-        ...(owner ? { owner } : {}),
-        // SIGTERM is postgres's "smart" shutdown, which waits forever for clients a test left open.
-        stopSignals: ['SIGINT', 'SIGQUIT', 'SIGKILL'],
-        emergencySignal: 'SIGQUIT',
-      });
-      const timeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
-      const ready = () => postgresAnswers(candidate);
-      await waitUntil(ready, server, timeoutMs, () => tail(stderrLogFile)).catch(async (error: Error) => {
-        await server?.stop();
-        throw new Error(`postgres on port ${candidate} ${error.message}`);
-      });
-    });
-    await withClient(port, 'postgres', (client) => client.query(`CREATE DATABASE "${database}"`));
-    await withClient(port, database, (client) =>
-      client.query('CREATE EXTENSION pg_stat_statements; CREATE EXTENSION hypopg;'),
-    );
+    await initdb(binDir, dataDir, baseDir, owner);
+    const launched = await launchPostgres({ binDir, dataDir, baseDir, owner, settings, ...timeout(options) });
+    server = launched.service;
+    const port = launched.port;
+    await createDatabase(port, database);
     return {
       host: LOOPBACK,
       port,
@@ -223,6 +190,113 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     await stop();
     throw error;
   }
+}
+
+/**
+ * Checks that PostgreSQL 15 and hypopg are installed in `binDir`; returns the `postgres` user to run
+ * them as when running as root.
+ * @throws naming the Debian package that is missing.
+ */
+export async function checkedPostgresInstall(binDir: string): Promise<Owner | undefined> {
+  const install = 'apt-get install -y postgresql-15 postgresql-15-hypopg';
+  const missing = `postgres 15 not found in ${binDir}: ${install}`;
+  if (!['initdb', 'postgres', 'pg_config'].every((name) => isExecutable(join(binDir, name)))) {
+    throw new Error(missing);
+  }
+  const shareDir = (await run(join(binDir, 'pg_config'), ['--sharedir'])).trim();
+  if (!existsSync(join(shareDir, 'extension', 'hypopg.control'))) {
+    throw new Error(`hypopg not found in ${shareDir}/extension: apt-get install -y postgresql-15-hypopg`);
+  }
+  const owner = unprivilegedOwner('postgres', `no postgres system user: ${install}`);
+  return owner;
+}
+
+/** The harness defaults with `overrides` applied, as `-c` values. */
+export function postgresSettings(overrides: PostgresOptions['settings'] = {}): Record<string, string> {
+  const settings: Record<string, string> = { ...DEFAULT_SETTINGS };
+  for (const [name, value] of Object.entries(overrides)) {
+    settings[name] = typeof value === 'boolean' ? (value ? 'on' : 'off') : String(value);
+  }
+  return settings;
+}
+
+/** Initializes a cluster in `dataDir`, as `owner` when running as root. */
+export async function initdb(binDir: string, dataDir: string, cwd: string, owner: Owner | undefined) {
+  // --locale=C: CI images often export a LANG whose locale was never generated, and initdb rejects it.
+  const args = [
+    '-D',
+    dataDir,
+    '--auth=trust',
+    '-U',
+    'postgres',
+    '--encoding=UTF8',
+    '--locale=C',
+    '--no-sync',
+  ];
+  await run(join(binDir, 'initdb'), args, { cwd, ...owner });
+}
+
+/** Creates `database` with the pg_stat_statements and hypopg extensions. */
+export async function createDatabase(port: number, database: string): Promise<void> {
+  await withClient(port, 'postgres', (client) => client.query(`CREATE DATABASE "${database}"`));
+  await withClient(port, database, (client) =>
+    client.query('CREATE EXTENSION pg_stat_statements; CREATE EXTENSION hypopg;'),
+  );
+}
+
+const timeout = (options: { startTimeoutMs?: number }) =>
+  options.startTimeoutMs === undefined ? {} : { startTimeoutMs: options.startTimeoutMs };
+
+/** What {@link launchPostgres} starts: an initialized data directory and its settings. */
+export interface PostgresLaunch {
+  readonly binDir: string;
+  readonly dataDir: string;
+  /** Holds the socket directory and the postmaster's log, `postgres.log`. */
+  readonly baseDir: string;
+  readonly owner: Owner | undefined;
+  readonly settings: Readonly<Record<string, string>>;
+  /** A port to keep (a restarted server); a fresh free one when absent. */
+  readonly port?: number;
+  readonly startTimeoutMs?: number;
+}
+
+/**
+ * Starts the postmaster on `launch.dataDir` and waits until it answers a query.
+ * @throws with the log's tail when it does not come up.
+ */
+export async function launchPostgres(
+  launch: PostgresLaunch,
+): Promise<{ service: ServiceProcess; port: number }> {
+  const logFile = join(launch.baseDir, 'postgres.log');
+  let service: ServiceProcess | undefined;
+  const start = async (candidate: number) => {
+    const args = ['-D', launch.dataDir, '-p', String(candidate), '-k', launch.baseDir];
+    for (const [name, value] of Object.entries(launch.settings)) args.push('-c', `${name}=${value}`);
+    service = spawnService({
+      command: join(launch.binDir, 'postgres'),
+      args,
+      cwd: launch.baseDir,
+      logFile,
+      ...(launch.owner ? { owner: launch.owner } : {}),
+      // SIGTERM is postgres's "smart" shutdown, which waits forever for clients a test left open.
+      stopSignals: ['SIGINT', 'SIGQUIT', 'SIGKILL'],
+      emergencySignal: 'SIGQUIT',
+    });
+    const running = service;
+    const timeoutMs = launch.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    await waitUntil(
+      () => postgresAnswers(candidate),
+      running,
+      timeoutMs,
+      () => tail(logFile),
+    ).catch(async (error: Error) => {
+      await running.stop();
+      throw new Error(`postgres on port ${candidate} ${error.message}`);
+    });
+  };
+  const port = launch.port ?? (await withFreshPorts(start));
+  if (launch.port !== undefined) await start(launch.port);
+  return { service: service!, port };
 }
 
 /** One raw RESP round trip: avoids a client library's reconnect logic while the server boots. */
@@ -258,7 +332,8 @@ async function postgresAnswers(port: number): Promise<boolean> {
   }
 }
 
-async function withClient<T>(
+/** Runs `use` with a client of the superuser on the loopback server at `port`, then closes it. */
+export async function withClient<T>(
   port: number,
   database: string,
   use: (client: Client) => Promise<T>,

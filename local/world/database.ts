@@ -22,6 +22,7 @@ export interface ClusterRoles {
 export class AuroraCluster {
   private readonly lagMs = new Map<string, number | undefined>();
   private readonly down = new Set<string>();
+  private readonly listeners = new Set<(instance: string, change: 'failed' | 'recovered') => void>();
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -43,15 +44,26 @@ export class AuroraCluster {
     };
   }
 
+  /**
+   * Calls `listener` when an instance fails or recovers (before the emulator is told), so servers
+   * standing in for the instances can follow; returns the unsubscribe.
+   */
+  onInstanceChange(listener: (instance: string, change: 'failed' | 'recovered') => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /** The instance stops answering (the emulator reports it `stopped`, not `available`). */
   async fail(instance: string): Promise<void> {
     this.down.add(instance);
+    for (const listener of this.listeners) listener(instance, 'failed');
     await this.emulator.rds.send(new StopDBInstanceCommand({ DBInstanceIdentifier: instance }));
   }
 
   /** The instance is back (`available`). */
   async recover(instance: string): Promise<void> {
     this.down.delete(instance);
+    for (const listener of this.listeners) listener(instance, 'recovered');
     await this.emulator.rds.send(new StartDBInstanceCommand({ DBInstanceIdentifier: instance }));
   }
 

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { LiveControlPlane } from '../../local/live/live-control-plane';
+import { GAME_DAY_OPERATOR, operatorAction } from '../../local/live/operator-actions';
 import { StatusServer } from '../../local/live/status-server';
 import { E2E_VARIANTS } from '../e2e/harness/env';
 
@@ -55,6 +56,11 @@ test('loads the page and keeps it live: the update time moves and the fleet show
   const instances = await page.$$eval('#fleet-body tr', (rows) => rows.length - 1);
   expect(instances).toBe(2);
   expect(await page.textContent('#desired')).toBe('2');
+  // The Aurora cluster's two instances: a PostgreSQL primary and its streaming standby, with its lag.
+  expect(await page.$$eval('#database-body tr', (rows) => rows.length - 1)).toBe(2);
+  expect(await page.textContent('#database-body .replay-lag[data-server="b"]')).toMatch(
+    /^\d+ ms · \d+ B \(streaming\)$/,
+  );
   expect(
     await page.$$eval('button[data-fault]', (buttons) => buttons.map((b) => b.getAttribute('data-fault'))),
   ).toEqual(expect.arrayContaining(['spike', 'kill-instance', 'stop-db-writer', 'aws-throttling']));
@@ -75,4 +81,41 @@ test('a fault clicked on the page becomes an open incident on the page within th
   expect(openedAt - clickedAt).toBeLessThanOrEqual(README_DETECTION_MS);
   expect(await incident.textContent()).toMatch(/Fleet target group: 1 unhealthy target/);
   expect(await page.textContent('#fault-log')).toContain('kill-instance');
+}, 300_000);
+
+test('the admin audit panel shows an operator change made through the admin API, once for a replayed request', async () => {
+  const result = await operatorAction('admin-pre-scale').run(live);
+  expect(result).toMatch(/→ 200; the same request again → 200 \(the same answer, replayed\)/);
+  await page.waitForFunction(
+    `document.getElementById('audit-body')?.textContent?.includes(${JSON.stringify(GAME_DAY_OPERATOR)})`,
+    undefined,
+    { timeout: 30_000 },
+  );
+  const rows = await page.$$eval('#audit-body tr', (trs) =>
+    trs
+      .slice(1)
+      .map((tr) =>
+        Array.from(tr.querySelectorAll('td'), (td) => (td as { textContent: string | null }).textContent),
+      ),
+  );
+  const change = rows.filter((cells) => cells.includes('game day: pre-scale before the campaign'));
+  expect(change).toHaveLength(1);
+  expect(change[0]).toEqual(expect.arrayContaining([GAME_DAY_OPERATOR, 'succeeded']));
+  await page.waitForFunction("document.getElementById('desired')?.textContent === '3'", undefined, {
+    timeout: 30_000,
+  });
+}, 120_000);
+
+test('the slow-query panel shows the digest the analysis published, naming the slow query and its index', async () => {
+  const result = await operatorAction('slow-query-workload').run(live);
+  const table = /table (game_day_messages_[0-9a-f]+)/.exec(result)?.[1];
+  expect(table).toBeDefined();
+  await page.waitForFunction(
+    `document.getElementById('slow-queries-body')?.textContent?.includes(${JSON.stringify(table)})`,
+    undefined,
+    { timeout: 30_000 },
+  );
+  expect(await page.textContent('#slow-queries-body')).toMatch(
+    /CREATE INDEX CONCURRENTLY[^\n]*\(conversation_id/,
+  );
 }, 300_000);

@@ -1,6 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import cdkJson from '../../cdk.json';
+import type { SeverityTopics } from '../../lib/observability/alert-topics';
 
 /**
  * An App with the project's cdk.json feature flags (without them the ASG would emit a launch
@@ -26,4 +28,9 @@ export function testVpc(stack: Stack, id = 'Vpc'): Vpc {
       { name: 'Isolated', subnetType: SubnetType.PRIVATE_ISOLATED },
     ],
   });
+}
+
+/** Alert topics that are all one topic, for a construct whose test follows a single topic. */
+export function singleTopic(topic: ITopic): SeverityTopics {
+  return { topic: () => topic };
 }

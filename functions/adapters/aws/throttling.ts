@@ -3,7 +3,8 @@
  * throttling apart from other failures (a health probe's `unknown`, a failover step's
  * `throttled`, a log read's retry advice). Services spell it differently: DynamoDB
  * `ProvisionedThroughputExceededException`, EC2 `RequestLimitExceeded`, CloudWatch
- * `LimitExceededException`, Lambda `TooManyRequestsException`, most others `Throttling` or
+ * `LimitExceededException`, Lambda `TooManyRequestsException` (and `EC2ThrottledException` when EC2
+ * throttles the network interfaces of a function in a VPC), most others `Throttling` or
  * `ThrottlingException`.
  */
 export const THROTTLING_ERROR_NAMES: ReadonlySet<string> = new Set([
@@ -11,6 +12,7 @@ export const THROTTLING_ERROR_NAMES: ReadonlySet<string> = new Set([
   'Throttling',
   'ThrottledException',
   'TooManyRequestsException',
+  'EC2ThrottledException',
   'RequestLimitExceeded',
   'RequestThrottled',
   'RequestThrottledException',

@@ -1,10 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-
-/** Where the formatter gets a webhook URL from. */
-export interface WebhookUrlSource {
-  /** The incoming-webhook URL held by the secret. */
-  url(secretId: string): Promise<string>;
-}
+import type { WebhookUrlSource } from '../../core/alerting/chat-delivery';
 
 /** A secret that does not hold a usable webhook URL. The message never includes the value. */
 export class WebhookSecretError extends Error {

@@ -1,5 +1,6 @@
 import * as z from '../../shared/config/zod';
 import type { Lock } from '../coordination';
+import { FAILOVER_COMPONENTS } from '../failover/types';
 import type { HealthCheck } from '../health/check-schema';
 import { componentId } from '../health/check-schema';
 import type { ComponentDefinition } from '../health/health-config';
@@ -19,6 +20,9 @@ import type {
   ScalingEvaluator,
   SilenceStore,
 } from './ports';
+
+/** Without a Route 53 failover pair (no domain, or a standby region) DNS is no component of its own. */
+export const DEFAULT_FAILOVER_COMPONENTS = FAILOVER_COMPONENTS.filter((component) => component !== 'dns');
 
 /**
  * What the admin API knows about the deployment: the health topology (so it lists configured
@@ -47,7 +51,7 @@ export const adminSettingsSchema = z.strictObject({
     {},
   ),
   autoScalingGroupName: z.string().check(z.minLength(1)),
-  failoverComponents: z._default(z.array(z.enum(['dns', 'database', 'cache'])), ['database', 'cache']),
+  failoverComponents: z._default(z.array(z.enum(FAILOVER_COMPONENTS)), DEFAULT_FAILOVER_COMPONENTS),
   targetGroupNames: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
   /** How many scaling decisions GET /scaling/groups/{name} shows. @default 10 */
   decisionsShown: z._default(z.int().check(z.gte(1), z.lte(100)), 10),

@@ -1,4 +1,5 @@
 import type { Hold, HoldReason } from '../alerting/silences';
+import type { StructuredLog } from '../log';
 import type { FailoverActions } from './ports';
 import type { FailoverResult } from './service';
 import type { Component, Phase } from './types';
@@ -7,11 +8,6 @@ import type { Component, Phase } from './types';
 export interface HoldWriter {
   setHold(hold: Hold): Promise<void>;
   clearHold(component: string, reason: HoldReason): Promise<void>;
-}
-
-/** Where the holds' failures are reported; they never fail the run. */
-export interface HoldLog {
-  warn(message: string, extra: Record<string, unknown>): void;
 }
 
 /** What one run does with the holds of its component. */
@@ -38,7 +34,8 @@ export class FailoverHolds {
     /** Health component → failover component, as the function is configured. */
     componentMap: Readonly<Record<string, Component>>,
     private readonly leaseSeconds: number,
-    private readonly log: HoldLog,
+    /** Where the holds' failures are reported; they never fail the run. */
+    private readonly log: Pick<StructuredLog, 'warn'>,
   ) {
     for (const [health, component] of Object.entries(componentMap))
       this.held.set(component, [...(this.held.get(component) ?? []), health]);

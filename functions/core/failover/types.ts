@@ -4,8 +4,14 @@
  * the actions a plan lists.
  */
 
+/**
+ * The components that fail over independently of one another: the one list every schema,
+ * environment and read model takes its values from.
+ */
+export const FAILOVER_COMPONENTS = ['dns', 'database', 'cache'] as const;
+
 /** A component that fails over independently of the others. */
-export type Component = 'dns' | 'database' | 'cache';
+export type Component = (typeof FAILOVER_COMPONENTS)[number];
 
 /** Where a component stands; `failing-over` and `failing-back` mean an operation is in flight. */
 export type Phase = 'primary' | 'failing-over' | 'secondary' | 'recovering' | 'failing-back';

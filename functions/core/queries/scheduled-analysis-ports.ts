@@ -1,4 +1,5 @@
 import type { Notification } from '../alerting/notification';
+import type { StructuredLog } from '../log';
 import type { GuardedRunDeps } from '../runs/guarded-run';
 import type { RunRecord } from '../runs/record';
 import type { DatabaseStatistics } from './advisor/advise-database';
@@ -79,13 +80,6 @@ export interface AnalysisDatabase extends DatabaseStatistics {
   close(): Promise<void>;
 }
 
-/** Structured logging, so every run explains its inputs and why it did what it did. */
-export interface AnalysisLog {
-  info(message: string, details: Record<string, unknown>): void;
-  warn(message: string, details: Record<string, unknown>): void;
-  error(message: string, details: Record<string, unknown>): void;
-}
-
 /** The ports one run needs. */
 export interface ScheduledAnalysisDeps {
   readonly store: QueryReportStore;
@@ -96,7 +90,8 @@ export interface ScheduledAnalysisDeps {
   readonly notifier: { publish(notification: Notification): Promise<void> };
   /** The event record, the cluster's lease and the waits of a busy lease. */
   readonly run: GuardedRunDeps;
-  readonly log: AnalysisLog;
+  /** So every run explains its inputs and why it did what it did. */
+  readonly log: StructuredLog;
 }
 
 /** Thresholds and bounds of a run (the `database.analysis` config slice). */

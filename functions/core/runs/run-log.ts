@@ -1,12 +1,6 @@
+import type { StructuredLog } from '../log';
 import type { SingleMetricSink } from '../metrics-sink';
 import type { RunProblem, RunRecord } from './record';
-
-/** Where a run record is written: the Powertools logger in the functions. */
-export interface RunRecordLog {
-  info(message: string, extra: Record<string, unknown>): void;
-  warn(message: string, extra: Record<string, unknown>): void;
-  error(message: string, extra: Record<string, unknown>): void;
-}
 
 /**
  * EMF metric names in the `MisyBot/HA` namespace, with the function's `service` dimension (which
@@ -39,7 +33,7 @@ export const RUN_RECORD_MESSAGE = 'run record';
  * without its record.
  */
 export function writeRunRecord(
-  log: RunRecordLog,
+  log: StructuredLog,
   metrics: SingleMetricSink,
   record: RunRecord,
   details: Record<string, unknown> = {},

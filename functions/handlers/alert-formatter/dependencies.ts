@@ -3,6 +3,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { timerSleep } from '../../adapters/aws/dynamodb-items';
 import { PowertoolsIdempotency } from '../../adapters/aws/powertools-idempotency';
 import { SecretsManagerWebhookUrls } from '../../adapters/aws/webhook-secrets';
+import { isPermanentWebhookFailure } from '../../adapters/http/webhook-failures';
 import { postWebhook } from '../../adapters/http/webhook-poster';
 import { logger, metrics, tracer } from '../../shared/powertools';
 import type { FormatterDeps } from './handler';
@@ -19,6 +20,7 @@ export function createFormatterDependencies(settings: FormatterSettings): Format
     settings,
     urls: new SecretsManagerWebhookUrls(secrets),
     post: (url, body) => postWebhook(url, body),
+    isPermanent: isPermanentWebhookFailure,
     run: {
       // Lambda retries an asynchronous invoke for up to six hours: a day covers every retry.
       idempotency: new PowertoolsIdempotency(dynamodb, settings.stateTable, {
@@ -29,7 +31,7 @@ export function createFormatterDependencies(settings: FormatterSettings): Format
       sleep: timerSleep,
       random: Math.random,
     },
-    logger,
+    log: logger,
     metrics,
   };
 }

@@ -1,19 +1,12 @@
+import type { ChatChannel } from '../../core/alerting/chat-delivery';
 import type { Severity } from '../../core/alerting/notification';
 import * as z from '../../shared/config/zod';
 import { readEnv } from '../../shared/env';
 import { ConfigError } from '../../shared/errors';
 
-/** A chat channel the formatter posts to. */
-export interface WebhookTarget {
-  readonly severity: Severity;
-  readonly protocol: 'slack' | 'teams';
-  /** The Secrets Manager secret (ARN, or partial ARN without the random suffix) holding the URL. */
-  readonly secretArn: string;
-}
-
 /** What the formatter function is deployed with. */
 export interface FormatterSettings {
-  readonly webhooks: readonly WebhookTarget[];
+  readonly webhooks: readonly ChatChannel[];
   /** Severity of each alert topic, by ARN: alarms and other producers' messages carry none. */
   readonly topicSeverities: ReadonlyMap<string, Severity>;
   /** The state table, where each delivery's record is kept. */

@@ -1,6 +1,7 @@
 import type { CacheClient } from '@misybot-ha/cache';
 import { createCache } from '@misybot-ha/cache';
 import { cacheNamespaceSchema } from '../../core/admin/schemas/common';
+import type { StructuredLog } from '../../core/log';
 import * as z from '../../shared/config/zod';
 import { InputError } from '../../shared/errors';
 
@@ -17,17 +18,13 @@ export interface CacheCommandResult {
 }
 
 /** The slice of the Powertools logger used here. */
-export interface CacheAdminLog {
-  info(message: string, extra: Record<string, unknown>): void;
-  warn(message: string, extra: Record<string, unknown>): void;
-}
 
 export interface CacheAdminDeps {
   /** The connected Redis client; rejects when Redis cannot be reached. */
   readonly connect: () => Promise<CacheClient>;
   /** The key prefix the platform's services give the cache library. @default '' */
   readonly prefix: string;
-  readonly log: CacheAdminLog;
+  readonly log: Pick<StructuredLog, 'info' | 'warn'>;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import type { RolesMigrationOptions } from '../../adapters/postgres/roles-migration';
+import type { StructuredLog } from '../../core/log';
 import * as z from '../../shared/config/zod';
 
 /** The custom resource's properties, as the DatabaseRoles construct sets them. */
@@ -24,10 +25,7 @@ export interface DatabaseRolesDeps {
   readonly migrate: (options: RolesMigrationOptions) => Promise<readonly string[]>;
   /** Sends the response to the pre-signed URL CloudFormation waits on. */
   readonly respond: (url: string, response: CustomResourceResponse) => Promise<void>;
-  readonly log: {
-    info(message: string, extra: Record<string, unknown>): void;
-    error(message: string, extra: Record<string, unknown>): void;
-  };
+  readonly log: Pick<StructuredLog, 'info' | 'error'>;
 }
 
 /**

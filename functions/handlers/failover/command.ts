@@ -1,4 +1,5 @@
 import type { FailoverEvent } from '../../core/failover/service';
+import { FAILOVER_COMPONENTS } from '../../core/failover/types';
 import { formatConfigIssues } from '../../shared/config/issues';
 import * as z from '../../shared/config/zod';
 import { InputError } from '../../shared/errors';
@@ -18,7 +19,7 @@ const requiredText = (what: string, min: number, max: number) =>
  * idempotency key: the same request delivered twice runs once.
  */
 export const failoverCommandSchema = z.strictObject({
-  component: z.enum(['dns', 'database', 'cache'], { error: 'must be one of dns, database, cache' }),
+  component: z.enum(FAILOVER_COMPONENTS, { error: `must be one of ${FAILOVER_COMPONENTS.join(', ')}` }),
   action: z.enum(['failover', 'failback', 'drill'], { error: 'must be one of failover, failback, drill' }),
   dryRun: z._default(z.boolean({ error: 'must be true or false' }), true),
   reason: requiredText('a sentence saying why', 3, 500),

@@ -1,14 +1,15 @@
 import type { Severity } from '../../core/alerting/notification';
 import { type FailoverCoreSettings, resolveFailoverSettings } from '../../core/failover/settings';
-import type { Component } from '../../core/failover/types';
+import { type Component, FAILOVER_COMPONENTS } from '../../core/failover/types';
 import { failoverSchema } from '../../shared/config/failover';
 import { formatConfigIssues } from '../../shared/config/issues';
 import * as z from '../../shared/config/zod';
 import { ConfigError } from '../../shared/errors';
 
 const SOURCE = 'failover function environment';
-const COMPONENTS = ['dns', 'database', 'cache'] as const;
-const componentSchema = z.enum(COMPONENTS, { error: `must be one of ${COMPONENTS.join(', ')}` });
+const componentSchema = z.enum(FAILOVER_COMPONENTS, {
+  error: `must be one of ${FAILOVER_COMPONENTS.join(', ')}`,
+});
 const required = z
   .string({ error: 'must be set by the deployment' })
   .check(z.minLength(1, 'must not be empty'));
@@ -81,7 +82,7 @@ export function parseFailoverEnvironment(env: NodeJS.ProcessEnv): FailoverFuncti
   if (problems.length > 0 || !result.success) throw new ConfigError(SOURCE, problems);
   const e = result.data;
   const alarmComponents: Record<string, Component> = {};
-  for (const component of COMPONENTS) {
+  for (const component of FAILOVER_COMPONENTS) {
     for (const alarmName of e.ALARM_COMPONENTS[component] ?? []) {
       const other = alarmComponents[alarmName];
       if (other && other !== component)
@@ -105,6 +106,6 @@ export function parseFailoverEnvironment(env: NodeJS.ProcessEnv): FailoverFuncti
     ...(e.HEALTH_CHECK_ID ? { healthCheckId: e.HEALTH_CHECK_ID } : {}),
     ...(e.DB_CLUSTER_ID ? { clusterIdentifier: e.DB_CLUSTER_ID } : {}),
     ...(e.REPLICATION_GROUP_ID ? { replicationGroupId: e.REPLICATION_GROUP_ID } : {}),
-    configured: COMPONENTS.filter((component) => resources[component] !== undefined),
+    configured: FAILOVER_COMPONENTS.filter((component) => resources[component] !== undefined),
   };
 }

@@ -1,4 +1,3 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type {
   RegionFailoverDeps,
@@ -8,6 +7,7 @@ import type {
 import { runRegionFailover } from '../../core/failover/region/service';
 import type { RegionEngineSettings } from '../../core/failover/region/settings';
 import { renderTimeline } from '../../core/failover/region/timeline';
+import type { StructuredLog } from '../../core/log';
 import { formatConfigIssues } from '../../shared/config/issues';
 import * as z from '../../shared/config/zod';
 
@@ -39,7 +39,7 @@ export type RegionResponse =
 export interface RegionHandlerWiring {
   readonly deps: Omit<RegionFailoverDeps, 'owner'>;
   readonly settings: RegionEngineSettings;
-  readonly log: Pick<Logger, 'info' | 'warn'>;
+  readonly log: Pick<StructuredLog, 'info' | 'warn'>;
 }
 
 /**

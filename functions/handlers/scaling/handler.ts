@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
+import type { StructuredLog } from '../../core/log';
 import type { SingleMetricSink } from '../../core/metrics-sink';
-import { type RunRecordLog, rejectedRun, writeRunRecord } from '../../core/runs/run-log';
+import { rejectedRun, writeRunRecord } from '../../core/runs/run-log';
 import { formatExplanation } from '../../core/scaling/explain';
 import type { ScalingOutcome, ScalingRequest, ScalingRun } from '../../core/scaling/service';
 import { InputError } from '../../shared/errors';
@@ -13,7 +14,7 @@ export interface ScalingHandlerDeps {
   /** One scaling run (the service with its adapters bound). */
   run(request: ScalingRequest): Promise<ScalingRun>;
   readonly metrics: SingleMetricSink;
-  readonly log: RunRecordLog;
+  readonly log: StructuredLog;
   readonly now: () => number;
 }
 

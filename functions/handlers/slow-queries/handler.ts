@@ -1,8 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
+import type { StructuredLog } from '../../core/log';
 import type { MetricsSink } from '../../core/metrics-sink';
 import {
-  type AnalysisLog,
   runScheduledAnalysis,
   type ScheduledAnalysisDeps,
   type ScheduledAnalysisOutcome,
@@ -16,7 +16,7 @@ import type { SlowQueriesConfig } from './config';
 /** What the handler needs besides the event: wired once per execution environment in dependencies.ts. */
 export interface SlowQueriesHandlerDeps {
   readonly analysis: Omit<ScheduledAnalysisDeps, 'log'>;
-  readonly logger: AnalysisLog;
+  readonly logger: StructuredLog;
   /** Powertools `Metrics` in the function; a recorder in tests. */
   readonly metrics: MetricsSink;
   readonly config: Pick<SlowQueriesConfig, 'fleetMaxCapacity' | 'lambdaConcurrency'> & {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EndpointMetrics } from '@misybot-ha/metrics';
 import { instrumentHttpHandler } from '@misybot-ha/metrics';
+import { composeReply, type ReplyWork } from './reply';
 import type { ChatMessage } from './store';
 
 /** A dependency probe: resolves when the dependency answers, rejects when it does not. */
@@ -22,6 +23,8 @@ export interface ChatAppDeps {
   readonly stopping: () => boolean;
   /** @default 1000 */
   readonly probeTimeoutMs?: number;
+  /** What composing a reply costs. @default no history, no CPU budget */
+  readonly replyWork?: ReplyWork;
 }
 
 const CHAT = /^\/chat\/([A-Za-z0-9_-]{1,64})$/;
@@ -38,7 +41,8 @@ export function routeOf(req: IncomingMessage): string | undefined {
 }
 
 /**
- * The demo chat API: `POST /chat/:id/messages` stores the message and an echo of it,
+ * The demo chat API: `POST /chat/:id/messages` composes a reply from the conversation's recent
+ * history (its CPU cost set by `replyWork`) and stores the message and the reply,
  * `GET /chat/:id` returns the conversation (through the cache), `GET /health` reports each
  * dependency. Health answers 200 while the service itself can serve, with `degraded` and the
  * failing dependency when one is down: the ALB must not replace every instance because the
@@ -76,10 +80,20 @@ async function postMessage(deps: ChatAppDeps, chatId: string, req: IncomingMessa
   if (typeof text !== 'string' || text.trim() === '' || text.length > 2000) {
     return send(res, 400, { error: 'text must be a non-empty string of at most 2000 characters' });
   }
-  const reply = `echo: ${text}`;
-  await deps.store.appendExchange(chatId, text, reply);
+  const work = deps.replyWork ?? { contextMessages: 0, cpuMs: 0 };
+  // The prompt context is read as the conversation is (through the cache), before the write.
+  const history =
+    work.contextMessages === 0
+      ? []
+      : await deps.conversations.getOrSet(chatId, () => deps.store.conversation(chatId));
+  const reply = await composeReply(history, text, work);
+  await deps.store.appendExchange(chatId, text, reply.text);
   await deps.conversations.delete(chatId);
-  return send(res, 201, { chatId, reply });
+  return send(res, 201, {
+    chatId,
+    reply: reply.text,
+    context: { messages: reply.contextMessages, tokens: reply.contextTokens },
+  });
 }
 
 async function health(deps: ChatAppDeps, res: ServerResponse) {

@@ -22,6 +22,14 @@ export const chatDemoEnvSchema = z.object({
   AWS_REGION: z.string().optional(),
   /** The `Service` dimension of the endpoint metrics: the platform's `endpoints.service`. */
   METRICS_SERVICE: z.string().default('chat-api'),
+  /** Messages of recent history in each reply's prompt context (see `ReplyWork`). */
+  REPLY_CONTEXT_MESSAGES: z.coerce.number().int().min(0).max(200).default(20),
+  /**
+   * CPU milliseconds each reply spends tokenizing its context and rendering (see `ReplyWork`):
+   * 30 puts an instance at about 15 % of a core at the demo's 40 req/s on two instances and past
+   * the 60 % scaling target at five times that.
+   */
+  REPLY_CPU_MS: z.coerce.number().min(0).max(1000).default(30),
 });
 
 export type ChatDemoConfig = z.output<typeof chatDemoEnvSchema>;

@@ -79,6 +79,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
       probes: { cache: () => redis.ping(), database: () => pool.query('SELECT 1') },
       metrics,
       stopping: () => stopping,
+      replyWork: { contextMessages: config.REPLY_CONTEXT_MESSAGES, cpuMs: config.REPLY_CPU_MS },
     }),
   );
   await new Promise<void>((resolve) => server.listen(config.PORT, resolve));

@@ -4,6 +4,7 @@ import type { Published } from '../../../local/driver/sns-router';
 import type { LocalPlatform } from '../../../local/platform/local-platform';
 import { invocationsOf } from '../../../local/views/platform-views';
 import { type StateItem, stateItems } from '../../../local/views/state-table';
+import { appUserOf, createUnindexedTable, readConversations } from '../../../local/world/unindexed-workload';
 import { e2eEnvironment } from '../harness/env';
 import { minutes, startPlatform } from '../support/platform';
 import { saveTimeline } from '../support/timeline';
@@ -19,15 +20,6 @@ let table: string;
 let database: string;
 let digests: Published[];
 
-async function workload(client: Client, runs: number): Promise<void> {
-  for (let i = 0; i < runs; i++) {
-    await client.query(
-      `SELECT id, body FROM ${table} WHERE conversation_id = $1 ORDER BY created_at DESC LIMIT 20`,
-      [`c${(i * 37) % 500}`],
-    );
-  }
-}
-
 beforeAll(async () => {
   platform = await startPlatform();
   start = platform.clock.now();
@@ -40,29 +32,22 @@ beforeAll(async () => {
   table = `e2e_messages_${randomBytes(4).toString('hex')}`;
   const { postgres } = e2eEnvironment();
   // The application's table, in its schema, queried by its role: what the advisor is granted to read.
-  const appUser = String(
-    platform.model.deployment.assembly.stacks
-      .flatMap((stack) => Object.values(stack.template.Resources))
-      .find((resource) => resource.Type === 'Custom::DatabaseRoles')?.Properties?.AppUser,
-  );
-  const client = new Client({ host: postgres.host, port: postgres.port, user: appUser, database });
+  const client = new Client({
+    host: postgres.host,
+    port: postgres.port,
+    user: appUserOf(platform),
+    database,
+  });
   await client.connect();
   try {
-    await client.query(
-      `CREATE TABLE ${table} (id bigserial PRIMARY KEY, conversation_id text NOT NULL, created_at timestamptz NOT NULL, body text NOT NULL)`,
-    );
-    await client.query(
-      `INSERT INTO ${table} (conversation_id, created_at, body)
-       SELECT 'c' || (g % 500), now() - (g || ' seconds')::interval, repeat('x', 120) FROM generate_series(1, 300000) AS g`,
-    );
-    await client.query(`ANALYZE ${table}`);
-    await workload(client, 150);
+    await createUnindexedTable(client, table, 300_000);
+    await readConversations(client, table, 150);
     // The first hourly run takes a snapshot; the workload of the next hour is its finding.
     await platform.runFor(minutes(60));
-    await workload(client, 150);
+    await readConversations(client, table, 150);
     await platform.runFor(minutes(60));
     // An hour with the same statements but nothing new to find.
-    await workload(client, 150);
+    await readConversations(client, table, 150);
     await platform.runFor(minutes(60));
   } finally {
     await client.query(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);

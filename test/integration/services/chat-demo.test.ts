@@ -125,13 +125,23 @@ describe('the demo chat service started from its artifact', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ text: 'hello platform' }),
     });
-    expect(posted).toEqual({ status: 201, body: { chatId: 'demo-1', reply: 'echo: hello platform' } });
+    expect(posted).toEqual({
+      status: 201,
+      body: { chatId: 'demo-1', reply: 'echo: hello platform', context: { messages: 0, tokens: 4 } },
+    });
     const read = await get('/chat/demo-1');
     expect(read.status).toBe(200);
     expect(read.body.messages.map((m: { role: string; text: string }) => [m.role, m.text])).toEqual([
       ['user', 'hello platform'],
       ['assistant', 'echo: hello platform'],
     ]);
+    const next = await get('/chat/demo-1/messages', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'again' }),
+    });
+    // The reply's prompt context: the two messages of history, then the new one.
+    expect(next.body.context).toEqual({ messages: 2, tokens: 4 + 6 + 3 });
   });
 
   it('refuses a message without text, naming what it expected', async () => {
@@ -148,7 +158,7 @@ describe('the demo chat service started from its artifact', () => {
     expect(body.dependencies.cache).toEqual({ status: 'down' });
     expect(body.dependencies.database.status).toBe('up');
     // Fail-open: the conversation still comes from the database.
-    expect((await get('/chat/demo-1')).body.messages).toHaveLength(2);
+    expect((await get('/chat/demo-1')).body.messages).toHaveLength(4);
   });
 
   it('writes per-route EMF metrics and exits cleanly on SIGTERM', async () => {

@@ -9,7 +9,7 @@ import { REGION_TAG } from '../../../functions/core/admin/region-routes';
 import { routeList } from '../../../functions/core/admin/routes';
 import { AdminApi, type AdminApiProps } from '../../../lib/control-plane/admin-api';
 import { StateTable } from '../../../lib/control-plane/state-table';
-import { testApp, testStack } from '../../support/cdk';
+import { singleTopic, testApp, testStack } from '../../support/cdk';
 import { awsSolutionsFindings } from '../../support/nag';
 
 const WEB_ACL = 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/admin/0000-1111';
@@ -40,7 +40,7 @@ function build(extra: Partial<AdminApiProps> = {}, options: { cache?: boolean } 
     }),
     logRetentionDays: 30,
     throttle: { rateLimit: 10, burstLimit: 20 },
-    alarmTopic: new Topic(stack, 'Alerts', { enforceSSL: true }),
+    topics: singleTopic(new Topic(stack, 'Alerts', { enforceSSL: true })),
     ...(vpc
       ? {
           cache: {

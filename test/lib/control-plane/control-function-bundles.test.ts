@@ -6,6 +6,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import cdkJson from '../../../cdk.json';
 import { loadPlatformConfig } from '../../../functions/shared/config/load-file';
 import { ControlFunction } from '../../../lib/control-plane/control-function';
+import { singleTopic } from '../../support/cdk';
 import {
   filesUnder,
   type SynthesizedFunction,
@@ -145,7 +146,7 @@ describe('a control function with source maps and detailed tracing', () => {
       sourceMaps: true,
       tracing: 'detailed',
       reservedConcurrentExecutions: 1,
-      alarms: { topic: new Topic(stack, 'Alerts'), severity: 'warning', impact: 'nothing' },
+      alarms: { topics: singleTopic(new Topic(stack, 'Alerts')), severity: 'warning', impact: 'nothing' },
     });
     const resources = app.synth().getStackByName('Traced').template.Resources;
     const assetOf = (logicalId: string) => join(dir, resources[logicalId].Metadata['aws:asset:path']);

@@ -3,7 +3,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { ControlFunction, type ControlFunctionProps } from '../../../lib/control-plane/control-function';
-import { testStack, testVpc } from '../../support/cdk';
+import { singleTopic, testStack, testVpc } from '../../support/cdk';
 
 const entry = path.join(__dirname, 'fixtures', 'echo-handler.ts');
 
@@ -17,7 +17,7 @@ function build(extra: Partial<ControlFunctionProps> = {}) {
     memorySize: 512,
     logRetentionDays: 30,
     reservedConcurrentExecutions: 2,
-    alarms: { topic, severity: 'warning', impact: 'the platform is not being checked' },
+    alarms: { topics: singleTopic(topic), severity: 'warning', impact: 'the platform is not being checked' },
     ...extra,
   });
   return { stack, fn, template: Template.fromStack(stack) };
@@ -102,7 +102,11 @@ describe('ControlFunction', () => {
       memorySize: 256,
       logRetentionDays: 7,
       reservedConcurrentExecutions: 1,
-      alarms: { topic: new Topic(stack, 'Alerts'), severity: 'warning', impact: 'nothing' } as const,
+      alarms: {
+        topics: singleTopic(new Topic(stack, 'Alerts')),
+        severity: 'warning',
+        impact: 'nothing',
+      } as const,
     };
     const inherited = new ControlFunction(stack, 'Inherited', props);
     const own = new ControlFunction(stack, 'Own', { ...props, sourceMaps: false, tracing: 'active' });
@@ -205,7 +209,7 @@ describe('ControlFunction', () => {
       memorySize: 256,
       logRetentionDays: 30,
       reservedConcurrentExecutions: 1,
-      alarms: { topic, severity: 'warning' as const, impact: 'tests fail' },
+      alarms: { topics: singleTopic(topic), severity: 'warning' as const, impact: 'tests fail' },
       vpc,
     };
     new ControlFunction(stack, 'One', { ...common, serviceName: 'one' });

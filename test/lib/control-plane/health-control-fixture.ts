@@ -44,6 +44,7 @@ export function build(
   const control = new HealthControl(stack, 'Health', {
     stateTable: state.table,
     topics,
+    chatChannels: topics,
     checks,
     logRetentionDays: 30,
     memorySize: 512,

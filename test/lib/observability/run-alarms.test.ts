@@ -4,7 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { ControlFunction } from '../../../lib/control-plane/control-function';
 import { RunAlarms } from '../../../lib/observability/run-alarms';
-import { testStack } from '../../support/cdk';
+import { singleTopic, testStack } from '../../support/cdk';
 
 const entry = path.join(__dirname, '..', 'control-plane', 'fixtures', 'echo-handler.ts');
 
@@ -20,10 +20,10 @@ function build(services: readonly string[]) {
         memorySize: 256,
         logRetentionDays: 30,
         reservedConcurrentExecutions: 1,
-        alarms: { topic, severity: 'warning', impact: 'nothing runs' },
+        alarms: { topics: singleTopic(topic), severity: 'warning', impact: 'nothing runs' },
       }),
   );
-  const alarms = new RunAlarms(stack, 'RunAlarms', { functions, topic });
+  const alarms = new RunAlarms(stack, 'RunAlarms', { functions, topics: singleTopic(topic) });
   return { stack, topic, functions, alarms, template: Template.fromStack(stack) };
 }
 

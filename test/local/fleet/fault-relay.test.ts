@@ -49,3 +49,20 @@ test('down: new connections are cut and open ones closed, until it passes again'
   relay.setMode({ kind: 'pass' });
   expect((await roundTrip('PING')).answer).toBe('PING');
 });
+
+test('switchTo: new connections reach the new server and the open ones to the old server are cut', async () => {
+  const shout = createServer((socket) =>
+    socket.on('data', (chunk) => socket.write(chunk.toString().toUpperCase())),
+  );
+  await new Promise<void>((resolve) => shout.listen(0, '127.0.0.1', resolve));
+  try {
+    const open = connect({ host: '127.0.0.1', port });
+    await new Promise((resolve) => open.once('connect', resolve));
+    const cut = new Promise((resolve) => open.once('close', resolve));
+    relay.switchTo({ host: '127.0.0.1', port: (shout.address() as AddressInfo).port });
+    await cut;
+    expect((await roundTrip('ping')).answer).toBe('PING');
+  } finally {
+    await new Promise((resolve) => shout.close(resolve));
+  }
+});

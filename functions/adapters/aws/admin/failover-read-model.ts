@@ -3,12 +3,12 @@ import type { FailoverReadModel } from '../../../core/admin/ports';
 import type { FailoverStateStore } from '../../../core/failover/ports';
 import {
   type Component,
+  FAILOVER_COMPONENTS,
   type FailoverState,
   type Incident,
   initialState,
 } from '../../../core/failover/types';
 
-const COMPONENTS: readonly Component[] = ['dns', 'database', 'cache'];
 const MAX_PAGES = 10;
 
 /**
@@ -44,7 +44,7 @@ export class DynamoDbFailoverReadModel implements FailoverReadModel {
   }
 
   async incident(id: string): Promise<Incident | undefined> {
-    const component = COMPONENTS.find((candidate) => id.startsWith(`${candidate}-`));
+    const component = FAILOVER_COMPONENTS.find((candidate) => id.startsWith(`${candidate}-`));
     if (!component) return undefined;
     const state = await this.store.load(component);
     if (state?.incident?.id === id) return state.incident;

@@ -1,14 +1,16 @@
 import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from '@aws-sdk/client-lambda';
 import { UnavailableError, UpstreamError } from '../../../core/admin/errors';
+import { isThrottlingError } from '../throttling';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
-/** Throttling and concurrency limits: the function exists but cannot take the call now. */
-const BUSY = new Set(['TooManyRequestsException', 'EC2ThrottledException', 'ResourceNotReadyException']);
+/** Throttled, or its network interfaces are still being created: the function exists but cannot take the call now. */
+const isBusy = (error: unknown) =>
+  isThrottlingError(error) || (error as { name?: string }).name === 'ResourceNotReadyException';
 
 function translate(functionName: string, error: unknown): Error {
   const name = (error as { name?: string }).name ?? 'Error';
-  if (BUSY.has(name))
+  if (isBusy(error))
     return new UnavailableError(
       `${functionName} cannot take the call right now (${name}); retry shortly`,
       [],

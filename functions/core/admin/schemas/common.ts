@@ -1,4 +1,5 @@
 import * as z from '../../../shared/config/zod';
+import { FAILOVER_COMPONENTS } from '../../failover/types';
 
 /**
  * Identifier schemas for path and query parameters. Every id is a short run of safe characters
@@ -47,7 +48,7 @@ export const groupNameSchema = noDotDot(
 );
 
 /** A component the failover engine manages. */
-export const failoverComponentSchema = z.enum(['dns', 'database', 'cache']);
+export const failoverComponentSchema = z.enum(FAILOVER_COMPONENTS);
 
 /** An operation of the `region` component (the CLI's `region <operation>`). */
 export const regionOperationSchema = z.enum(['switchover', 'failover', 'failback', 'drill']);

@@ -2,7 +2,8 @@ import type { Incident } from '../../../../functions/core/alerting/incident';
 import type { Notification } from '../../../../functions/core/alerting/notification';
 import type { AlertRules, IncidentStore, Notifier } from '../../../../functions/core/alerting/service';
 import type { Hold, Silence } from '../../../../functions/core/alerting/silences';
-import type { CheckStateStore, Clock } from '../../../../functions/core/health/service';
+import type { Probe } from '../../../../functions/core/health/probe';
+import type { CheckStateStore, Clock, HealthDeps } from '../../../../functions/core/health/service';
 import type { CheckState } from '../../../../functions/core/health/state-machine';
 
 /** A versioned map with the same conditional-write contract as the DynamoDB stores. */
@@ -101,4 +102,16 @@ export class ManualClock implements Clock {
   async sleep(ms: number) {
     this.time += ms;
   }
+}
+
+/** The health engine's ports in memory around a test's probe, each store kept readable by the test. */
+export function memoryHealthDeps(probe: Probe, clock: ManualClock) {
+  return {
+    probe,
+    clock,
+    checkStates: new MemoryCheckStates(),
+    incidents: new MemoryIncidents(),
+    rules: new MemoryRules(),
+    notifier: new MemoryNotifier(),
+  } satisfies HealthDeps;
 }

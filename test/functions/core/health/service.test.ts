@@ -1,11 +1,7 @@
 import { parseHealthCheckConfig } from '../../../../functions/core/health/health-config';
 import type { Probe, ProbeStatus } from '../../../../functions/core/health/probe';
-import {
-  type HealthDeps,
-  runHealthInvocation,
-  runHealthRound,
-} from '../../../../functions/core/health/service';
-import { ManualClock, MemoryCheckStates, MemoryIncidents, MemoryNotifier, MemoryRules } from './memory-ports';
+import { runHealthInvocation, runHealthRound } from '../../../../functions/core/health/service';
+import { ManualClock, memoryHealthDeps } from './memory-ports';
 
 const config = parseHealthCheckConfig({
   alerting: { groupIntervalSeconds: 300 },
@@ -23,19 +19,7 @@ function setup(initial: Record<string, ProbeStatus> = {}) {
       ? { status: 'down', error: 'connection refused' }
       : { status: verdicts[check.id]! };
   const clock = new ManualClock();
-  const deps: HealthDeps & {
-    checkStates: MemoryCheckStates;
-    incidents: MemoryIncidents;
-    notifier: MemoryNotifier;
-    rules: MemoryRules;
-  } = {
-    probe,
-    clock,
-    checkStates: new MemoryCheckStates(),
-    incidents: new MemoryIncidents(),
-    rules: new MemoryRules(),
-    notifier: new MemoryNotifier(),
-  };
+  const deps = memoryHealthDeps(probe, clock);
   let n = 0;
   const round = async () => {
     const report = await runHealthRound(deps, config, {

@@ -1,13 +1,13 @@
 import { createSqlParser } from '../../../../functions/adapters/postgres/sql-parser';
 import type { Notification } from '../../../../functions/core/alerting/notification';
 import type { Lock } from '../../../../functions/core/coordination';
+import type { StructuredLog } from '../../../../functions/core/log';
 import type { PlanCost } from '../../../../functions/core/queries/advisor/advise-indexes';
 import type { CandidateIndex } from '../../../../functions/core/queries/advisor/candidates';
 import type { MissingPrerequisite } from '../../../../functions/core/queries/analysis-notifications';
 import type { IndexInfo } from '../../../../functions/core/queries/index-health';
 import type {
   AnalysisDatabase,
-  AnalysisLog,
   AnalysisReport,
   AnalysisState,
   QueryReportStore,
@@ -122,7 +122,7 @@ export class MemoryLock implements Lock {
   }
 }
 
-export class RecordingLog implements AnalysisLog {
+export class RecordingLog implements StructuredLog {
   readonly lines: Array<{ level: string; message: string; details: Record<string, unknown> }> = [];
   info(message: string, details: Record<string, unknown>) {
     this.lines.push({ level: 'info', message, details });

@@ -3,11 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  SecretsManagerWebhookUrls,
-  type WebhookUrlSource,
-} from '../../../../functions/adapters/aws/webhook-secrets';
+import { SecretsManagerWebhookUrls } from '../../../../functions/adapters/aws/webhook-secrets';
+import { isPermanentWebhookFailure } from '../../../../functions/adapters/http/webhook-failures';
 import { postWebhook } from '../../../../functions/adapters/http/webhook-poster';
+import type { WebhookUrlSource } from '../../../../functions/core/alerting/chat-delivery';
 import { toSnsMessage } from '../../../../functions/core/alerting/formats/sns';
 import type { Notification } from '../../../../functions/core/alerting/notification';
 import type { Idempotency } from '../../../../functions/core/runs/idempotency';
@@ -127,7 +126,8 @@ function setup(urls?: WebhookUrlSource, records?: Idempotency) {
     urls: urls ?? loopback,
     post: (url, body) => postWebhook(url, body, { sleep: async () => {}, maxAttempts: 2, timeoutMs: 2000 }),
     run: runDeps(records),
-    logger: powertools.logger,
+    log: powertools.logger,
+    isPermanent: isPermanentWebhookFailure,
     metrics: powertools.metrics,
   });
 }
@@ -230,7 +230,8 @@ describe('alert-formatter handler', () => {
           },
         }),
       run: runDeps(),
-      logger: powertools.logger,
+      log: powertools.logger,
+      isPermanent: isPermanentWebhookFailure,
       metrics: powertools.metrics,
     });
     await handler(snsEvent(undefined, TOPIC, 'msg-1'), context);

@@ -2,9 +2,10 @@ import type { Hold, HoldReason } from '../../../../functions/core/alerting/silen
 import type { HoldWriter } from '../../../../functions/core/failover/holds';
 import type { HealthObserver } from '../../../../functions/core/failover/ports';
 import type { Component, HealthSnapshot } from '../../../../functions/core/failover/types';
+import type { StructuredLog } from '../../../../functions/core/log';
 import type { SingleMetricSink } from '../../../../functions/core/metrics-sink';
 import { parseFailoverEnvironment } from '../../../../functions/handlers/failover/config';
-import { createFailoverHandler, type FailoverLog } from '../../../../functions/handlers/failover/handle';
+import { createFailoverHandler } from '../../../../functions/handlers/failover/handle';
 import { memoryIdempotency } from '../../../support/memory-coordination';
 import {
   InMemoryLock,
@@ -72,7 +73,7 @@ export class RecordingMetrics implements SingleMetricSink {
   }
 }
 
-export class RecordingLog implements FailoverLog {
+export class RecordingLog implements StructuredLog {
   readonly lines: { level: string; message: string; extra: Record<string, unknown> }[] = [];
   info(message: string, extra: Record<string, unknown>) {
     this.lines.push({ level: 'info', message, extra });

@@ -1,7 +1,7 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SNSEvent } from 'aws-lambda';
 import fc from 'fast-check';
+import { isPermanentWebhookFailure } from '../../../../functions/adapters/http/webhook-failures';
 import { WebhookDeliveryError } from '../../../../functions/adapters/http/webhook-poster';
 import { toSnsMessage } from '../../../../functions/core/alerting/formats/sns';
 import { createFormatterHandler } from '../../../../functions/handlers/alert-formatter/handler';
@@ -118,7 +118,8 @@ function world(scenario: Scenario) {
       return { status: 200, attempts: 1 };
     },
     run: { idempotency: events, clock: clock.now, sleep: clock.sleep, random: () => 0.5 },
-    logger: log as unknown as Logger,
+    log,
+    isPermanent: isPermanentWebhookFailure,
     metrics: silentMetrics as unknown as Metrics,
   });
   let attempt = 0;

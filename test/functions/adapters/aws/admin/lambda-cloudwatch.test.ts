@@ -79,6 +79,21 @@ describe('control functions over Lambda', () => {
     });
   });
 
+  it('answers unavailable while the call is throttled in any spelling or the function is not ready, upstream when it is refused', async () => {
+    const evaluator = new LambdaScalingEvaluator(client, 'scaling');
+    const request = { group: 'g', dryRun: true, reason: 'r', requestedBy: 'a', requestId: 'q' };
+    const named = (name: string, status = 400) =>
+      Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+    lambda
+      .on(InvokeCommand)
+      .rejectsOnce(named('EC2ThrottledException', 502))
+      .rejectsOnce(named('ResourceNotReadyException', 502))
+      .rejectsOnce(named('SomethingNew', 429))
+      .rejectsOnce(named('AccessDeniedException', 403));
+    for (const name of ['UnavailableError', 'UnavailableError', 'UnavailableError', 'UpstreamError'])
+      await expect(evaluator.evaluate(request)).rejects.toMatchObject({ name });
+  });
+
   it('sends the scaling function exactly { dryRun, reason }, naming the caller in the reason', async () => {
     lambda.on(InvokeCommand).resolves({ Payload: json({ ok: true, status: 'decided' }) });
     await new LambdaScalingEvaluator(client, 'scaling').evaluate({

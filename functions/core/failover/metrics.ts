@@ -1,6 +1,6 @@
-import type { FailoverResult } from '../../core/failover/service';
-import type { Component } from '../../core/failover/types';
-import type { SingleMetricSink } from '../../core/metrics-sink';
+import type { SingleMetricSink } from '../metrics-sink';
+import type { FailoverResult } from './service';
+import type { Component } from './types';
 
 /** EMF metric names, in the platform's `MisyBot/HA` namespace, each with a `Component` dimension. */
 export const FailoverMetric = {
