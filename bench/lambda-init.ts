@@ -177,7 +177,7 @@ async function main(): Promise<void> {
   const runs = Number(values.runs);
   const dir = mkdtempSync(join(tmpdir(), 'misybot-bench-lambda-init-'));
   try {
-    const { functions, resources } = synthesizeControlFunctions(config, join(dir, 'cdk.out'));
+    const functions = synthesizeControlFunctions(config, join(dir, 'cdk.out'));
     const subjects = await Promise.all(
       functions.map(async (fn) => {
         const packages = await sdkPackagesOf(fn);
@@ -189,7 +189,7 @@ async function main(): Promise<void> {
           task,
           bundle: join(task, 'index.js'),
           baseline: await buildBaseline(fn, packages, dir),
-          environment: { ...runtime, ...deployedEnvironment(fn, resources) },
+          environment: { ...runtime, ...deployedEnvironment(fn) },
           runtime,
           times: [] as Sample[],
           baselineTimes: [] as Sample[],

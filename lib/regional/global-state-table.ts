@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import {
   AttributeType,
   Billing,
@@ -39,7 +39,8 @@ export class GlobalStateTable extends Construct {
 
   constructor(scope: Construct, id: string, props: GlobalStateTableProps) {
     super(scope, id);
-    if (!/^arn:aws[a-z-]*:kms:/.test(props.replicaKeyArn) && !props.replicaKeyArn.startsWith('${Token')) {
+    // An ARN built from tokens (the partition, a cross-stack reference) is only known at deploy time.
+    if (!Token.isUnresolved(props.replicaKeyArn) && !/^arn:aws[a-z-]*:kms:/.test(props.replicaKeyArn)) {
       throw new Error(
         `GlobalStateTable replicaKeyArn must be a KMS key or alias ARN, got "${props.replicaKeyArn}".`,
       );

@@ -1,24 +1,28 @@
-import * as z from 'zod';
 import type { Severity } from '../../core/alerting/notification';
 import type { GlobalResources } from '../../core/failover/region/resources';
 import { type RegionEngineSettings, regionEngineSettings } from '../../core/failover/region/settings';
 import { formatConfigIssues } from '../../shared/config/issues';
 import { regionsSchema } from '../../shared/config/regions';
+import * as z from '../../shared/config/zod';
 import { ConfigError } from '../../shared/errors';
 
 const SOURCE = 'region failover function environment';
-const required = z.string({ error: 'must be set by the deployment' }).min(1, 'must not be empty');
+const required = z
+  .string({ error: 'must be set by the deployment' })
+  .check(z.minLength(1, 'must not be empty'));
 const regionResourcesSchema = z.strictObject({
   region: required,
   clusterArn: z
     .string()
-    .regex(/^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:.+$/, 'must be an Aurora cluster ARN'),
+    .check(z.regex(/^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:.+$/, 'must be an Aurora cluster ARN')),
   replicationGroupId: required,
   autoScalingGroupName: required,
   healthCheckId: required,
-  certificateArn: z.string().optional(),
+  certificateArn: z.optional(z.string()),
   secretArns: z.array(required),
-  databaseInstanceClass: z.string().regex(/^db\./, 'must be an instance class such as "db.r6g.large"'),
+  databaseInstanceClass: z
+    .string()
+    .check(z.regex(/^db\./, 'must be an instance class such as "db.r6g.large"')),
 });
 const resourcesSchema = z.strictObject({
   globalClusterIdentifier: required,
@@ -33,7 +37,7 @@ const environmentSchema = z.object({
   WARNING_TOPIC_ARN: required,
   INFO_TOPIC_ARN: required,
   REGIONS: regionsSchema,
-  ACTIVE_CAPACITY: z.coerce.number().int().min(1),
+  ACTIVE_CAPACITY: z.coerce.number().check(z.int(), z.gte(1)),
   RESOURCES: resourcesSchema,
 });
 

@@ -1,5 +1,4 @@
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
 import type {
   RegionFailoverDeps,
   RegionRunOutcome,
@@ -10,18 +9,19 @@ import type { RegionEngineSettings } from '../../core/failover/region/settings';
 import { renderTimeline } from '../../core/failover/region/timeline';
 import type { StructuredLog } from '../../core/log';
 import { formatConfigIssues } from '../../shared/config/issues';
+import * as z from '../../shared/config/zod';
 
 /** An operator's command, from the CLI or a direct invoke; dry-run unless `execute` says otherwise. */
 const commandSchema = z.strictObject({
   kind: z.literal('command'),
-  id: z.string().min(8, 'must be a unique id of at least 8 characters'),
+  id: z.string().check(z.minLength(8, 'must be a unique id of at least 8 characters')),
   command: z.enum(['switchover', 'failover', 'failback', 'drill']),
-  execute: z.boolean().default(false),
-  confirm: z.boolean().default(false),
-  reason: z.string().min(3, 'must say why').max(500),
-  requestedBy: z.string().min(1).max(200),
+  execute: z._default(z.boolean(), false),
+  confirm: z._default(z.boolean(), false),
+  reason: z.string().check(z.minLength(3, 'must say why'), z.maxLength(500)),
+  requestedBy: z.string().check(z.minLength(1), z.maxLength(200)),
 });
-const statusSchema = z.strictObject({ kind: z.literal('status'), id: z.string().min(8) });
+const statusSchema = z.strictObject({ kind: z.literal('status'), id: z.string().check(z.minLength(8)) });
 const requestSchema = z.discriminatedUnion('kind', [commandSchema, statusSchema]);
 
 /** The EventBridge schedule's delivery: one observation per event id. */

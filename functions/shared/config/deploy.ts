@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fleetImageSchema } from './fleet-image';
 import { logRetentionDays } from './limits';
 import { int } from './primitives';
 
@@ -6,24 +7,6 @@ import { int } from './primitives';
  * What the fleet runs and how it is replaced, and the web ACL in front of the platform: the parts
  * of the configuration a deploy needs beyond the infrastructure's sizes.
  */
-
-/**
- * The machine image of the fleet. An AMI id pins it for good (ids are regional, so the stack
- * needs `environment.region`); an SSM parameter is read by CloudFormation on each deploy, and
- * pinned by naming one of its versions.
- */
-export const fleetImageSchema = z.union([
-  z.strictObject({
-    amiId: z.string().regex(/^ami-[0-9a-f]{8,17}$/, 'must be an AMI id such as "ami-0123456789abcdef0"'),
-  }),
-  z.strictObject({
-    ssmParameter: z
-      .string()
-      .regex(/^\/[A-Za-z0-9_.\-/]{1,1010}$/, 'must be an SSM parameter name such as "/golden/ami/misybot"'),
-    /** The parameter version that pins the image; left out, each deploy takes the current value. */
-    version: int(1, 1_000_000).optional(),
-  }),
-]);
 
 /** Where the fleet gets the service it runs. */
 export const appArtifactSchema = z.discriminatedUnion('kind', [
@@ -46,7 +29,7 @@ export const appArtifactSchema = z.discriminatedUnion('kind', [
 
 export const fleetAppSchema = z.strictObject({
   /** Left out: the current Amazon Linux 2023 image of the instance type's architecture, read at each deploy. */
-  image: fleetImageSchema.optional(),
+  image: z.optional(fleetImageSchema),
   /** @default { kind: 'demo' } */
   artifact: appArtifactSchema.default({ kind: 'demo' }),
   /** dnf packages the service needs, installed before it starts. @default ['nodejs22'] */

@@ -1,20 +1,22 @@
-import * as z from 'zod';
-import { fleetImageSchema } from './deploy';
-import { int } from './primitives';
+import { fleetImageSchema } from './fleet-image';
+import { intRange } from './primitives';
+import * as z from './zod';
 
 /**
  * A warm standby region: where the second stack goes, how much of it runs while it waits, and the
  * limits the region failover engine (functions/core/failover/region) acts within. Left out, the
- * platform lives in one region, as before.
+ * platform lives in one region, as before. In zod/mini: the region failover function validates
+ * these at its cold start, and the platform schema embeds the same schemas.
  */
 
 const regionName = z
   .string()
-  .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as "eu-west-1"');
+  .check(z.regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as "eu-west-1"'));
 const zoneNames = z
-  .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'must be a zone name such as "eu-west-1a"'))
-  .min(2)
-  .max(3);
+  .array(
+    z.string().check(z.regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'must be a zone name such as "eu-west-1a"')),
+  )
+  .check(z.minLength(2), z.maxLength(3));
 
 export const primaryRegionSchema = z.strictObject({
   /** Where the writer, the cache primary and the first stack live; `environment.region` is this one. */
@@ -25,52 +27,60 @@ export const secondaryRegionSchema = z.strictObject({
   /** The standby region: the Aurora secondary cluster, the cache's secondary group and a standby fleet. */
   region: regionName,
   /** Zones named so synth needs no lookup; left out, two chosen at deploy time. */
-  availabilityZones: zoneNames.optional(),
+  availabilityZones: z.optional(zoneNames),
   /** The standby VPC; must differ from `network.cidr` so the two can ever be peered. @default '10.30.0.0/16' */
-  cidr: z
-    .string()
-    .regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, 'must be an IPv4 CIDR between /16 and /24')
-    .default('10.30.0.0/16'),
+  cidr: z._default(
+    z
+      .string()
+      .check(z.regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, 'must be an IPv4 CIDR between /16 and /24')),
+    '10.30.0.0/16',
+  ),
   /** Instances the standby fleet keeps running (at least one signals a healthy start); a switch scales it to `fleet.minCapacity` first. @default 1 */
-  standbyCapacity: int(1, 1000).default(1),
+  standbyCapacity: z._default(intRange(1, 1000), 1),
   /** Readers of the secondary Aurora cluster; 0 keeps it headless (storage only, cheapest, slowest to take over). @default 1 */
-  databaseReaders: int(0, 15).default(1),
+  databaseReaders: z._default(intRange(0, 15), 1),
   /** Nodes of the cache's secondary replication group (one primary-to-be and its replicas). @default 2 */
-  cacheNodes: int(1, 6).default(2),
+  cacheNodes: z._default(intRange(1, 6), 2),
   /** An ACM certificate in this region for the host name; left out, one is issued with DNS validation. */
-  certificateArn: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, 'must be an ACM certificate ARN')
-    .optional(),
+  certificateArn: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/,
+          'must be an ACM certificate ARN',
+        ),
+      ),
+  ),
   /** The standby fleet's image when `fleet.app.image` names an AMI id, which is regional. */
-  image: fleetImageSchema.optional(),
+  image: z.optional(fleetImageSchema),
 });
 
 export const regionFailoverSchema = z.strictObject({
   /** Whether the engine may fail over on its own, within `automaticFailoversPer24Hours`. @default true */
-  automatic: z.boolean().default(true),
+  automatic: z._default(z.boolean(), true),
   /** Automatic region failovers per rolling 24 hours; beyond it a human confirms. 0: always a human. @default 1 */
-  automaticFailoversPer24Hours: int(0, 10).default(1),
+  automaticFailoversPer24Hours: z._default(intRange(0, 10), 1),
   /** The active region must stay unhealthy this long, with fresh readings, before an automatic failover. @default 300 */
-  holdDownSeconds: int(60, 3600).default(300),
+  holdDownSeconds: z._default(intRange(60, 3600), 300),
   /** Switches (automatic ones) at least this far apart. @default 3600 */
-  minSecondsBetweenSwitches: int(0, 86_400).default(3600),
+  minSecondsBetweenSwitches: z._default(intRange(0, 86_400), 3600),
   /** `AuroraGlobalDBReplicationLag` above this refuses an automatic failover. @default 5000 */
-  maxReplicationLagMs: int(1, 600_000).default(5000),
+  maxReplicationLagMs: z._default(intRange(1, 600_000), 5000),
   /** `AuroraGlobalDBRPOLag` above this refuses an automatic failover: the data it would lose. @default 60 */
-  maxRpoLagSeconds: int(1, 3600).default(60),
+  maxRpoLagSeconds: z._default(intRange(1, 3600), 60),
   /** Readings older than this count as unknown, and unknown fails closed. @default 180 */
-  maxReadingAgeSeconds: int(30, 900).default(180),
+  maxReadingAgeSeconds: z._default(intRange(30, 900), 180),
   /** The standby's certificate must stay valid at least this long. @default 14 */
-  certificateMinDaysValid: int(1, 90).default(14),
+  certificateMinDaysValid: z._default(intRange(1, 90), 14),
   /** Deadline of each step (a global switchover takes minutes). @default 900 */
-  actionTimeoutSeconds: int(60, 900).default(900),
+  actionTimeoutSeconds: z._default(intRange(60, 900), 900),
 });
 
 export const regionsSchema = z.strictObject({
   primary: primaryRegionSchema,
   secondary: secondaryRegionSchema,
-  failover: regionFailoverSchema.prefault({}),
+  failover: z.prefault(regionFailoverSchema, {}),
 });
 
 export type PrimaryRegionSettings = z.output<typeof primaryRegionSchema>;

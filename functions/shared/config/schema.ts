@@ -356,7 +356,7 @@ export const platformConfigObject = z.strictObject({
   /** Per-route latency and error-rate alarms on what `@misybot-ha/metrics` records. */
   endpoints: endpointsSchema.prefault({}),
   /** A warm standby region (Aurora Global Database, Global Datastore, a global state table); left out, one region. */
-  regions: regionsSchema.optional(),
+  regions: z.optional(regionsSchema),
 });
 
 export type EnvironmentSettings = z.output<typeof environmentSchema>;

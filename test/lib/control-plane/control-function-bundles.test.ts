@@ -32,7 +32,7 @@ afterAll(() => {
 describe('the control functions of the default platform', () => {
   let functions: readonly SynthesizedFunction[];
   beforeAll(() => {
-    ({ functions } = synthesizeControlFunctions(loadPlatformConfig(), outdir()));
+    functions = synthesizeControlFunctions(loadPlatformConfig(), outdir());
   }, 600_000);
 
   test('are all there, each with its own code package', () => {

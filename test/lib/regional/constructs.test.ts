@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Aws, Stack } from 'aws-cdk-lib';
 import { parsePlatformConfig } from '../../../functions/shared/config';
 import { GlobalStateTable } from '../../../lib/regional/global-state-table';
 import { RegionalDnsFailover } from '../../../lib/regional/regional-dns';
@@ -56,6 +56,14 @@ describe('regional constructs refuse invalid combinations with a sentence', () =
       () =>
         new GlobalStateTable(stack(), 'State', { replicaRegion: 'eu-central-1', replicaKeyArn: 'my-key' }),
     ).toThrow('GlobalStateTable replicaKeyArn must be a KMS key or alias ARN, got "my-key".');
+  });
+
+  it('GlobalStateTable: accepts a replica key ARN only known at deploy time (built from tokens)', () => {
+    const scope = stack();
+    const replicaKeyArn = `arn:${Aws.PARTITION}:kms:eu-west-1:123456789012:alias/misybot-ha-state`;
+    expect(
+      () => new GlobalStateTable(scope, 'State', { replicaRegion: 'eu-west-1', replicaKeyArn }),
+    ).not.toThrow();
   });
 
   it('StandbyKeyStack: an explicit region', () => {
