@@ -73,6 +73,7 @@ export function applyOutcome(
   const base: FailoverState = {
     ...state,
     operation: undefined,
+    concludedOperationId: operation.id,
     healthCheckInverted: invertedAfter(records, state.healthCheckInverted),
     // The roles changed: observations start over, each counted from its own round on.
     lastRound: undefined,

@@ -203,6 +203,14 @@ async function handleLocked(
   const empty = { component, eventId: event.id, plan: [], checks: [], executed: [], notifications: [] };
   const dryRun = event.kind === 'command' && event.dryRun;
   const stored = (await deps.store.load(component)) ?? initialState(component, now);
+  if (!dryRun && stored.operation === undefined && stored.concludedOperationId === event.id)
+    return {
+      ...empty,
+      status: 'decided' as const,
+      verdict: 'unchanged' as const,
+      reason: `operation ${event.id} already concluded: an earlier run saved its outcome`,
+      phase: stored.phase,
+    };
   const health = event.kind === 'health' ? event.health : await deps.observer.observe(component);
   const decision = decide(stored, toInput(event, health), settings, now);
   const summary = {

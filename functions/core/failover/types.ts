@@ -204,6 +204,11 @@ export interface FailoverState {
   /** The flapping episode holding automatic failover and failback, while one is open. */
   readonly flapping?: Incident;
   readonly operation?: Operation;
+  /**
+   * The last operation whose outcome was saved. A run whose outcome write timed out (and landed)
+   * fails when it cannot read it back; the redelivered event must not start that operation again.
+   */
+  readonly concludedOperationId?: string;
   readonly incident?: Incident;
   readonly history: readonly SwitchRecord[];
   /** Set when the automatic limit was hit: automation stays off until an operator acts. */

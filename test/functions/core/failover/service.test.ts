@@ -265,6 +265,46 @@ describe('handleFailoverEvent', () => {
     expect(w.actions.calls.filter((c) => c.action.kind === 'aurora-failover')).toHaveLength(1);
   });
 
+  it('does not start the operation again when its outcome landed but could not be read back: the retry repeats nothing', async () => {
+    const w = world();
+    const save = w.store.save.bind(w.store);
+    const load = w.store.load.bind(w.store);
+    let saves = 0;
+    let outcomeLost = false;
+    w.store.save = async (state, version) => {
+      const saved = await save(state, version);
+      // The decision, two steps of progress, then the outcome: its answer is lost.
+      if (++saves === 4) {
+        outcomeLost = true;
+        throw Object.assign(new Error('socket timeout'), { name: 'TimeoutError' });
+      }
+      return saved;
+    };
+    w.store.load = async (component) => {
+      if (outcomeLost) {
+        outcomeLost = false;
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      }
+      return load(component);
+    };
+    const first = await handleFailoverEvent(w.deps, failoverCommand('c1'), settings, T0, deadlineAfter(T0));
+    expect(first.record).toMatchObject({ status: 'failed', event: 'retry' });
+    const retry = await handleFailoverEvent(
+      w.deps,
+      failoverCommand('c1'),
+      settings,
+      T0 + 60_000,
+      deadlineAfter(T0 + 60_000),
+    );
+    expect(retry).toMatchObject({
+      status: 'decided',
+      verdict: 'unchanged',
+      reason: 'operation c1 already concluded: an earlier run saved its outcome',
+      record: { event: 'done' },
+    });
+    expect(w.actions.calls.filter((c) => c.action.kind === 'aurora-failover')).toHaveLength(1);
+  });
+
   it('treats an adapter that throws as a failed step that may have been accepted', async () => {
     const w = world();
     w.actions.script.set('aurora-failover', () => {
