@@ -4,13 +4,7 @@ import type { Probe, ProbeStatus } from '../../../../functions/core/health/probe
 import { createHealthHandler, HealthRunError } from '../../../../functions/handlers/health-check/handler';
 import type { HealthSettings } from '../../../../functions/handlers/health-check/settings';
 import { memoryIdempotency } from '../../../support/memory-coordination';
-import {
-  ManualClock,
-  MemoryCheckStates,
-  MemoryIncidents,
-  MemoryNotifier,
-  MemoryRules,
-} from '../../core/health/memory-ports';
+import { ManualClock, memoryHealthDeps } from '../../core/health/memory-ports';
 import {
   type CapturedOutput,
   capturedPowertools,
@@ -54,14 +48,7 @@ function setup(verdicts: Record<string, ProbeStatus> = {}) {
   const events = memoryIdempotency(() => clock.now());
   const deps = {
     settings,
-    health: {
-      probe,
-      clock,
-      checkStates: new MemoryCheckStates(),
-      incidents: new MemoryIncidents(),
-      rules: new MemoryRules(),
-      notifier: new MemoryNotifier(),
-    },
+    health: memoryHealthDeps(probe, clock),
     componentEvents: { componentStatuses: new MemoryComponentStatuses(), events: new RecordingBus() },
     run: {
       idempotency: events,
