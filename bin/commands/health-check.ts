@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createDependencyProbe } from '../../functions/adapters/http/dependency-probe';
 import { createHttpProbe } from '../../functions/adapters/http/http-probe';
 import { createTcpProbe } from '../../functions/adapters/http/tcp-probe';
 import { parseHealthCheckConfig } from '../../functions/core/health/health-config';
@@ -9,7 +10,7 @@ import type { Command } from './command';
 import { DEFAULT_HEALTH_CHECKS_FILE, healthCheckSpec } from './specs';
 
 /** The CLI runs what needs no AWS credentials; the other kinds are listed as skipped. */
-const LOCAL_KINDS = new Set(['http', 'tcp']);
+const LOCAL_KINDS = new Set(['http', 'tcp', 'dependency']);
 
 type Status = 'healthy' | 'unhealthy' | 'unknown' | 'skipped';
 
@@ -24,7 +25,7 @@ interface CheckLine {
 }
 
 /**
- * `misybot-ha health check [--config FILE] [--json]`: runs the HTTP and TCP checks of a
+ * `misybot-ha health check [--config FILE] [--json]`: runs the HTTP, TCP and dependency checks of a
  * health-check file once, all at once, and reports each one's verdict. Thresholds do not apply
  * to a single run: one failed probe is unhealthy. Exit code 0 only when every check that ran is
  * healthy; AWS check kinds are skipped (they need the Lambda's credentials) and do not count.
@@ -42,7 +43,11 @@ export const healthCheckCommand: Command = {
     }
     const config = parseHealthCheckConfig(readJson(file), file);
     const local = config.checks.filter((check) => LOCAL_KINDS.has(check.kind));
-    const probe = dispatchProbe({ http: createHttpProbe(), tcp: createTcpProbe() });
+    const probe = dispatchProbe({
+      http: createHttpProbe(),
+      tcp: createTcpProbe(),
+      dependency: createDependencyProbe(),
+    });
     const started = performance.now();
     const longest = Math.max(0, ...local.map((check) => check.timeoutMs));
     const { results } = await runChecks(local, probe, {

@@ -7,6 +7,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { toHealthCheckFile } from '../../functions/core/health/config-file';
 import type { HealthCheckConfig } from '../../functions/core/health/health-config';
 import { invocationTimeoutMs } from '../../functions/core/health/rounds';
 import { ratePeriodMs } from '../../functions/shared/config/limits';
@@ -110,7 +111,7 @@ export class HealthControl extends Construct {
       environment: {
         STATE_TABLE: props.stateTable.tableName,
         ...topicEnv,
-        HEALTH_CHECKS: stack.toJsonString(props.checks),
+        HEALTH_CHECKS: stack.toJsonString(toHealthCheckFile(props.checks)),
         ROUNDS: String(rounds),
         ROUND_INTERVAL_MS: String(interval.toMilliseconds()),
         ...(periodMs === undefined ? {} : { SCHEDULE_PERIOD_MS: String(periodMs) }),
@@ -224,7 +225,7 @@ const TOKEN_BYTES = 120;
 
 /** Deploy-time values are counted at their longest name, or at a typical ARN's length. */
 function validateSize(stack: Stack, checks: HealthCheckConfig): void {
-  const json = JSON.stringify(checks);
+  const json = JSON.stringify(toHealthCheckFile(checks));
   const tokens = json.match(/\$\{Token\[[^\]]+\]\}/g) ?? [];
   const typeOf = resourceTypes(stack);
   const bytes = (token: string) => {

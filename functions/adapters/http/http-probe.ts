@@ -1,9 +1,6 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import type { TLSSocket } from 'node:tls';
 import { type HttpCheck, statusMatches } from '../../core/health/check-schema';
 import type { ProbeOutcome } from '../../core/health/probe';
-import { describeNetworkError } from './tcp-probe';
+import { type PeerCertificate, sendProbeRequest } from './http-request';
 
 /** Settings shared by every HTTP check the probe runs. */
 export interface HttpProbeOptions {
@@ -15,110 +12,47 @@ export interface HttpProbeOptions {
   readonly now?: () => number;
 }
 
-const DAY_MS = 86_400_000;
-
 /**
- * The HTTP(S) probe. Each request uses a fresh connection (no keep-alive pool: a probe must see
- * connect and TLS failures), does not follow redirects (a 3xx is judged by `expectedStatus`),
- * and reads at most `maxBodyBytes` of the body. A response cut short is a failure. For HTTPS the
- * peer certificate's expiry is reported, and warned about within `tlsExpiryWarningDays`.
+ * The HTTP(S) probe (one request as `http-request.ts` makes it): judged by `expectedStatus` and
+ * the body expectations; for HTTPS the peer certificate's expiry is reported, and warned about
+ * within `tlsExpiryWarningDays`.
  */
 export function createHttpProbe(
   options: HttpProbeOptions = {},
 ): (check: HttpCheck, signal: AbortSignal) => Promise<ProbeOutcome> {
   const now = options.now ?? Date.now;
   const userAgent = options.userAgent ?? 'misybot-ha-health/1.0';
-  return (check, signal) =>
-    new Promise<ProbeOutcome>((resolve) => {
-      if (signal.aborted) return resolve({ status: 'down', error: 'aborted before the request' });
-      const url = new URL(check.url);
-      const secure = url.protocol === 'https:';
-      let done = false;
-      const finish = (outcome: ProbeOutcome) => {
-        if (done) return;
-        done = true;
-        req.destroy();
-        resolve(outcome);
-      };
-      const request = secure ? httpsRequest : httpRequest;
-      const req = request(url, {
+  return async (check, signal) => {
+    const response = await sendProbeRequest(
+      {
+        url: check.url,
         method: check.method,
-        headers: { 'user-agent': userAgent, ...check.headers },
-        agent: false,
-        signal,
-        ...(secure && options.ca ? { ca: options.ca as string | Buffer | (string | Buffer)[] } : {}),
-      });
-      let received: number | undefined;
-      req.once('error', (error) =>
-        finish(
-          received === undefined
-            ? { status: 'down', error: describeNetworkError(error) }
-            : {
-                status: 'down',
-                error: `HTTP ${received}, then ${describeNetworkError(error)} mid-response`,
-                observed: { statusCode: received },
-              },
-        ),
-      );
-      req.once('response', (response) => {
-        received = response.statusCode ?? 0;
-        const certificate = secure ? certificateDaysLeft(response, now()) : undefined;
-        readBody(response, check.method === 'HEAD' ? 0 : check.maxBodyBytes).then(
-          (body) => finish(judge(check, response.statusCode ?? 0, body, certificate)),
-          (error: unknown) =>
-            finish({
-              status: 'down',
-              error: `HTTP ${response.statusCode}, then ${describeNetworkError(error)} mid-response`,
-              observed: { statusCode: response.statusCode ?? 0 },
-            }),
-        );
-      });
-      req.end(check.body);
-    });
-}
-
-interface Certificate {
-  readonly daysLeft: number;
-  readonly validTo: string;
-}
-
-function certificateDaysLeft(response: IncomingMessage, now: number): Certificate | undefined {
-  const peer = (response.socket as TLSSocket).getPeerCertificate?.();
-  if (!peer?.valid_to) return undefined;
-  const validTo = Date.parse(peer.valid_to);
-  if (Number.isNaN(validTo)) return undefined;
-  return { daysLeft: Math.floor((validTo - now) / DAY_MS), validTo: new Date(validTo).toISOString() };
-}
-
-/** Reads up to `cap` bytes, then stops reading; rejects if the body ends abnormally before that. */
-function readBody(response: IncomingMessage, cap: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = () => {
-      response.removeAllListeners('data');
-      response.destroy();
-      resolve(Buffer.concat(chunks).subarray(0, cap));
-    };
-    if (cap === 0) {
-      response.resume();
+        headers: check.headers,
+        ...(check.body === undefined ? {} : { body: check.body }),
+        maxBodyBytes: check.method === 'HEAD' ? 0 : check.maxBodyBytes,
+        ...(options.ca ? { ca: options.ca } : {}),
+        userAgent,
+        now,
+      },
+      signal,
+    );
+    if (!response.ok) {
+      return {
+        status: 'down',
+        error: response.error,
+        ...(response.statusCode === undefined ? {} : { observed: { statusCode: response.statusCode } }),
+      };
     }
-    response.on('data', (chunk: Buffer) => {
-      if (cap === 0) return;
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size >= cap) stop();
-    });
-    response.once('end', () => resolve(Buffer.concat(chunks)));
-    response.once('error', reject);
-    // Node ends a reset response with 'close' and no 'end'; `complete` tells the two apart.
-    response.once('close', () => {
-      if (!response.complete) reject(Object.assign(new Error('response cut short'), { code: 'ECONNRESET' }));
-    });
-  });
+    return judge(check, response.statusCode, response.body, response.certificate);
+  };
 }
 
-function judge(check: HttpCheck, statusCode: number, body: Buffer, certificate?: Certificate): ProbeOutcome {
+function judge(
+  check: HttpCheck,
+  statusCode: number,
+  body: Buffer,
+  certificate?: PeerCertificate,
+): ProbeOutcome {
   const observed: Record<string, number> = { statusCode, bodyBytes: body.length };
   if (certificate) observed.certificateDaysLeft = certificate.daysLeft;
   const warning =

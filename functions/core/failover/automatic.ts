@@ -91,7 +91,13 @@ export function onPrimary(state: FailoverState, input: AutomaticInput, alarm?: s
     );
   }
   const settled = closeFlapping(counted, now, 'settled');
-  if (!unhealthy) return withFlap(updated(state, settled.state, `primary ${primary.id} healthy`), settled);
+  if (!unhealthy) {
+    const unconfirmed =
+      known.verdict?.status === 'down'
+        ? `; the health engine's down is not confirmed by ${primary.id}'s own status, so no switch`
+        : '';
+    return withFlap(updated(state, settled.state, `primary ${primary.id} healthy${unconfirmed}`), settled);
+  }
   const evidence = unhealthyLongEnough(settled.state, observation.at, settings);
   if (alarm === undefined && !evidence.passed)
     return withFlap(updated(state, settled.state, evidence.detail), settled);

@@ -56,13 +56,18 @@ export function withPrimaryRole(state: FailoverState, observation: Observation):
 }
 
 /**
- * The primary counts as unhealthy when observed so, or while the health engine's `down` stands,
- * unless users are sent to a standby (an inverted Route 53 check): the path the health engine
- * probes then ends at the standby, and counting its failure against the primary would undo an
- * operator's DNS failover within a minute.
+ * The primary counts as unhealthy when observed so. For `dns` it also does while the health
+ * engine's `down` stands (the engine probes the same public path Route 53 switches), unless users
+ * are sent to a standby (an inverted Route 53 check): the path then ends at the standby, and
+ * counting its failure against the primary would undo an operator's DNS failover within a minute.
+ * For the database and the cache the verdict is a reason to look, not evidence: their components
+ * roll up the service's own report of its data path too, which sees a network, a pool or a client
+ * fault no failover mends. A switch of a cluster or a replication group needs the RDS or
+ * ElastiCache API to see the primary unhealthy.
  */
 export function primaryUnhealthy(state: FailoverState, health: HealthSnapshot): boolean {
-  return !health.primary.healthy || (state.verdict?.status === 'down' && health.usersReachPrimary !== false);
+  if (!health.primary.healthy) return true;
+  return state.component === 'dns' && state.verdict?.status === 'down' && health.usersReachPrimary !== false;
 }
 
 /** Flip times with this observation's, if its health differs from the last one observed. */

@@ -47,6 +47,8 @@ const common = {
   successThreshold: z.optional(int(1, 20)),
 };
 
+const headerMap = z.record(z.string().check(z.regex(/^[A-Za-z0-9-]+$/, 'must be a header name')), z.string());
+
 const validRegex = z.string().check(z.refine(isRegexSource, 'must be a valid JavaScript regular expression'));
 
 export const httpCheckSchema = z
@@ -57,10 +59,7 @@ export const httpCheckSchema = z
     /** @default 'GET' */
     method: z._default(z.enum(['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS']), 'GET'),
     /** @default {} */
-    headers: z._default(
-      z.record(z.string().check(z.regex(/^[A-Za-z0-9-]+$/, 'must be a header name')), z.string()),
-      {},
-    ),
+    headers: z._default(headerMap, {}),
     /** Request body, sent as is (POST/PUT). */
     body: z.optional(z.string().check(z.maxLength(65_536))),
     /** @default '200-299' */
@@ -80,6 +79,38 @@ export const httpCheckSchema = z
       path: ['bodyMatches'],
     }),
   );
+
+/**
+ * The application's own view of one of its dependencies: the service's health endpoint (e.g. the
+ * demo's `GET /health`, 200 with `{status, dependencies: {database: {status, latencyMs}}}` even
+ * while a dependency fails) read for the entry under `dependencies`. It sees a data path the AWS
+ * APIs report as available: a database that stops answering, a cache that answers slowly.
+ * Down when the service reports the dependency not answering, or answering slower than
+ * `maxLatencyMs`, or when its body breaks that contract; no verdict (`unknown`) when the service
+ * itself cannot be asked (refused, timed out, not 2xx): that is the endpoint's own check's
+ * finding, and a `down` here would blame the dependency for it.
+ */
+export const dependencyCheckSchema = z.strictObject({
+  ...common,
+  kind: z.literal('dependency'),
+  /** The service's health URL, e.g. `https://api.example.com/health`. */
+  url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
+  /** The key under `dependencies` in the health body, e.g. `database`. */
+  dependency: z
+    .string()
+    .check(
+      z.regex(
+        /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
+        'must be a key of the body\'s "dependencies", e.g. "database"',
+      ),
+    ),
+  /** Slower answers than this (the body's `latencyMs`) fail the check; left out, speed is not judged. */
+  maxLatencyMs: z.optional(int(1, 60_000)),
+  /** @default {} */
+  headers: z._default(headerMap, {}),
+  /** Bytes of the health body read; a longer body is a broken contract. @default 65536 */
+  maxBodyBytes: z._default(int(256, 1024 * 1024), 65_536),
+});
 
 export const tcpCheckSchema = z.strictObject({
   ...common,
@@ -137,6 +168,7 @@ export const checkSchema = z.discriminatedUnion('kind', [
   auroraCheckSchema,
   elasticacheCheckSchema,
   lambdaErrorsCheckSchema,
+  dependencyCheckSchema,
 ]);
 
 // Distributes over the union so each kind keeps its own fields.
@@ -159,6 +191,7 @@ export type AlbTargetHealthCheck = Extract<HealthCheck, { kind: 'alb-target-heal
 export type AuroraCheck = Extract<HealthCheck, { kind: 'aurora' }>;
 export type ElasticacheCheck = Extract<HealthCheck, { kind: 'elasticache' }>;
 export type LambdaErrorsCheck = Extract<HealthCheck, { kind: 'lambda-errors' }>;
+export type DependencyCheck = Extract<HealthCheck, { kind: 'dependency' }>;
 
 /** True when `status` is one of the codes `matcher` (ALB syntax, e.g. `200-299,301`) accepts. */
 export function statusMatches(matcher: string, status: number): boolean {

@@ -33,6 +33,13 @@ export interface PlatformCheckInputs {
   /** Reader lag that makes the database check warn. @default 1000 */
   readonly maxReplicaLagMs?: number;
   readonly replicationGroupId: string;
+  /**
+   * The data path as the service sees it: the keys under `dependencies` in the body of
+   * `healthCheckPath` (the demo's contract) and how slow each may answer; `false` leaves these
+   * checks out, for an application whose health body does not report its dependencies.
+   * @default { database: 'database', cache: 'cache', maxDatabaseLatencyMs: 500, maxCacheLatencyMs: 250 }
+   */
+  readonly dataPath?: DataPathInputs | false;
   /** Control functions whose CloudWatch `Errors` are checked. @default [] */
   readonly controlFunctions?: readonly ControlFunctionRef[];
   /** Per-probe timeout. @default 5000 */
@@ -43,6 +50,18 @@ export interface PlatformCheckInputs {
   readonly successThreshold?: number;
 }
 
+/** The keys and latency bounds of the data-path checks (see {@link PlatformCheckInputs.dataPath}). */
+export interface DataPathInputs {
+  /** @default 'database' */
+  readonly database?: string;
+  /** @default 'cache' */
+  readonly cache?: string;
+  /** @default 500 */
+  readonly maxDatabaseLatencyMs?: number;
+  /** @default 250 */
+  readonly maxCacheLatencyMs?: number;
+}
+
 /** The component ids {@link platformHealthChecks} declares. */
 export const PLATFORM_COMPONENTS = ['api', 'fleet', 'database', 'cache', 'control-plane'] as const;
 
@@ -51,6 +70,14 @@ export const PLATFORM_COMPONENTS = ['api', 'fleet', 'database', 'cache', 'contro
  * (`database`), ElastiCache (`cache`) and the control functions' errors (`control-plane`, only
  * when some are given). `api` depends on `fleet`, and `fleet` on `database` and `cache`, so a
  * data-tier outage pages once, for its cause, not again for each symptom upstream.
+ *
+ * The AWS APIs say whether the cluster and the replication group are available, not whether the
+ * service can use them, so `database` and `cache` also read the service's own report of each
+ * (`dependency` checks on the health path). The database's is critical: without it requests fail,
+ * so the component is `down` and pages as such. The cache's is not: the service reads through it
+ * fail-open, so a slow or lost cache costs latency and the component is `degraded`. Neither moves
+ * the failover engine, which switches a database or cache only on its own observation of the
+ * RDS or ElastiCache API (`functions/core/failover/evidence.ts`).
  * @throws {RangeError} when no target group is given.
  */
 export function platformHealthChecks(inputs: PlatformCheckInputs): HealthCheckConfig {
@@ -123,6 +150,7 @@ export function platformHealthChecks(inputs: PlatformCheckInputs): HealthCheckCo
       kind: 'elasticache',
       replicationGroupId: inputs.replicationGroupId,
     },
+    ...dataPathChecks(inputs, common),
     ...functions.map(
       (fn): HealthCheck => ({
         ...common,
@@ -143,4 +171,35 @@ export function platformHealthChecks(inputs: PlatformCheckInputs): HealthCheckCo
     flapping: flappingSchema.parse({}),
     alerting: alertTimingSchema.parse({}),
   };
+}
+
+function dataPathChecks(
+  inputs: PlatformCheckInputs,
+  common: Pick<HealthCheck, 'timeoutMs' | 'failureThreshold' | 'successThreshold'>,
+): HealthCheck[] {
+  if (inputs.dataPath === false) return [];
+  const dataPath = inputs.dataPath ?? {};
+  const url = `${inputs.endpointUrl}${inputs.healthCheckPath}`;
+  const check = (
+    component: 'database' | 'cache',
+    dependency: string,
+    maxLatencyMs: number,
+    critical: boolean,
+  ): HealthCheck => ({
+    ...common,
+    id: `${component}-data-path`,
+    component,
+    description: `The ${component} as the service reports it (${inputs.healthCheckPath})`,
+    critical,
+    kind: 'dependency',
+    url,
+    dependency,
+    maxLatencyMs,
+    headers: {},
+    maxBodyBytes: 65_536,
+  });
+  return [
+    check('database', dataPath.database ?? 'database', dataPath.maxDatabaseLatencyMs ?? 500, true),
+    check('cache', dataPath.cache ?? 'cache', dataPath.maxCacheLatencyMs ?? 250, false),
+  ];
 }

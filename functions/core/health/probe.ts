@@ -72,3 +72,17 @@ export class ProbeTimeoutError extends Error {
     );
   }
 }
+
+/**
+ * The verdict a probe's own timeout carries: `down`, except for a `dependency` check. It asks the
+ * service about a dependency, and a service that does not answer says nothing about the
+ * dependency: the endpoint's own check judges the service, and a `down` here would blame (and,
+ * by inhibition, page for) the dependency instead.
+ */
+export function timeoutOutcome(check: HealthCheck, error: ProbeTimeoutError): ProbeOutcome {
+  if (check.kind !== 'dependency') return { status: 'down', error: error.message };
+  return {
+    status: 'unknown',
+    error: `the service's health endpoint ${error.message}: no verdict on ${check.dependency}`,
+  };
+}

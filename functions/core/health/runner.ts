@@ -1,5 +1,5 @@
 import type { HealthCheck } from './check-schema';
-import { type CheckResult, type Probe, type ProbeOutcome, ProbeTimeoutError } from './probe';
+import { type CheckResult, type Probe, type ProbeOutcome, ProbeTimeoutError, timeoutOutcome } from './probe';
 
 /** How a round of probes runs. */
 export interface RunnerOptions {
@@ -83,7 +83,9 @@ function probeWithin(
     const timer = setTimeout(() => {
       const error = new ProbeTimeoutError(check.id, budgetMs, reason);
       controller.abort(error);
-      finish({ status: reason === 'timeout' ? 'down' : 'unknown', error: error.message });
+      finish(
+        reason === 'timeout' ? timeoutOutcome(check, error) : { status: 'unknown', error: error.message },
+      );
     }, budgetMs);
     const onRoundAbort = () => {
       controller.abort(roundSignal?.reason);

@@ -17,6 +17,7 @@ import { createLambdaErrorsProbe } from '../../adapters/aws/lambda-errors';
 import { PowertoolsIdempotency } from '../../adapters/aws/powertools-idempotency';
 import { SnsNotifier } from '../../adapters/aws/sns-publisher';
 import { createTargetHealthProbe } from '../../adapters/aws/target-health';
+import { createDependencyProbe } from '../../adapters/http/dependency-probe';
 import { createHttpProbe } from '../../adapters/http/http-probe';
 import { createTcpProbe } from '../../adapters/http/tcp-probe';
 import { dispatchProbe } from '../../core/health/probe';
@@ -89,6 +90,7 @@ export function createHealthDependencies(
     aurora: createAuroraProbe({ rds: clients.rds, cloudwatch: clients.cloudwatch }),
     elasticache: createElasticacheProbe(clients.elasticache),
     'lambda-errors': createLambdaErrorsProbe(clients.cloudwatch),
+    dependency: createDependencyProbe(),
   });
   return {
     settings,

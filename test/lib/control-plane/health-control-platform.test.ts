@@ -56,6 +56,8 @@ describe('HealthControl on the platform stack', () => {
       ),
       'database-cluster',
       'cache-replication-group',
+      'database-data-path',
+      'cache-data-path',
       'control-scaling-errors',
       'control-failover-errors',
       'control-slow-queries-errors',
@@ -64,5 +66,15 @@ describe('HealthControl on the platform stack', () => {
       kind: 'http',
       url: `${stack.dataTier.edge.endpointUrl}/health`,
     });
+    // The data path as the service reports it, on the same URL as the endpoint's check.
+    expect(parsed.checks.filter((check) => check.kind === 'dependency')).toEqual([
+      expect.objectContaining({
+        component: 'database',
+        dependency: 'database',
+        critical: true,
+        url: `${stack.dataTier.edge.endpointUrl}/health`,
+      }),
+      expect.objectContaining({ component: 'cache', dependency: 'cache', critical: false }),
+    ]);
   });
 });

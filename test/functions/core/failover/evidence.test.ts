@@ -2,7 +2,18 @@ import fc from 'fast-check';
 import type { DecisionInput } from '../../../../functions/core/failover/decision';
 import { decide } from '../../../../functions/core/failover/machine';
 import type { FailoverState, HealthSnapshot, HealthVerdict } from '../../../../functions/core/failover/types';
-import { alerts, allSucceed, dbHealth, health, resourceSteps, stateOf, T0, testSettings } from './fixtures';
+import {
+  alerts,
+  allSucceed,
+  cacheHealth,
+  dbHealth,
+  dnsHealth,
+  health,
+  resourceSteps,
+  stateOf,
+  T0,
+  testSettings,
+} from './fixtures';
 
 const settings = testSettings({ failureThreshold: 3, minUnhealthySeconds: 60 });
 const down = dbHealth({ primary: { healthy: false } });
@@ -75,20 +86,70 @@ describe('failover evidence: rounds and time, not deliveries', () => {
     expect(state.primaryFailures).toBe(1);
   });
 
-  it('keeps the health engine down verdict until the next one, whatever the status API says', () => {
+  it('keeps the health engine down verdict on the public path until the next one, whatever Route 53 says', () => {
     const verdict: HealthVerdict = { status: 'down', flapping: false, at: T0 };
-    const { decisions } = feed([
+    const dnsUp = dnsHealth(true);
+    const dns = stateOf('dns');
+    const { decisions } = feed(
+      [
+        observed('v', dnsUp, T0, verdict),
+        observed('s1', dnsUp, T0 + 30_000),
+        observed('s2', dnsUp, T0 + 60_000),
+      ],
+      dns,
+    );
+    expect(decisions.at(-1)?.verdict).toBe('started');
+    const cleared = feed(
+      [
+        observed('v', dnsUp, T0, verdict),
+        observed('v2', dnsUp, T0 + 30_000, { status: 'healthy', flapping: false, at: T0 + 30_000 }),
+        observed('s2', dnsUp, T0 + 60_000),
+      ],
+      dns,
+    );
+    expect(cleared.state.primaryFailures).toBe(0);
+  });
+
+  it('does not fail over a database the RDS API reports available while the health engine reports it down', () => {
+    // The database component rolls up the service's data-path report: "the service reports database down".
+    const verdict: HealthVerdict = { status: 'down', flapping: false, at: T0 };
+    const { decisions, state } = feed([
       observed('v', up, T0, verdict),
       observed('s1', up, T0 + 30_000),
       observed('s2', up, T0 + 60_000),
+      observed('s3', up, T0 + 120_000),
     ]);
-    expect(decisions.at(-1)?.verdict).toBe('started');
-    const cleared = feed([
-      observed('v', up, T0, verdict),
-      observed('v2', up, T0 + 30_000, { status: 'healthy', flapping: false, at: T0 + 30_000 }),
-      observed('s2', up, T0 + 60_000),
+    expect(decisions.map((d) => d.verdict)).not.toContain('started');
+    expect(state).toMatchObject({ phase: 'primary', primaryFailures: 0, verdict });
+    expect(state.operation).toBeUndefined();
+    expect(decisions[0]?.reason).toBe(
+      "primary db-1 healthy; the health engine's down is not confirmed by db-1's own status, so no switch",
+    );
+    expect(decisions.flatMap((d) => resourceSteps(d.plan))).toEqual([]);
+  });
+
+  it('does not fail over a cache ElastiCache reports available while the health engine reports it down', () => {
+    const verdict: HealthVerdict = { status: 'down', flapping: false, at: T0 };
+    const { decisions, state } = feed(
+      [
+        observed('v', cacheHealth(true), T0, verdict),
+        observed('s1', cacheHealth(true), T0 + 30_000),
+        observed('s2', cacheHealth(true), T0 + 60_000),
+      ],
+      stateOf('cache'),
+    );
+    expect(decisions.map((d) => d.verdict)).not.toContain('started');
+    expect(state).toMatchObject({ phase: 'primary', primaryFailures: 0 });
+  });
+
+  it('fails over a database once the RDS API itself sees the writer unhealthy, the down verdict standing or not', () => {
+    const verdict: HealthVerdict = { status: 'down', flapping: false, at: T0 };
+    const { decisions } = feed([
+      observed('v', down, T0, verdict),
+      observed('s1', down, T0 + 30_000),
+      observed('s2', down, T0 + 60_000),
     ]);
-    expect(cleared.state.primaryFailures).toBe(0);
+    expect(decisions.map((d) => d.verdict)).toEqual(['updated', 'updated', 'started']);
   });
 
   it('keeps the newer of two verdicts, whatever order they arrive in', () => {
