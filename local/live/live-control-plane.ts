@@ -5,6 +5,7 @@ import { synthesizedAssembly } from '../assembly/synth';
 import { DemoFleet } from '../fleet/demo-fleet';
 import { FaultRelay } from '../fleet/fault-relay';
 import { DEFAULT_SLO, LoadGenerator, type Slo } from '../load/load-generator';
+import { forwardTo } from '../network/forward';
 import { LocalPlatform } from '../platform/local-platform';
 import { makeTempDir, removeTempDir } from '../process/process-control';
 import { type RedisServer, startRedis } from '../process/services';
@@ -187,6 +188,9 @@ export class LiveControlPlane {
       // The public endpoint answers as the local load balancer does: 503 once no target is healthy.
       platform.loadBalancerOverride = (path, now) =>
         demo.balancer.healthy() === 0 ? { status: 503, body: '' } : overridden?.(path, now);
+      // The functions' probes of the ALB's name reach the instances, as users do: the health
+      // check reads their `/health` and its `dependencies`, the data path the AWS APIs do not see.
+      platform.loadBalancerUpstream = (request) => forwardTo(demo.port, request);
 
       const baseRps = options.baseRps ?? 40;
       const load = new LoadGenerator(demo.port);

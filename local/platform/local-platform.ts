@@ -14,7 +14,7 @@ import { MetricsSink } from '../driver/metrics-sink';
 import { Scheduler } from '../driver/scheduler';
 import { SnsRouter } from '../driver/sns-router';
 import { installMessagingTaps } from '../driver/taps';
-import type { SiteAnswer } from '../network/https-sites';
+import type { ReceivedRequest, SiteAnswer } from '../network/https-sites';
 import { localHttps } from '../network/local-client';
 import { makeTempDir, removeTempDir } from '../process/process-control';
 import { type ApiCall, FaultProxy } from '../proxy/fault-proxy';
@@ -79,6 +79,11 @@ export class LocalPlatform {
   readonly invocations: InvocationRecord[] = [];
   /** A scenario's own answers of the load balancer (a flapping endpoint); undefined falls back to the fleet. */
   loadBalancerOverride?: (path: string, now: number) => SiteAnswer | undefined;
+  /**
+   * Where the load balancer's requests go when a real fleet serves them (the live demo fleet);
+   * without one it answers for the emulated fleet, with every dependency of `/health` up.
+   */
+  loadBalancerUpstream?: (request: ReceivedRequest) => Promise<SiteAnswer>;
 
   private constructor(
     readonly clock: VirtualClock,
@@ -200,11 +205,14 @@ export class LocalPlatform {
       async (request) => {
         const override = platform?.loadBalancerOverride?.(request.path, clock.now());
         if (override) return override;
+        if (platform?.loadBalancerUpstream) return platform.loadBalancerUpstream(request);
         const healthy = platform ? await platform.fleet.healthyTargets() : 1;
+        // No service stands behind the emulated fleet: its data path is what the stand-ins say.
+        const up = { status: 'up', latencyMs: 1 };
         return healthy > 0
           ? {
               status: 200,
-              body: JSON.stringify({ status: 'ok' }),
+              body: JSON.stringify({ status: 'ok', dependencies: { database: up, cache: up } }),
               headers: { 'content-type': 'application/json' },
             }
           : { status: 503, body: '' };

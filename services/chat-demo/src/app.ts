@@ -109,6 +109,17 @@ async function health(deps: ChatAppDeps, res: ServerResponse) {
   return send(res, 200, { status: allUp ? 'ok' : 'degraded', dependencies });
 }
 
+const SAFE_CODE = /^[A-Z0-9_]{2,32}$/;
+
+/** A dependency that did not answer within the health probe's timeout. */
+class ProbeTimeoutError extends Error {
+  override readonly name = 'ProbeTimeoutError';
+
+  constructor(timeoutMs: number) {
+    super(`no answer within ${timeoutMs} ms`);
+  }
+}
+
 async function probeWithin(probe: Probe, timeoutMs: number) {
   const start = performance.now();
   let timer: NodeJS.Timeout | undefined;
@@ -116,13 +127,21 @@ async function probeWithin(probe: Probe, timeoutMs: number) {
     await Promise.race([
       probe(),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(() => reject(new ProbeTimeoutError(timeoutMs)), timeoutMs);
       }),
     ]);
     return { status: 'up' as const, latencyMs: Math.round(performance.now() - start) };
-  } catch {
-    // Not why: the health body is public, and a driver's message names hosts and ports.
-    return { status: 'down' as const };
+  } catch (error) {
+    // Not the driver's message: the health body is public, and that names hosts and ports. The
+    // timeout, or a bare error code (ECONNREFUSED, 57P01), says what happened without them.
+    const code = (error as { code?: unknown } | null)?.code;
+    const reason =
+      error instanceof ProbeTimeoutError
+        ? error.message
+        : typeof code === 'string' && SAFE_CODE.test(code)
+          ? code
+          : undefined;
+    return { status: 'down' as const, ...(reason ? { error: reason } : {}) };
   } finally {
     clearTimeout(timer);
   }

@@ -1,4 +1,9 @@
-import type { HealthCheck, HttpCheck, TcpCheck } from '../../../../functions/core/health/check-schema';
+import type {
+  DependencyCheck,
+  HealthCheck,
+  HttpCheck,
+  TcpCheck,
+} from '../../../../functions/core/health/check-schema';
 import type {
   ComponentCheck,
   ComponentHealth,
@@ -34,6 +39,25 @@ export function tcpCheck(overrides: Partial<TcpCheck> = {}): TcpCheck {
     host: '127.0.0.1',
     port: 6380,
     critical: false,
+    timeoutMs: 1000,
+    failureThreshold: 2,
+    successThreshold: 2,
+    ...overrides,
+  };
+}
+
+/** A dependency check with every field resolved: the database as the service reports it. */
+export function dependencyCheck(overrides: Partial<DependencyCheck> = {}): DependencyCheck {
+  return {
+    id: 'database-data-path',
+    component: 'database',
+    kind: 'dependency',
+    url: 'http://127.0.0.1:8080/health',
+    dependency: 'database',
+    maxLatencyMs: 200,
+    headers: {},
+    maxBodyBytes: 65_536,
+    critical: true,
     timeoutMs: 1000,
     failureThreshold: 2,
     successThreshold: 2,

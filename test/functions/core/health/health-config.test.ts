@@ -30,7 +30,7 @@ describe('parseHealthCheckConfig', () => {
   it('accepts the shipped example with every check kind', () => {
     const config = parseHealthCheckConfig(example);
     expect(new Set(config.checks.map((c) => c.kind))).toEqual(
-      new Set(['http', 'tcp', 'alb-target-health', 'aurora', 'elasticache', 'lambda-errors']),
+      new Set(['http', 'tcp', 'alb-target-health', 'aurora', 'elasticache', 'lambda-errors', 'dependency']),
     );
   });
 
@@ -89,6 +89,59 @@ describe('parseHealthCheckConfig', () => {
       'checks[1].expectedStatus: must be HTTP codes such as "200", "200-299" or "200-299,301", got "2xx"',
       'checks[2].bodyMatches: must be a valid JavaScript regular expression, got "("',
       'checks[3].bodyMatches: must set at most one of bodyContains and bodyMatches, got "ok"',
+    ]);
+  });
+
+  it('fills a dependency check’s defaults and leaves speed unjudged without maxLatencyMs', () => {
+    const config = parseHealthCheckConfig(
+      minimal([
+        {
+          id: 'db',
+          component: 'api',
+          kind: 'dependency',
+          url: 'https://x.example/health',
+          dependency: 'database',
+        },
+      ]),
+    );
+    expect(config.checks[0]).toEqual({
+      id: 'db',
+      component: 'api',
+      kind: 'dependency',
+      url: 'https://x.example/health',
+      dependency: 'database',
+      headers: {},
+      maxBodyBytes: 65_536,
+      critical: false,
+      timeoutMs: 5000,
+      failureThreshold: 2,
+      successThreshold: 2,
+    });
+  });
+
+  it('rejects a dependency check with a bad URL, key or latency bound, naming each field', () => {
+    const dependency = (extra: Record<string, unknown>) => ({
+      id: 'd',
+      component: 'api',
+      kind: 'dependency',
+      url: 'http://127.0.0.1/health',
+      dependency: 'database',
+      ...extra,
+    });
+    expect(
+      problems(
+        minimal([
+          dependency({ url: 'tcp://db:5432' }),
+          dependency({ id: 'e', dependency: 'data base' }),
+          dependency({ id: 'f', maxLatencyMs: 0 }),
+          dependency({ id: 'g', dependency: undefined }),
+        ]),
+      ),
+    ).toEqual([
+      'checks[0].url: must be an http:// or https:// URL, got "tcp://db:5432"',
+      'checks[1].dependency: must be a key of the body\'s "dependencies", e.g. "database", got "data base"',
+      'checks[2].maxLatencyMs: Too small: expected number to be >=1, got 0',
+      expect.stringMatching(/^checks\[3\]\.dependency: /),
     ]);
   });
 

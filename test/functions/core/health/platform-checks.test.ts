@@ -75,6 +75,41 @@ describe('platformHealthChecks', () => {
     ]);
   });
 
+  it('reads the data path from the service at the health path: the database critical, the cache degrading', () => {
+    const { checks } = platformHealthChecks(inputs);
+    expect(checks.filter((c) => c.kind === 'dependency')).toEqual([
+      expect.objectContaining({
+        id: 'database-data-path',
+        component: 'database',
+        url: 'https://api.example.com/health',
+        dependency: 'database',
+        maxLatencyMs: 500,
+        critical: true,
+      }),
+      expect.objectContaining({
+        id: 'cache-data-path',
+        component: 'cache',
+        url: 'https://api.example.com/health',
+        dependency: 'cache',
+        maxLatencyMs: 250,
+        critical: false,
+      }),
+    ]);
+  });
+
+  it('takes the data path keys and bounds given, and leaves the checks out for an app that does not report them', () => {
+    const custom = platformHealthChecks({
+      ...inputs,
+      dataPath: { database: 'postgres', cache: 'redis', maxDatabaseLatencyMs: 800, maxCacheLatencyMs: 50 },
+    }).checks.filter((c) => c.kind === 'dependency');
+    expect(custom.map((c) => [c.dependency, c.maxLatencyMs])).toEqual([
+      ['postgres', 800],
+      ['redis', 50],
+    ]);
+    const none = platformHealthChecks({ ...inputs, dataPath: false });
+    expect(none.checks.some((c) => c.kind === 'dependency')).toBe(false);
+  });
+
   it('makes a data-tier outage inhibit the fleet and the api, and leaves out control-plane without functions', () => {
     const { components } = platformHealthChecks({ ...inputs, controlFunctions: [] });
     expect(components.map((c) => [c.id, c.dependsOn])).toEqual([

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { HealthCheck } from '../../../../functions/core/health/check-schema';
 import { dispatchProbe, type Probe, type ProbeOutcome } from '../../../../functions/core/health/probe';
 import { runChecks } from '../../../../functions/core/health/runner';
-import { manyChecks, tcpCheck } from './check-fixtures';
+import { dependencyCheck, manyChecks, tcpCheck } from './check-fixtures';
 
 const now = () => performance.now();
 const hang = () => new Promise<ProbeOutcome>(() => {});
@@ -31,6 +31,18 @@ describe('runChecks', () => {
     const { results } = await runChecks(checks, probe, { deadline: now() + 5000, now });
     expect(results.map((r) => r.status)).toEqual(['up', 'down', 'up']);
     expect(results[1]!.error).toBe('timed out after 30 ms');
+  });
+
+  it('gives a dependency check whose service does not answer in time no verdict, not a down dependency', async () => {
+    const check = dependencyCheck({ timeoutMs: 30 });
+    const { results } = await runChecks([check, tcpCheck({ timeoutMs: 30 })], () => hang(), {
+      deadline: now() + 5000,
+      now,
+    });
+    expect(results.map((r) => r.status)).toEqual(['unknown', 'down']);
+    expect(results[0]!.error).toBe(
+      "the service's health endpoint timed out after 30 ms: no verdict on database",
+    );
   });
 
   it('aborts the timed-out probe through its signal', async () => {
