@@ -77,13 +77,15 @@ describe('platformHealthChecks', () => {
 
   it('reads the data path from the service at the health path: the database critical, the cache degrading', () => {
     const { checks } = platformHealthChecks(inputs);
-    expect(checks.filter((c) => c.kind === 'dependency')).toEqual([
+    const dependencies = checks.filter((c) => c.kind === 'dependency');
+    // The database's speed is left to the service's own probe timeout: down, not slow.
+    expect(dependencies[0]).not.toHaveProperty('maxLatencyMs');
+    expect(dependencies).toEqual([
       expect.objectContaining({
         id: 'database-data-path',
         component: 'database',
         url: 'https://api.example.com/health',
         dependency: 'database',
-        maxLatencyMs: 500,
         critical: true,
       }),
       expect.objectContaining({
