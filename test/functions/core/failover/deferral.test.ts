@@ -6,7 +6,7 @@ import {
   type FailoverResult,
   handleFailoverEvent,
 } from '../../../../functions/core/failover/service';
-import type { FailoverState, HealthVerdict, Operation } from '../../../../functions/core/failover/types';
+import type { FailoverState, HealthVerdict } from '../../../../functions/core/failover/types';
 import { memoryIdempotency } from '../../../support/memory-coordination';
 import {
   deadlineAfter,
@@ -18,7 +18,7 @@ import {
   ScriptedActions,
   SimulatedClock,
 } from './fakes';
-import { dbHealth, stateOf, T0, testSettings } from './fixtures';
+import { dbHealth, operationOf, stateOf, T0, testSettings } from './fixtures';
 
 const settings = testSettings();
 const STARTED = '2026-01-01T12:00:00.000Z';
@@ -139,21 +139,7 @@ describe('an event that meets an operation holding its component', () => {
 });
 
 describe('deferral', () => {
-  const operation: Operation = {
-    id: 'cmd-1',
-    kind: 'failover',
-    automatic: false,
-    from: 'primary',
-    startedAt: T0,
-    leaseUntil: T0 + 900_000,
-    target: 'db-2',
-    primary: 'db-1',
-    plan: [],
-    switchSteps: 2,
-    invertsHealthCheck: false,
-    resumed: false,
-    results: [],
-  };
+  const operation = operationOf();
   const during = (overrides: Partial<FailoverState> = {}) =>
     stateOf('database', { phase: 'failing-over', operation, ...overrides });
   const verdict = (status: HealthVerdict['status'], at: number, flapping = false): HealthVerdict => ({

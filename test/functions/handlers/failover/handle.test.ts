@@ -1,7 +1,7 @@
 import { initialState } from '../../../../functions/core/failover/types';
 import { UnknownComponentError } from '../../../../functions/handlers/failover/events';
 import { FailoverCommandError, FailoverTriggerError } from '../../../../functions/handlers/failover/handle';
-import { dbHealth, dnsHealth, T0 } from '../../core/failover/fixtures';
+import { dbHealth, dnsHealth, operationOf, T0 } from '../../core/failover/fixtures';
 import { alarmChanged, command, harness, healthChanged, scheduled } from './support';
 
 const downDb = dbHealth({ primary: { healthy: false } });
@@ -283,12 +283,8 @@ describe('failover handler: EventBridge triggers', () => {
       ...initialState('cache', T0),
       version: 3,
       phase: 'failing-over',
-      operation: {
+      operation: operationOf({
         id: 'command:req-op',
-        kind: 'failover',
-        automatic: false,
-        from: 'primary',
-        startedAt: T0,
         leaseUntil: T0 + 600_000,
         target: 'c-002',
         primary: 'c-001',
@@ -297,10 +293,7 @@ describe('failover handler: EventBridge triggers', () => {
           { kind: 'wait-for-cache-primary', formerPrimary: 'c-001' },
         ],
         switchSteps: 2,
-        invertsHealthCheck: false,
-        resumed: false,
-        results: [],
-      },
+      }),
     });
     const response = await h.invoke(scheduled());
     expect(response).toMatchObject({

@@ -10,7 +10,7 @@ import {
 import { parseFailoverEnvironment } from '../../../../functions/handlers/failover/config';
 import { createFailoverHandler } from '../../../../functions/handlers/failover/handle';
 import { type MemoryRecord, manualClock } from '../../../support/memory-coordination';
-import { cacheHealth, dbHealth, dnsHealth, T0 } from '../../core/failover/fixtures';
+import { cacheHealth, dbHealth, dnsHealth, operationOf, T0 } from '../../core/failover/fixtures';
 import { alarmChanged, command, ENV, healthChanged, scheduled } from '../failover/support';
 import {
   type Attempt,
@@ -175,24 +175,15 @@ function world(scenario: Scenario) {
       ...initialState('database', T0),
       version: 1,
       phase: 'failing-over',
-      operation: {
+      operation: operationOf({
         id: 'command:operator',
-        kind: 'failover',
-        automatic: false,
-        from: 'primary',
-        startedAt: T0,
         leaseUntil: T0 + scenario.heldForMs,
-        target: 'db-2',
-        primary: 'db-1',
         plan: [
           { kind: 'aurora-failover', targetInstance: 'db-2' },
           { kind: 'wait-for-writer', instance: 'db-2' },
         ],
         switchSteps: 2,
-        invertsHealthCheck: false,
-        resumed: false,
-        results: [],
-      },
+      }),
     });
   return {
     config,
