@@ -34,7 +34,7 @@ export const GAME_DAYS: readonly GameDayScenario[] = [
   {
     name: 'traffic-spike',
     description:
-      'Three times the normal traffic for four minutes, scaling out on the measured CPU, then back in.',
+      'Four times the normal traffic for four minutes, scaling out on the measured CPU, then back in.',
     counterpart: 'load-surge',
     faults: [[0, 'spike']],
     // The scale-in waits out its 300 s stabilisation window after the spike's end.

@@ -27,7 +27,7 @@ export const chatDemoEnvSchema = z.object({
   /**
    * CPU milliseconds each reply spends tokenizing its context and rendering (see `ReplyWork`):
    * 30 puts two half-vCPU instances at about a quarter of their CPU at the local demo's 20 req/s
-   * and past the 60 % scaling target at three times that.
+   * and past the 60 % scaling target at four times that.
    */
   REPLY_CPU_MS: z.coerce.number().min(0).max(1000).default(30),
   /** How often the cache and the database are probed for `/health` (which only reads the result). */
