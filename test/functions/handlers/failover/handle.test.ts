@@ -1,6 +1,7 @@
+import { initialState } from '../../../../functions/core/failover/types';
 import { UnknownComponentError } from '../../../../functions/handlers/failover/events';
 import { FailoverCommandError, FailoverTriggerError } from '../../../../functions/handlers/failover/handle';
-import { dbHealth, dnsHealth } from '../../core/failover/fixtures';
+import { dbHealth, dnsHealth, operationOf, T0 } from '../../core/failover/fixtures';
 import { alarmChanged, command, harness, healthChanged, scheduled } from './support';
 
 const downDb = dbHealth({ primary: { healthy: false } });
@@ -156,27 +157,33 @@ describe('failover handler: commands from the admin API', () => {
 });
 
 describe('failover handler: EventBridge triggers', () => {
-  test('a down verdict stands until the next one: with the observations it makes the evidence, a redelivery does not count, then the database fails over', async () => {
+  test('a down verdict stands, a redelivery does not count, and the database fails over only once RDS sees the writer unhealthy', async () => {
     const h = harness();
     const first = healthChanged('database', 'down', '2026-01-01T12:00:00.000Z');
     expect(await h.invoke(first)).toMatchObject({ results: [{ status: 'decided', verdict: 'updated' }] });
     expect(await h.invoke({ ...first, id: 'another-delivery' })).toMatchObject({
       results: [{ status: 'duplicate' }],
     });
-    expect(h.actions.calls).toEqual([]);
-    // RDS still says "available": the health engine's standing verdict is what fails.
+    // RDS still says "available": the health engine's verdict (the service's view of its data
+    // path) is a reason to look, not evidence, so nothing is switched.
     h.clock.time = Date.parse('2026-01-01T12:01:02Z');
     expect(await h.invoke(scheduled('2026-01-01T12:01:00Z'))).toMatchObject({
-      source: 'schedule',
       results: expect.arrayContaining([
-        expect.objectContaining({ component: 'database', status: 'executed', verdict: 'completed' }),
+        expect.objectContaining({ component: 'database', status: 'decided', verdict: 'updated' }),
       ]),
     });
+    expect(h.actions.calls).toEqual([]);
+    expect(h.store.items.get('database')).toMatchObject({ phase: 'primary', primaryFailures: 0 });
+    // Once RDS itself sees the writer unhealthy, its observations make the evidence.
+    h.observer.health.database = downDb;
+    for (const minute of ['02', '03', '04']) {
+      h.clock.time = Date.parse(`2026-01-01T12:${minute}:02Z`);
+      await h.invoke(scheduled(`2026-01-01T12:${minute}:00Z`));
+    }
     expect(h.actions.calls.map((c) => c.action)).toEqual([
       { kind: 'aurora-failover', targetInstance: 'db-2' },
       { kind: 'wait-for-writer', instance: 'db-2' },
     ]);
-    expect(h.notifier.sent.map((a) => a.severity)).toEqual(['critical', 'critical']);
   });
 
   test('two verdict deliveries of one health round count once', async () => {
@@ -273,6 +280,48 @@ describe('failover handler: EventBridge triggers', () => {
       'failover#dns#schedule:dns:2026-01-01T12:01:00Z',
       'failover#cache#schedule:cache:2026-01-01T12:01:00Z',
     ]);
+  });
+
+  test("a schedule tick that meets an operator's cache failover in progress leaves the cache to it: the invocation succeeds, no retry", async () => {
+    const h = harness();
+    await h.lock.acquire('failover#cache', 'operator-run', 600_000, h.clock.now());
+    h.store.items.set('cache', {
+      ...initialState('cache', T0),
+      version: 3,
+      phase: 'failing-over',
+      operation: operationOf({
+        id: 'command:req-op',
+        leaseUntil: T0 + 600_000,
+        target: 'c-002',
+        primary: 'c-001',
+        plan: [
+          { kind: 'elasticache-test-failover' },
+          { kind: 'wait-for-cache-primary', formerPrimary: 'c-001' },
+        ],
+        switchSteps: 2,
+      }),
+    });
+    const response = await h.invoke(scheduled());
+    expect(response).toMatchObject({
+      source: 'schedule',
+      results: [
+        { component: 'dns', status: 'decided' },
+        { component: 'database', status: 'decided' },
+        {
+          component: 'cache',
+          status: 'deferred',
+          reason:
+            'deferred: failover#cache is held by operation command:req-op (operator failover, started 2026-01-01T12:00:00.000Z); this scheduled observation is left to it (its verification reads cache, and the next scheduled observation re-evaluates)',
+          record: { status: 'skipped', event: 'done' },
+        },
+      ],
+    });
+    expect(h.metrics.runs).not.toContainEqual(['', 'ControlRunsRetried']);
+    const cacheLine = h.log.lines.find((l) =>
+      (l.extra.run as { eventKey?: string } | undefined)?.eventKey?.startsWith('failover#cache#'),
+    );
+    expect(cacheLine).toMatchObject({ level: 'info', extra: { status: 'deferred' } });
+    expect(h.store.items.get('cache')?.version).toBe(3);
   });
 
   test('a retried schedule tick does not count the components it already handled', async () => {
