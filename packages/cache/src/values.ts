@@ -64,7 +64,7 @@ export function assertRepresentable(value: unknown, kinds: Representable, path =
   }
   const proto: unknown = Object.getPrototypeOf(object);
   if (proto === Object.prototype || proto === null) {
-    if (!kinds.protoKey && Object.hasOwn(object, '__proto__'))
+    if (!kinds.protoKey && Object.prototype.hasOwnProperty.call(object, '__proto__'))
       throw new CacheValueError(`${path}.__proto__`, 'a property named __proto__ would not read back');
     for (const name in object) {
       const item: unknown = (object as Record<string, unknown>)[name];
