@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildChatDemo } from '../../services/chat-demo/build';
+import { type CpuQuotaSupport, cpuQuotaSupport } from '../process/cpu-quota';
 import { freeLoopbackPort } from '../process/process-control';
 import type { Fleet, FleetMeasurement } from '../world/fleet';
 import { LocalLoadBalancer, type TargetView } from './load-balancer';
@@ -24,6 +25,13 @@ export interface DemoFleetOptions {
    * replaces it after the grace period. @default 60000
    */
   readonly replaceAfterMs?: number;
+  /**
+   * The cores each instance has: its process is capped there (a control group's CPU quota, where
+   * the machine allows) and its `CPUUtilization` is measured against them. Small instances let a
+   * fleet that scales out fit on a laptop: capped, an instance saturates at its own size, not at
+   * the machine's. @default 0.5
+   */
+  readonly instanceVcpus?: number;
 }
 
 /** One instance of the demo fleet as the status page shows it. */
@@ -48,6 +56,7 @@ export class DemoFleet implements FleetMeasurement {
   private readonly deadSince = new Map<string, number>();
   private readonly lastCpu = new Map<string, number>();
   private script = '';
+  private cpuSupport: CpuQuotaSupport = { available: false, reason: 'not started' };
   private timer: NodeJS.Timeout | undefined;
   private reconciling: Promise<void> | undefined;
   private stopped = false;
@@ -60,10 +69,19 @@ export class DemoFleet implements FleetMeasurement {
     const outDir = join(this.options.workDir, 'chat-demo');
     buildChatDemo(outDir);
     this.script = join(outDir, 'server.js');
+    this.cpuSupport = cpuQuotaSupport('misybot-local-fleet');
     this.port = await this.balancer.start();
     this.options.fleet.measureWith(this);
     await this.reconcile();
     this.timer = setInterval(() => void this.reconcileOnce(), this.options.reconcileMs ?? 2000);
+  }
+
+  /** How the instances' CPU is capped, in a sentence (for the progress line and the status page). */
+  get cpuCap(): string {
+    const vcpus = this.options.instanceVcpus ?? 0.5;
+    return this.cpuSupport.available
+      ? `each instance is capped at ${vcpus} vCPU (cgroup v${this.cpuSupport.version}) and its CPU measured against it`
+      : `instances are not capped (${this.cpuSupport.reason}): each may use a whole core and its CPU is measured against one`;
   }
 
   /** Resolves once every instance's process is in rotation, or after `timeoutMs` (whichever first). */
@@ -171,6 +189,7 @@ export class DemoFleet implements FleetMeasurement {
       script: this.script,
       port,
       environment: this.options.environment,
+      cpu: { support: this.cpuSupport, vcpus: this.options.instanceVcpus ?? 0.5 },
       onLine: (line) => {
         if (line.includes('"_aws"')) return this.options.onMetricLine(instanceId, line);
         appendFileSync(logFile, `${line}\n`);

@@ -40,9 +40,9 @@ export const FAULTS: readonly FaultDefinition[] = [
   {
     name: 'spike',
     title: 'Traffic spike',
-    description: 'Five times the normal rate for 4 minutes.',
+    description: 'Four times the normal rate for 4 minutes.',
     start: ({ load, baseRps }, ends) => {
-      load.load = { rps: baseRps * 5 };
+      load.load = { rps: baseRps * 4 };
       const cancel = timeline([[4 * MINUTE, () => (load.load = { rps: baseRps })]], ends);
       return () => {
         cancel();

@@ -16,7 +16,7 @@ export function formatGameDayReport(report: GameDayReport, live: LiveControlPlan
     '',
     scenario.description,
     '',
-    `Machine load average at the end (1, 5, 15 min): ${report.loadAverage.map((v) => v.toFixed(1)).join(', ')} on ${report.cores} cores.`,
+    `Machine load average at the end (1, 5, 15 min): ${report.loadAverage.map((v) => v.toFixed(1)).join(', ')} on ${report.cores} cores; ${live.demo.cpuCap}.`,
     '',
     `SLO: ${percent(live.slo.availability)} of requests succeed, p95 ≤ ${live.slo.p95Ms} ms, over ${Math.round((report.endedAt - startedAt) / 1000)} s at ${live.baseRps} req/s normal load: **${report.slo.held ? 'held' : 'breached'}** (availability ${percent(report.slo.availability)}, p95 ${ms(report.slo.p95Ms)}, ${report.slo.requests} requests).`,
     '',

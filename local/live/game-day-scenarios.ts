@@ -34,10 +34,11 @@ export const GAME_DAYS: readonly GameDayScenario[] = [
   {
     name: 'traffic-spike',
     description:
-      'Five times the normal traffic for four minutes, scaling out on the measured CPU, then back in.',
+      'Four times the normal traffic for four minutes, scaling out on the measured CPU, then back in.',
     counterpart: 'load-surge',
     faults: [[0, 'spike']],
-    observeSeconds: 420,
+    // The scale-in waits out its 300 s stabilisation window after the spike's end.
+    observeSeconds: 660,
   },
   {
     name: 'traffic-ramp',

@@ -31,7 +31,7 @@ export interface LiveOptions {
   readonly assemblyCacheDir?: string;
   /** Virtual seconds per real second while nothing runs. @default 1 */
   readonly speed?: number;
-  /** The users' normal rate. @default 40 */
+  /** The users' normal rate. @default 20 */
   readonly baseRps?: number;
   /** @default {@link DEFAULT_SLO} */
   readonly slo?: Slo;
@@ -182,13 +182,14 @@ export class LiveControlPlane {
       });
       cleanups.push(() => demo.stop());
       await demo.start();
+      progress(demo.cpuCap);
       await demo.inRotation();
       const overridden = platform.loadBalancerOverride;
       // The public endpoint answers as the local load balancer does: 503 once no target is healthy.
       platform.loadBalancerOverride = (path, now) =>
         demo.balancer.healthy() === 0 ? { status: 503, body: '' } : overridden?.(path, now);
 
-      const baseRps = options.baseRps ?? 40;
+      const baseRps = options.baseRps ?? 20;
       const load = new LoadGenerator(demo.port);
       load.load = { rps: baseRps };
       load.start();

@@ -1,6 +1,7 @@
 import { type Concluded, type GuardedRunDeps, runGuarded } from '../runs/guarded-run';
 import type { RunRecord } from '../runs/record';
 import type { Command, DecisionInput, Verdict } from './decision';
+import { deferral } from './deferral';
 import { execute, type FailoverRun, type NotificationRecord, saveOwn } from './execution';
 import type { GuardCheck } from './guards';
 import { decide } from './machine';
@@ -72,6 +73,8 @@ export interface FailoverDeps {
  * How the event was handled:
  * - `duplicate`: the event id was already handled (or another run is handling it); nothing was done;
  * - `busy`: another run holds the component (lock or operation lease); the event is retried;
+ * - `deferred`: another run's operation holds the component and serves what the event asks
+ *   (a scheduled observation, a verdict that changes nothing); the event is done (see `deferral`);
  * - `conflict`: another run changed the state between read and write; nothing was done; retried;
  * - `failed`: the run could not do its work (a read, a save, the coordination); retried;
  * - `decided`: the decision was saved; no operation ran (see `verdict` and `checks`);
@@ -81,6 +84,7 @@ export interface FailoverDeps {
 export type FailoverStatus =
   | 'duplicate'
   | 'busy'
+  | 'deferred'
   | 'conflict'
   | 'failed'
   | 'decided'
@@ -142,7 +146,8 @@ function toInput(event: FailoverEvent, health: HealthSnapshot): DecisionInput {
 /**
  * Handles one failover event end to end under the control plane's guarantees (`runGuarded`):
  * claims the event (a redelivery does nothing; a failed run releases it for the retry), takes the
- * component's lease (waiting a little for a busy one, then releasing the event for the retry),
+ * component's lease (waiting a little for a busy one, then releasing the event for the retry,
+ * unless the operation holding it serves the event: {@link deferral}),
  * loads the state, decides, saves the decision with a conditional write, then runs the plan step
  * by step, saving progress, and saves the verified outcome. Never throws: every run ends in a
  * record, and a run whose work is not done (busy, conflict, failure) asks for a redelivery.
@@ -166,6 +171,18 @@ export async function handleFailoverEvent(
       lock: { name: `failover#${component}`, leaseMs: settings.operationLeaseSeconds * 1000 },
       // A dry run saves nothing and acts on nothing: repeating one is harmless.
       repeatable: event.kind === 'command' && event.dryRun,
+      whenBusy: async () => {
+        const state = await deps.store.load(component);
+        const reason = deferral(event, state, deps.clock());
+        if (reason === undefined) return undefined;
+        const value: Handled = {
+          ...empty,
+          status: 'deferred',
+          reason,
+          ...(state ? { phase: state.phase } : {}),
+        };
+        return { status: 'skipped', reason, retry: false, value };
+      },
     },
     async () => conclude(await handleLocked(deps, event, settings, now)),
   );

@@ -52,7 +52,7 @@ export function findingsOf(
     add({
       id: `regression:${queryIds.get(r.key) ?? r.key}`,
       kind: 'regression',
-      summary: `regressed +${r.increasePercent.toFixed(0)} % (${r.baselineMeanMs.toFixed(1)} → ${r.meanMs.toFixed(1)} ms mean, ${r.calls} calls): ${preview(r.query)}`,
+      summary: `regressed +${r.increasePercent.toFixed(0)} % (${r.baselineMeanMs.toFixed(1)} → ${r.meanMs.toFixed(1)} ms mean, ${r.calls} calls, +${Math.round(r.addedMs)} ms in the interval): ${preview(r.query)}`,
     });
   }
   for (const index of recommendations) {

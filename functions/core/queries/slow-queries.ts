@@ -18,14 +18,26 @@ export interface SlowQuerySettings {
   readonly regressionPercent: number;
   /** Calls required in both intervals before a mean is trusted. Default 10. */
   readonly regressionMinCalls: number;
+  /**
+   * ... and only when the mean rose by at least this many milliseconds: a doubling of a 0.1 ms
+   * mean is scheduling and I/O jitter, not a plan that got worse. Default 0.5.
+   */
+  readonly regressionMinIncreaseMs: number;
+  /**
+   * ... and the rise cost at least this many milliseconds of database time over the interval
+   * (the mean's rise × the interval's calls): a slower query nobody runs costs nothing. Default 1000.
+   */
+  readonly regressionMinAddedMs: number;
 }
 
-/** PgHero's thresholds and a 50 % regression threshold. */
+/** PgHero's thresholds and a 50 % regression threshold with its absolute floors. */
 export const DEFAULT_SLOW_QUERY_SETTINGS: SlowQuerySettings = {
   minMeanMs: 20,
   minCalls: 100,
   regressionPercent: 50,
   regressionMinCalls: 10,
+  regressionMinIncreaseMs: 0.5,
+  regressionMinAddedMs: 1000,
 };
 
 /** A query whose mean time rose past the threshold. */
@@ -36,6 +48,8 @@ export interface Regression {
   readonly meanMs: number;
   readonly increasePercent: number;
   readonly calls: number;
+  /** The database time the rise cost over the interval: (mean − baseline mean) × calls. */
+  readonly addedMs: number;
 }
 
 /** The per-query mean of an interval, kept to compare the next interval with. */
@@ -63,7 +77,12 @@ export function topByTotalTime<T extends QueryFigures>(queries: readonly T[], n:
   return [...queries].sort(byTotalDescending).slice(0, Math.max(0, n));
 }
 
-/** Queries whose mean rose more than `regressionPercent` over their baseline, worst first. */
+/**
+ * Queries whose mean rose more than `regressionPercent` over their baseline, by at least
+ * `regressionMinIncreaseMs`, costing at least `regressionMinAddedMs` over the interval, each mean
+ * over at least `regressionMinCalls` calls; worst (by percent) first. The one regression rule: the
+ * scheduled analysis applies it (`analyzeWorkload`), and the digest and the admin API show its result.
+ */
 export function findRegressions(
   queries: readonly QueryFigures[],
   baseline: ReadonlyMap<string, BaselineEntry>,
@@ -74,8 +93,14 @@ export function findRegressions(
     const base = baseline.get(q.key);
     if (!base || base.calls < settings.regressionMinCalls || q.calls < settings.regressionMinCalls) continue;
     if (base.meanMs <= 0) continue;
-    const increasePercent = ((q.meanMs - base.meanMs) / base.meanMs) * 100;
-    if (increasePercent > settings.regressionPercent) {
+    const increaseMs = q.meanMs - base.meanMs;
+    const increasePercent = (increaseMs / base.meanMs) * 100;
+    const addedMs = increaseMs * q.calls;
+    if (
+      increasePercent > settings.regressionPercent &&
+      increaseMs >= settings.regressionMinIncreaseMs &&
+      addedMs >= settings.regressionMinAddedMs
+    ) {
       found.push({
         key: q.key,
         query: q.query,
@@ -83,6 +108,7 @@ export function findRegressions(
         meanMs: q.meanMs,
         increasePercent,
         calls: q.calls,
+        addedMs,
       });
     }
   }

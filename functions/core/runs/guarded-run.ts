@@ -12,7 +12,7 @@ export interface Concluded<T> {
 }
 
 /** One run of a control function on one event. */
-export interface GuardedRunRequest {
+export interface GuardedRunRequest<T = unknown> {
   readonly fn: string;
   readonly eventKey: string;
   /** The invocation's id: the lease owner. */
@@ -23,6 +23,12 @@ export interface GuardedRunRequest {
   readonly lock?: { readonly name: string; readonly leaseMs: number };
   /** Work that changes nothing (a dry run) skips the event record: repeating it is harmless. @default false */
   readonly repeatable?: boolean;
+  /**
+   * Asked when the lease is still held after the waits: a conclusion that is done (`retry: false`)
+   * ends the run with it, its event completed; `undefined` leaves it busy, its event released for
+   * a retry. For events the holder's work already serves. @default every busy run is retried
+   */
+  readonly whenBusy?: () => Promise<Concluded<T> | undefined>;
 }
 
 /** The ports of a guarded run. */
@@ -68,7 +74,8 @@ class LeaseError extends Error {
  * - once per event: the event record is in progress while the work runs (until the function's
  *   deadline at most), completed when it ends, released when it fails, so the retry runs it;
  * - busy is not done: a lease held by another run is waited for (a few attempts with jittered
- *   waits, within a quarter of the remaining time); still held, the event is released for retry;
+ *   waits, within a quarter of the remaining time); still held, the event is released for retry,
+ *   unless `whenBusy` finds it is left to the holder's work (then it is done);
  *   an event another run holds in progress is retried too, until that run completes it or its
  *   record lapses at that run's deadline;
  * - every run ends in a record, coordination failures included; a lease or record that could not
@@ -77,7 +84,7 @@ class LeaseError extends Error {
  */
 export async function runGuarded<T>(
   deps: GuardedRunDeps,
-  request: GuardedRunRequest,
+  request: GuardedRunRequest<T>,
   work: () => Promise<Concluded<T>>,
 ): Promise<GuardedRun<T>> {
   const problems: RunProblem[] = [];
@@ -152,7 +159,7 @@ export async function runGuarded<T>(
 
 async function locked<T>(
   deps: GuardedRunDeps,
-  request: GuardedRunRequest,
+  request: GuardedRunRequest<T>,
   work: () => Promise<Concluded<T>>,
   problems: RunProblem[],
 ): Promise<Concluded<T | undefined>> {
@@ -194,12 +201,25 @@ async function locked<T>(
     throw new LeaseError(`could not take the lease ${name}`, { cause: error });
   }
   if (!outcome.acquired) {
-    return {
-      status: 'skipped',
-      reason: `busy: another run holds ${name} (${outcome.attempts} attempts)`,
-      retry: true,
-      value: undefined,
-    };
+    const busy = `busy: another run holds ${name} (${outcome.attempts} attempts)`;
+    const left = await leftToHolder(request, busy);
+    return left ?? { status: 'skipped', reason: busy, retry: true, value: undefined };
   }
   return outcome.result;
+}
+
+/** The conclusion of a run whose lease stayed held, when `whenBusy` leaves it to the holder. */
+async function leftToHolder<T>(
+  request: GuardedRunRequest<T>,
+  busy: string,
+): Promise<Concluded<T | undefined> | undefined> {
+  if (request.whenBusy === undefined) return undefined;
+  try {
+    const left = await request.whenBusy();
+    return left === undefined || left.retry ? undefined : left;
+  } catch (error) {
+    // Not knowing what the holder does is no reason to drop the event: it stays busy.
+    const reason = `${busy}; could not read what its holder does: ${describeError(error)}`;
+    return { status: 'skipped', reason, retry: true, value: undefined };
+  }
 }

@@ -15,6 +15,10 @@ export const queryAnalysisSchema = z.strictObject({
   regressionPercent: z._default(z.number().check(z.gte(1), z.lte(100_000)), 50),
   /** Calls required in both intervals before a mean is compared. @default 10 */
   regressionMinCalls: z._default(intRange(1, 1_000_000_000), 10),
+  /** ... and when the mean rose by at least this many ms (a 0.1 → 0.2 ms "doubling" is noise). @default 0.5 */
+  regressionMinIncreaseMs: z._default(z.number().check(z.gte(0), z.lte(3_600_000)), 0.5),
+  /** ... and the rise cost at least this many ms of database time in the interval (rise × calls). @default 1000 */
+  regressionMinAddedMs: z._default(z.number().check(z.gte(0), z.lte(86_400_000)), 1000),
   /** Queries kept in the top-by-total-time list. @default 10 */
   topN: z._default(intRange(1, 100), 10),
   /** Unused indexes smaller than this are not reported. @default 1048576 (1 MiB) */

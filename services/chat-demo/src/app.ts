@@ -1,11 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EndpointMetrics } from '@misybot-ha/metrics';
 import { instrumentHttpHandler } from '@misybot-ha/metrics';
+import type { DependencyState } from './dependency-monitor';
 import { composeReply, type ReplyWork } from './reply';
 import type { ChatMessage } from './store';
-
-/** A dependency probe: resolves when the dependency answers, rejects when it does not. */
-export type Probe = () => Promise<unknown>;
 
 export interface ChatAppDeps {
   readonly store: {
@@ -17,12 +15,11 @@ export interface ChatAppDeps {
     getOrSet(key: string, load: () => Promise<ChatMessage[]>): Promise<ChatMessage[]>;
     delete(key: string): Promise<boolean>;
   };
-  readonly probes: { readonly cache: Probe; readonly database: Probe };
+  /** The dependencies' last known states (`monitorDependencies`): health reads, never probes. */
+  readonly dependencies: () => Readonly<Record<string, DependencyState>>;
   readonly metrics: EndpointMetrics;
   /** True once shutdown began: health answers 503 so the ALB drains this instance. */
   readonly stopping: () => boolean;
-  /** @default 1000 */
-  readonly probeTimeoutMs?: number;
   /** What composing a reply costs. @default no history, no CPU budget */
   readonly replyWork?: ReplyWork;
 }
@@ -44,7 +41,7 @@ export function routeOf(req: IncomingMessage): string | undefined {
  * The demo chat API: `POST /chat/:id/messages` composes a reply from the conversation's recent
  * history (its CPU cost set by `replyWork`) and stores the message and the reply,
  * `GET /chat/:id` returns the conversation (through the cache), `GET /health` reports each
- * dependency. Health answers 200 while the service itself can serve, with `degraded` and the
+ * dependency as the background probes last found it. Health answers 200 while the service itself can serve, with `degraded` and the
  * failing dependency when one is down: the ALB must not replace every instance because the
  * database failed over, which is the failover function's business. It answers 503 only while
  * stopping. Every request is recorded per route as CloudWatch EMF.
@@ -96,36 +93,11 @@ async function postMessage(deps: ChatAppDeps, chatId: string, req: IncomingMessa
   });
 }
 
-async function health(deps: ChatAppDeps, res: ServerResponse) {
-  const timeoutMs = deps.probeTimeoutMs ?? 1000;
-  const entries = await Promise.all(
-    Object.entries(deps.probes).map(
-      async ([name, probe]) => [name, await probeWithin(probe, timeoutMs)] as const,
-    ),
-  );
-  const dependencies = Object.fromEntries(entries);
-  const allUp = entries.every(([, state]) => state.status === 'up');
+function health(deps: ChatAppDeps, res: ServerResponse) {
+  const dependencies = deps.dependencies();
+  const allUp = Object.values(dependencies).every((state) => state.status === 'up');
   if (deps.stopping()) return send(res, 503, { status: 'stopping', dependencies });
   return send(res, 200, { status: allUp ? 'ok' : 'degraded', dependencies });
-}
-
-async function probeWithin(probe: Probe, timeoutMs: number) {
-  const start = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      probe(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
-    return { status: 'up' as const, latencyMs: Math.round(performance.now() - start) };
-  } catch {
-    // Not why: the health body is public, and a driver's message names hosts and ports.
-    return { status: 'down' as const };
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

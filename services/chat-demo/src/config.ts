@@ -26,10 +26,12 @@ export const chatDemoEnvSchema = z.object({
   REPLY_CONTEXT_MESSAGES: z.coerce.number().int().min(0).max(200).default(20),
   /**
    * CPU milliseconds each reply spends tokenizing its context and rendering (see `ReplyWork`):
-   * 30 puts an instance at about 15 % of a core at the demo's 40 req/s on two instances and past
-   * the 60 % scaling target at five times that.
+   * 30 puts two half-vCPU instances at about a quarter of their CPU at the local demo's 20 req/s
+   * and past the 60 % scaling target at four times that.
    */
   REPLY_CPU_MS: z.coerce.number().min(0).max(1000).default(30),
+  /** How often the cache and the database are probed for `/health` (which only reads the result). */
+  HEALTH_PROBE_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
 });
 
 export type ChatDemoConfig = z.output<typeof chatDemoEnvSchema>;

@@ -53,7 +53,10 @@ function cpuMsNow(): number {
  * `work.contextMessages` messages and the new one form the prompt context, which is tokenized
  * (again, as a model's preparation passes over it) until `work.cpuMs` of CPU time is spent, in
  * slices of 5 ms. The budget is CPU time, not wall time, so a busy machine makes the reply
- * slower, not cheaper.
+ * slower, not cheaper. Only the reply's own slices count: they run without yielding, so the
+ * process's CPU clock advances for this reply alone while one runs. Counting the process's CPU
+ * between the start and the end instead would let replies in flight together share one budget,
+ * and the instance's CPU would stop following its traffic just when the traffic is high.
  */
 export async function composeReply(
   history: readonly ChatMessage[],
@@ -62,13 +65,14 @@ export async function composeReply(
 ): Promise<Reply> {
   const context = work.contextMessages === 0 ? [] : history.slice(-work.contextMessages);
   const prompt = [...context.map((m) => `${m.role}: ${m.text}`), `user: ${text}`].join('\n');
-  const startedMs = cpuMsNow();
+  let sliceStartedMs = cpuMsNow();
   let tokens = tokenize(prompt);
-  let sliceStartedMs = startedMs;
-  while (cpuMsNow() - startedMs < work.cpuMs) {
+  let spentMs = 0;
+  while (spentMs + (cpuMsNow() - sliceStartedMs) < work.cpuMs) {
     tokens = tokenize(prompt);
-    // The work yields every few milliseconds, so health checks and reads are not queued behind it.
     if (cpuMsNow() - sliceStartedMs >= SLICE_MS) {
+      spentMs += cpuMsNow() - sliceStartedMs;
+      // The work yields every few milliseconds, so health checks and reads are not queued behind it.
       await new Promise((resolve) => setImmediate(resolve));
       sliceStartedMs = cpuMsNow();
     }

@@ -7,6 +7,7 @@ import { Pool } from 'pg';
 import { createClient } from 'redis';
 import { createChatApp } from './app';
 import { type ChatDemoConfig, readChatDemoConfig } from './config';
+import { monitorDependencies } from './dependency-monitor';
 import { MessageStore } from './store';
 
 function log(level: 'info' | 'error', message: string, extra: Record<string, unknown> = {}): void {
@@ -72,11 +73,16 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   });
   const metrics = createEndpointMetrics({ service: config.METRICS_SERVICE });
   let stopping = false;
+  const dependencies = monitorDependencies(
+    { cache: () => redis.ping(), database: () => pool.query('SELECT 1') },
+    { intervalMs: config.HEALTH_PROBE_INTERVAL_MS },
+  );
+  await dependencies.ready;
   const server = createServer(
     createChatApp({
       store,
       conversations: cache.namespace('conversations'),
-      probes: { cache: () => redis.ping(), database: () => pool.query('SELECT 1') },
+      dependencies: dependencies.states,
       metrics,
       stopping: () => stopping,
       replyWork: { contextMessages: config.REPLY_CONTEXT_MESSAGES, cpuMs: config.REPLY_CPU_MS },
@@ -86,6 +92,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   log('info', 'chat-demo listening', { port: config.PORT });
   const stop = async () => {
     stopping = true;
+    dependencies.stop();
     server.close();
     metrics.close();
     await Promise.allSettled([pool.end(), redis.quit()]);

@@ -89,6 +89,7 @@ beforeAll(async () => {
       DB_NAME: database,
       DB_USER: appUser,
       DB_IAM_AUTH: 'false',
+      HEALTH_PROBE_INTERVAL_MS: '200',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -152,7 +153,13 @@ describe('the demo chat service started from its artifact', () => {
 
   it('stays up and reports the cache down, without its address, when Redis stops', async () => {
     await redis.stop();
-    const { status, body } = await get('/health');
+    // Health reads what the background probes last found: the next round sees Redis gone.
+    let answer = await get('/health');
+    for (const deadline = Date.now() + 10_000; answer.body.status === 'ok' && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      answer = await get('/health');
+    }
+    const { status, body } = answer;
     expect(status).toBe(200);
     expect(body.status).toBe('degraded');
     expect(body.dependencies.cache).toEqual({ status: 'down' });

@@ -51,6 +51,20 @@ describe('composeReply', () => {
     ).toBeGreaterThanOrEqual(40);
   });
 
+  test('spends its budget per reply when replies run at the same time', async () => {
+    // Ten replies in flight at once must cost ten budgets: a shared process clock would let them
+    // finish together after about one.
+    expect(
+      await cpuMs(() =>
+        Promise.all(
+          Array.from({ length: 10 }, () =>
+            composeReply(history(5), 'hi', { contextMessages: 20, cpuMs: 20 }),
+          ),
+        ),
+      ),
+    ).toBeGreaterThanOrEqual(200);
+  });
+
   test('lets other work run while it spends its budget', async () => {
     let done = false;
     let ranBeforeDone: boolean | undefined;

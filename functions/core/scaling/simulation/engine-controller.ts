@@ -1,5 +1,6 @@
 import { decide } from '../decide';
-import { metricReadSeconds, type PolicySet } from '../policy-schema';
+import { metricReadSeconds } from '../policy-metrics';
+import type { PolicySet } from '../policy-schema';
 import type { Datapoint, MetricSeries, PastRecommendation, ScalingDecision } from '../types';
 import type { Controller, FleetView } from './fleet';
 

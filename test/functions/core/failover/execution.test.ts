@@ -1,24 +1,10 @@
 import { saveOwn } from '../../../../functions/core/failover/execution';
 import { StateConflictError } from '../../../../functions/core/failover/ports';
-import type { FailoverState, Operation } from '../../../../functions/core/failover/types';
+import type { FailoverState } from '../../../../functions/core/failover/types';
 import { InMemoryStore } from './fakes';
-import { stateOf, T0 } from './fixtures';
+import { operationOf, stateOf, T0 } from './fixtures';
 
-const operation = (id: string): Operation => ({
-  id,
-  kind: 'failover',
-  automatic: true,
-  from: 'primary',
-  startedAt: T0,
-  leaseUntil: T0 + 900_000,
-  target: 'db-2',
-  primary: 'db-1',
-  plan: [],
-  switchSteps: 0,
-  invertsHealthCheck: false,
-  resumed: false,
-  results: [],
-});
+const operation = (id: string) => operationOf({ id, automatic: true });
 
 async function seeded(state: FailoverState): Promise<InMemoryStore> {
   const store = new InMemoryStore();

@@ -10,6 +10,7 @@ import type {
   FailoverAction,
   FailoverState,
   HealthSnapshot,
+  Operation,
   TargetHealth,
 } from '../../../../functions/core/failover/types';
 import { initialState } from '../../../../functions/core/failover/types';
@@ -105,6 +106,26 @@ export function failAt(
       outcome: { ok: false as const, failure: 'skipped' as const, message: 'an earlier step failed' },
     };
   });
+}
+
+/** An operator's database failover db-1 → db-2 in progress since T0, its lease 15 minutes long. */
+export function operationOf(overrides: Partial<Operation> = {}): Operation {
+  return {
+    id: 'cmd-1',
+    kind: 'failover',
+    automatic: false,
+    from: 'primary',
+    startedAt: T0,
+    leaseUntil: T0 + 900_000,
+    target: 'db-2',
+    primary: 'db-1',
+    plan: [],
+    switchSteps: 0,
+    invertsHealthCheck: false,
+    resumed: false,
+    results: [],
+    ...overrides,
+  };
 }
 
 export function stateOf(component: Component, overrides: Partial<FailoverState> = {}): FailoverState {

@@ -103,11 +103,12 @@ describe('runScheduledAnalysis', () => {
 
   it('reports a regression against the previous interval as a new finding', async () => {
     const { deps, db, sent } = fakeDeps();
-    db.snapshot = { takenAt: T0, entries: [entry('444', 'SELECT * FROM t WHERE id = $1', 50, 2)] };
+    db.snapshot = { takenAt: T0, entries: [entry('444', 'SELECT * FROM t WHERE id = $1', 500, 2)] };
     await outcomeOf(deps, request('e1', T0));
     expect(sent).toHaveLength(0);
-    const later = entry('444', 'SELECT * FROM t WHERE id = $1', 100, 0);
-    db.snapshot = { takenAt: T0 + HOUR, entries: [{ ...later, totalExecMs: 100 + 50 * 8, meanExecMs: 5 }] };
+    // 500 more calls at 8 ms instead of 2: +6 ms each, 3 s more database time in the hour.
+    const later = entry('444', 'SELECT * FROM t WHERE id = $1', 1000, 0);
+    db.snapshot = { takenAt: T0 + HOUR, entries: [{ ...later, totalExecMs: 1000 + 500 * 8, meanExecMs: 5 }] };
 
     const outcome = await outcomeOf(deps, request('e2', T0 + HOUR));
 

@@ -51,7 +51,54 @@ describe('slow queries', () => {
       DEFAULT_SLOW_QUERY_SETTINGS,
     );
     expect(found).toEqual([
-      expect.objectContaining({ key: 'b', baselineMeanMs: 10, meanMs: 30, increasePercent: 200 }),
+      expect.objectContaining({
+        key: 'b',
+        baselineMeanMs: 10,
+        meanMs: 30,
+        increasePercent: 200,
+        addedMs: 1000,
+      }),
     ]);
+  });
+
+  it('does not flag a 0.1 → 0.2 ms mean as a regression: a doubling that small is noise', () => {
+    const baseline = new Map([['insert', { meanMs: 0.1, calls: 150 }]]);
+    expect(findRegressions([q('insert', 150, 0.2)], baseline, DEFAULT_SLOW_QUERY_SETTINGS)).toEqual([]);
+    // Even run a million times: its mean rose by less than the 0.5 ms floor.
+    expect(findRegressions([q('insert', 1_000_000, 0.2)], baseline, DEFAULT_SLOW_QUERY_SETTINGS)).toEqual([]);
+  });
+
+  it('flags 5 → 12 ms over 1,000 calls: 7 ms more each, 7 s of database time in the interval', () => {
+    const found = findRegressions(
+      [q('lookup', 1000, 12)],
+      new Map([['lookup', { meanMs: 5, calls: 1000 }]]),
+      DEFAULT_SLOW_QUERY_SETTINGS,
+    );
+    expect(found).toEqual([
+      expect.objectContaining({
+        key: 'lookup',
+        baselineMeanMs: 5,
+        meanMs: 12,
+        increasePercent: 140,
+        addedMs: 7000,
+      }),
+    ]);
+  });
+
+  it('does not flag a rise that costs less than a second of database time over the interval', () => {
+    // 2 → 6 ms is +200 % and +4 ms, but 20 calls add only 80 ms.
+    const baseline = new Map([['rare', { meanMs: 2, calls: 20 }]]);
+    expect(findRegressions([q('rare', 20, 6)], baseline, DEFAULT_SLOW_QUERY_SETTINGS)).toEqual([]);
+    expect(findRegressions([q('rare', 250, 6)], baseline, DEFAULT_SLOW_QUERY_SETTINGS)).toHaveLength(1);
+  });
+
+  it('honours configured floors: zero floors leave the percentage rule alone', () => {
+    const baseline = new Map([['insert', { meanMs: 0.1, calls: 150 }]]);
+    const found = findRegressions([q('insert', 150, 0.2)], baseline, {
+      ...DEFAULT_SLOW_QUERY_SETTINGS,
+      regressionMinIncreaseMs: 0,
+      regressionMinAddedMs: 0,
+    });
+    expect(found).toHaveLength(1);
   });
 });

@@ -111,6 +111,40 @@ describe('runGuarded', () => {
     expect(clock.now()).toBe(1_000 + 1_750);
   });
 
+  it('ends a busy run as done, its event completed, when whenBusy leaves it to the holder', async () => {
+    const { deps, idempotency, lock, clock } = setup();
+    await lock.acquire('scaling#fleet', 'another-run', 120_000, clock.now());
+    const work = jest.fn(async () => acted);
+    const left: Concluded<string> = {
+      status: 'skipped',
+      reason: "deferred: the holder's work serves it",
+      retry: false,
+      value: 'left',
+    };
+    const run = await runGuarded(deps, { ...request, whenBusy: async () => left }, work);
+    expect(work).not.toHaveBeenCalled();
+    expect(run.value).toBe('left');
+    expect(run.record).toMatchObject({ status: 'skipped', event: 'done', reason: left.reason });
+    expect(idempotency.records.get('scaling:event-1')?.status).toBe('completed');
+  });
+
+  it('keeps a busy run busy, its event released for a retry, when whenBusy has nothing to leave or fails', async () => {
+    for (const whenBusy of [
+      async () => undefined,
+      async () => ({ ...failedRead, reason: 'not served' }),
+      async (): Promise<undefined> => {
+        throw Object.assign(new Error('state read throttled'), { name: 'ThrottlingException' });
+      },
+    ]) {
+      const { deps, idempotency, lock, clock } = setup();
+      await lock.acquire('scaling#fleet', 'another-run', 120_000, clock.now());
+      const run = await runGuarded(deps, { ...request, whenBusy }, async () => acted);
+      expect(run.record).toMatchObject({ status: 'skipped', event: 'retry' });
+      expect(run.record.reason).toMatch(/^busy: another run holds scaling#fleet \(4 attempts\)/);
+      expect(idempotency.records.size).toBe(0);
+    }
+  });
+
   it('takes the lease when its holder lets go during the retries', async () => {
     const { deps, lock, clock } = setup();
     await lock.acquire('scaling#fleet', 'another-run', 500, clock.now());

@@ -1,6 +1,7 @@
+import { initialState } from '../../../../functions/core/failover/types';
 import { UnknownComponentError } from '../../../../functions/handlers/failover/events';
 import { FailoverCommandError, FailoverTriggerError } from '../../../../functions/handlers/failover/handle';
-import { dbHealth, dnsHealth } from '../../core/failover/fixtures';
+import { dbHealth, dnsHealth, operationOf, T0 } from '../../core/failover/fixtures';
 import { alarmChanged, command, harness, healthChanged, scheduled } from './support';
 
 const downDb = dbHealth({ primary: { healthy: false } });
@@ -273,6 +274,48 @@ describe('failover handler: EventBridge triggers', () => {
       'failover#dns#schedule:dns:2026-01-01T12:01:00Z',
       'failover#cache#schedule:cache:2026-01-01T12:01:00Z',
     ]);
+  });
+
+  test("a schedule tick that meets an operator's cache failover in progress leaves the cache to it: the invocation succeeds, no retry", async () => {
+    const h = harness();
+    await h.lock.acquire('failover#cache', 'operator-run', 600_000, h.clock.now());
+    h.store.items.set('cache', {
+      ...initialState('cache', T0),
+      version: 3,
+      phase: 'failing-over',
+      operation: operationOf({
+        id: 'command:req-op',
+        leaseUntil: T0 + 600_000,
+        target: 'c-002',
+        primary: 'c-001',
+        plan: [
+          { kind: 'elasticache-test-failover' },
+          { kind: 'wait-for-cache-primary', formerPrimary: 'c-001' },
+        ],
+        switchSteps: 2,
+      }),
+    });
+    const response = await h.invoke(scheduled());
+    expect(response).toMatchObject({
+      source: 'schedule',
+      results: [
+        { component: 'dns', status: 'decided' },
+        { component: 'database', status: 'decided' },
+        {
+          component: 'cache',
+          status: 'deferred',
+          reason:
+            'deferred: failover#cache is held by operation command:req-op (operator failover, started 2026-01-01T12:00:00.000Z); this scheduled observation is left to it (its verification reads cache, and the next scheduled observation re-evaluates)',
+          record: { status: 'skipped', event: 'done' },
+        },
+      ],
+    });
+    expect(h.metrics.runs).not.toContainEqual(['', 'ControlRunsRetried']);
+    const cacheLine = h.log.lines.find((l) =>
+      (l.extra.run as { eventKey?: string } | undefined)?.eventKey?.startsWith('failover#cache#'),
+    );
+    expect(cacheLine).toMatchObject({ level: 'info', extra: { status: 'deferred' } });
+    expect(h.store.items.get('cache')?.version).toBe(3);
   });
 
   test('a retried schedule tick does not count the components it already handled', async () => {

@@ -1,11 +1,16 @@
 import fc from 'fast-check';
 import type { ResourceAction } from '../../../../functions/core/failover/ports';
 import { StateConflictError } from '../../../../functions/core/failover/ports';
-import type { Component, FailoverState, HealthSnapshot } from '../../../../functions/core/failover/types';
+import {
+  type Component,
+  type FailoverState,
+  type HealthSnapshot,
+  initialState,
+} from '../../../../functions/core/failover/types';
 import { parseFailoverEnvironment } from '../../../../functions/handlers/failover/config';
 import { createFailoverHandler } from '../../../../functions/handlers/failover/handle';
 import { type MemoryRecord, manualClock } from '../../../support/memory-coordination';
-import { cacheHealth, dbHealth, dnsHealth, T0 } from '../../core/failover/fixtures';
+import { cacheHealth, dbHealth, dnsHealth, operationOf, T0 } from '../../core/failover/fixtures';
 import { alarmChanged, command, ENV, healthChanged, scheduled } from '../failover/support';
 import {
   type Attempt,
@@ -51,6 +56,8 @@ interface Scenario {
   readonly writerDown: boolean;
   readonly primed: boolean;
   readonly heldForMs: number;
+  /** The held lease is an operator's failover in progress (its operation in the state), not a short run. */
+  readonly operationHeld: boolean;
 }
 
 const scenarios: fc.Arbitrary<Scenario> = fc.record({
@@ -59,6 +66,7 @@ const scenarios: fc.Arbitrary<Scenario> = fc.record({
   writerDown: fc.boolean(),
   primed: fc.boolean(),
   heldForMs: fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 1, max: 400_000 })),
+  operationHeld: fc.boolean(),
 });
 
 const COMPONENT_OF: Record<ResourceAction['kind'], Component> = {
@@ -162,6 +170,21 @@ function world(scenario: Scenario) {
   };
   if (scenario.heldForMs > 0)
     lock.leases.set('failover#database', { owner: 'another-run', until: T0 + scenario.heldForMs });
+  if (scenario.heldForMs > 0 && scenario.operationHeld)
+    states.set('database', {
+      ...initialState('database', T0),
+      version: 1,
+      phase: 'failing-over',
+      operation: operationOf({
+        id: 'command:operator',
+        leaseUntil: T0 + scenario.heldForMs,
+        plan: [
+          { kind: 'aurora-failover', targetInstance: 'db-2' },
+          { kind: 'wait-for-writer', instance: 'db-2' },
+        ],
+        switchSteps: 2,
+      }),
+    });
   return {
     config,
     clock,
@@ -206,9 +229,12 @@ function eventOf(kind: Kind, components: readonly Component[]): { event: unknown
   }
 }
 
+const isDeferral = (r: { readonly reason: string }) => r.reason.startsWith('deferred: ');
+
 /**
- * A component's event is handled when a run concluded it, or ran an operation whose verdict
- * failed (the engine saved it and paged a person), and its event record is done.
+ * A component's event is handled when a run concluded it, ran an operation whose verdict
+ * failed (the engine saved it and paged a person), or left it to the operation holding the
+ * component (`deferred`), and its event record is done.
  */
 function handled(
   records: ReadonlyMap<string, MemoryRecord>,
@@ -224,11 +250,34 @@ function handled(
         !/^(the run failed|could not)/.test(r.reason),
     ),
   );
-  return workDone(records, attempts, key) || (paged && workDone(records, attempts, key, ['failed']));
+  const deferred = attempts.some((a) => a.records.some((r) => r.eventKey === key && isDeferral(r)));
+  return (
+    workDone(records, attempts, key) ||
+    (paged && workDone(records, attempts, key, ['failed'])) ||
+    (deferred && workDone(records, attempts, key, ['skipped']))
+  );
+}
+
+/**
+ * Deferrals outside the rule, in words: only an observation (the schedule, a verdict) is left,
+ * never a command or an alarm, and never to the operation the event started itself (its retry
+ * is what finishes that one).
+ */
+function wrongDeferrals(scenario: Scenario, attempts: readonly Attempt[]): string[] {
+  const observation = scenario.kind === 'schedule' || scenario.kind === 'verdict';
+  return attempts
+    .flatMap((a) => a.records)
+    .filter((r) => {
+      if (!isDeferral(r)) return false;
+      const ownId = r.eventKey.split('#').slice(2).join('#');
+      return !observation || r.event !== 'done' || r.reason.includes(`operation ${ownId} (`);
+    })
+    .map((r) => `${scenario.kind} deferred against the rule: ${r.reason}`);
 }
 
 describe('failover handler under injected faults', () => {
   it(`ends every run in a record, never acts without the component's lease or twice for one event, and never loses an event (${RUNS} runs)`, async () => {
+    let deferrals = 0;
     await faultSuite('failover', scenarios, async (scenario) => {
       const w = world(scenario);
       if (scenario.primed) {
@@ -239,15 +288,20 @@ describe('failover handler under injected faults', () => {
       w.log.records.length = 0;
       const { event, keys } = eventOf(scenario.kind, w.config.configured);
       const delivery = await deliver(() => w.invoke(event), w.log, w.clock.advance, RETRIES);
+      deferrals += delivery.attempts.flatMap((a) => a.records).filter(isDeferral).length;
       return {
         delivery,
         units: keys.length,
         done: keys.every((key) => handled(w.idempotency.records, delivery.attempts, key)),
         faults: w.injector.injected,
         actions: w.actions(),
-        violations: w.violations,
+        violations: [...w.violations, ...wrongDeferrals(scenario, delivery.attempts)],
       };
     });
+    // The generated runs reach the deferral (a scheduled tick meeting an operator's operation).
+    if (process.env.FAULT_SUMMARY)
+      process.stdout.write(`${JSON.stringify({ suite: 'failover', deferrals })}\n`);
+    expect(deferrals).toBeGreaterThan(0);
   }, 600_000);
 
   it('loses no event whose work failed: done within the retries, parked (and alarmed) beyond them', async () => {
@@ -264,6 +318,7 @@ describe('failover handler under injected faults', () => {
             writerDown: true,
             primed: false,
             heldForMs: 0,
+            operationHeld: false,
           });
           const { event, keys } = eventOf(kind, w.config.configured);
           const delivery = await deliver(() => w.invoke(event), w.log, w.clock.advance, RETRIES);

@@ -106,6 +106,20 @@ describe('parsePlatformConfig', () => {
     ]);
   });
 
+  it("fills the slow-query analysis's regression floors and names a bad one", () => {
+    expect(parsePlatformConfig({}).database.analysis).toMatchObject({
+      regressionPercent: 50,
+      regressionMinIncreaseMs: 0.5,
+      regressionMinAddedMs: 1000,
+    });
+    const problems = problemsOf({
+      database: { analysis: { regressionMinIncreaseMs: -1, regressionMinAddedMs: 'a lot' } },
+    });
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^database\.analysis\.regressionMinIncreaseMs: .*got -1$/);
+    expect(problems[1]).toMatch(/^database\.analysis\.regressionMinAddedMs: /);
+  });
+
   it('lists the allowed values of an enum and the value it got', () => {
     expect(problemsOf({ cache: { evictionPolicy: 'lru' } })).toEqual([
       'cache.evictionPolicy: expected one of "volatile-lru"|"allkeys-lru"|"volatile-lfu"|"allkeys-lfu"|"volatile-random"|"allkeys-random"|"volatile-ttl"|"noeviction", got "lru"',
