@@ -205,6 +205,14 @@ export class LocalLoadBalancer {
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
       res.end('502 Bad Gateway');
     });
+    // A client that gave up takes its request with it: one still queued for a connection is not
+    // sent, one in flight is cut. Kept, a queue of requests nobody waits for any more holds the
+    // live ones behind it, and an overload becomes an outage that outlasts the load.
+    res.on('close', () => {
+      if (settled) return;
+      done(false);
+      upstream.destroy();
+    });
     req.pipe(upstream);
   }
 }

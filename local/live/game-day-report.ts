@@ -43,11 +43,11 @@ export function formatGameDayReport(report: GameDayReport, live: LiveControlPlan
       .sort((a, b) => a.at - b.at)
       .map((row) => `| ${offset(row.at, startedAt)} | ${row.what.replaceAll('|', '\\|')} |`),
     '',
-    '| minute | requests | availability | p95 | fleet CPU (measured) | SLO |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| minute | requests | availability | p95 | fleet CPU (measured) | harness stall (longest) | SLO |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...report.minutes.map(
       (m) =>
-        `| ${m.minute} | ${m.requests} | ${percent(m.availability)} | ${ms(m.p95Ms)} | ${m.cpuPercent === undefined ? '–' : `${m.cpuPercent.toFixed(1)} %`} | ${m.held ? 'held' : 'breached'} |`,
+        `| ${m.minute} | ${m.requests} | ${percent(m.availability)} | ${ms(m.p95Ms)} | ${m.cpuPercent === undefined ? '–' : `${m.cpuPercent.toFixed(1)} %`} | ${ms(m.harnessStallMs)} | ${m.held ? 'held' : 'breached'} |`,
     ),
     '',
     `Scaling decisions: ${report.decisions.length} (${report.decisions.filter((d) => d.action.startsWith('scaled')).length} scaled)${report.decisions.length > 0 ? `; the last: ${report.decisions.at(-1)!.action}, ${report.decisions.at(-1)!.summary}` : ''}.`,

@@ -1,4 +1,5 @@
 import { availableParallelism, loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { LoadSecond } from '../load/load-generator';
 import { fleetSize } from '../views/platform-views';
 import { type DecisionView, scalingDecisions } from '../views/scaling-decisions';
@@ -42,6 +43,12 @@ export interface GameDayReport {
   readonly minutes: readonly (SloWindow & {
     readonly minute: number;
     readonly cpuPercent: number | undefined;
+    /**
+     * The longest this process's event loop was blocked in the minute. The load balancer, the
+     * relays to PostgreSQL and Redis and the load generator run in it: a long stall is latency
+     * the harness added, not the platform.
+     */
+    readonly harnessStallMs: number | undefined;
   })[];
   readonly timeline: string;
   /** The machine's load average at the end (1, 5 and 15 minutes) and its cores. */
@@ -86,9 +93,14 @@ export async function runGameDay(
   const startedAt = Date.now();
   const capacity: { at: number; desired: number }[] = [];
   const cpu: { at: number; percent: number }[] = [];
+  const stalls: { at: number; ms: number }[] = [];
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
   const primaryRoutable: { at: number; routable: boolean }[] = [];
   const healthCheckId = live.platform.model.deployment.ofType('AWS::Route53::HealthCheck')[0]?.physicalId;
   const sampler = setInterval(() => {
+    stalls.push({ at: Date.now(), ms: loopDelay.max / 1e6 });
+    loopDelay.reset();
     void fleetSize(live.platform).then(({ desired }) => {
       if (capacity.at(-1)?.desired !== desired) capacity.push({ at: Date.now(), desired });
     });
@@ -146,6 +158,7 @@ export async function runGameDay(
       const inMinute = seconds.filter((s) => s.at > from && s.at <= from + 60_000);
       if (inMinute.every((s) => s.sent === 0)) continue;
       const cpuInMinute = cpu.filter((c) => c.at > from && c.at <= from + 60_000).map((c) => c.percent);
+      const stallsInMinute = stalls.filter((c) => c.at > from && c.at <= from + 60_000).map((c) => c.ms);
       minutes.push({
         minute,
         ...sloOf(inMinute, live),
@@ -153,6 +166,7 @@ export async function runGameDay(
           cpuInMinute.length === 0
             ? undefined
             : cpuInMinute.reduce((sum, v) => sum + v, 0) / cpuInMinute.length,
+        harnessStallMs: stallsInMinute.length === 0 ? undefined : Math.max(...stallsInMinute),
       });
     }
     const decisions = scalingDecisions(
@@ -189,5 +203,6 @@ export async function runGameDay(
     };
   } finally {
     clearInterval(sampler);
+    loopDelay.disable();
   }
 }

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AlertRules } from '../../core/alerting/service';
 import {
@@ -8,6 +7,7 @@ import {
   type Silence,
   silenceSchema,
 } from '../../core/alerting/silences';
+import { isConditionFailed } from './condition-failed';
 import { compact, type Item, queryPartition, withoutKeys } from './dynamodb-items';
 
 /** Expired silences and holds stay readable this long (for the admin API's history). */
@@ -85,7 +85,7 @@ export class DynamoDbAlertRules implements AlertRules {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailed(error)) return false;
       throw error;
     }
   }

@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckStateStore } from '../../core/health/service';
 import type { CheckState } from '../../core/health/state-machine';
+import { isConditionFailed } from './condition-failed';
 import { batchGet, compact, timerSleep, versionCondition, withoutKeys } from './dynamodb-items';
 
 /** Check states are kept this long after their last result, so removed checks age out. */
@@ -43,7 +43,7 @@ export class DynamoDbCheckStateStore implements CheckStateStore {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailed(error)) return false;
       throw error;
     }
   }

@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ComponentStatusRecord, ComponentStatusStore } from '../../core/health/component-events';
+import { isConditionFailed } from './condition-failed';
 import { batchGet, compact, timerSleep, versionCondition, withoutKeys } from './dynamodb-items';
 
 /** A component's record outlives its last change by this long, so removed components age out. */
@@ -50,7 +50,7 @@ export class DynamoDbComponentStatusStore implements ComponentStatusStore {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailed(error)) return false;
       throw error;
     }
   }

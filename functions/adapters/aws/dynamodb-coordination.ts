@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Lock } from '../../core/coordination';
+import { isConditionFailed } from './condition-failed';
 
 /**
  * Leases in the state table. A conditional write: DynamoDB evaluates the condition and the write
@@ -34,7 +34,7 @@ export class DynamoDbLock implements Lock {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailed(error)) return false;
       throw error;
     }
   }
@@ -51,7 +51,7 @@ export class DynamoDbLock implements Lock {
         }),
       );
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionFailed(error)) throw error;
     }
   }
 }

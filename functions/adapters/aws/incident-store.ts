@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Incident } from '../../core/alerting/incident';
 import type { IncidentStore } from '../../core/alerting/service';
+import { isConditionFailed } from './condition-failed';
 import { batchGet, compact, timerSleep, versionCondition, withoutKeys } from './dynamodb-items';
 
 /** Resolved incidents stay in the history this long. @default 90 days */
@@ -54,7 +54,7 @@ export class DynamoDbIncidentStore implements IncidentStore {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || isConditionCancelled(error)) return false;
+      if (isConditionFailed(error) || isConditionCancelled(error)) return false;
       throw error;
     }
   }

@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailed } from './condition-failed';
 
 /**
  * The document client rejects `undefined` unless it was built with removeUndefinedValues, and the
@@ -56,7 +56,7 @@ export async function saveVersionedState<S extends { readonly version: number; r
       }),
     );
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) throw conflict(error);
+    if (isConditionFailed(error)) throw conflict(error);
     throw error;
   }
   return { ...state, version };

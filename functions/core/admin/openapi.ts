@@ -1,5 +1,6 @@
 import * as z from '../../shared/config/zod';
-import { PROBLEM_CONTENT_TYPE, problemSchema } from './problem';
+import { PROBLEM_CONTENT_TYPE } from './problem';
+import { responses } from './route-spec';
 import { type RouteSpec, routeList } from './routes';
 import { idempotencyKeySchema } from './schemas/common';
 
@@ -118,7 +119,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonSchema {
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
     paths,
     components: {
-      schemas: { Problem: toSchema(problemSchema, 'output') },
+      schemas: { Problem: toSchema(responses().problemSchema, 'output') },
       securitySchemes: {
         sigv4: {
           type: 'apiKey',

@@ -1,5 +1,6 @@
-import * as z from '../../shared/config/zod';
+import type * as z from '../../shared/config/zod';
 import { AdminApiError } from './errors';
+import type { problemSchema } from './schemas/responses';
 
 /** Problem types are URNs: stable names that need no hosted documentation page. */
 export const PROBLEM_TYPE_PREFIX = 'urn:misybot-ha:problem:';
@@ -10,19 +11,10 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 const MAX_PROBLEMS = 20;
 const MAX_TEXT = 300;
 
-export const problemSchema = z.object({
-  type: z.string().check(z.describe('A URN naming the kind of problem')),
-  title: z.string(),
-  status: z.int(),
-  detail: z.string(),
-  instance: z.string().check(z.describe('The method and path that failed')),
-  correlationId: z.string().check(z.describe('Quote it to find the request in the logs')),
-  errors: z
-    .optional(z.array(z.object({ field: z.string(), message: z.string() })))
-    .check(z.describe('One entry per field that is wrong')),
-});
-
-/** An RFC 9457 problem document with the request's correlation id. */
+/**
+ * An RFC 9457 problem document with the request's correlation id. Its schema documents it in
+ * the OpenAPI document and is built with it, on first use.
+ */
 export type ProblemDetails = z.infer<typeof problemSchema>;
 
 /**

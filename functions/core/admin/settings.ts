@@ -2,7 +2,7 @@ import * as z from '../../shared/config/zod';
 import type { Lock } from '../coordination';
 import { FAILOVER_COMPONENTS } from '../failover/types';
 import type { HealthCheck } from '../health/check-schema';
-import { componentId } from '../health/check-schema';
+import { componentId } from '../health/component-id';
 import type { ComponentDefinition } from '../health/health-config';
 import type { MutationDeps } from './mutation';
 import type {

@@ -1,5 +1,6 @@
 import { isRegexSource } from '../../shared/config/primitives';
 import * as z from '../../shared/config/zod';
+import { componentId } from './component-id';
 
 /**
  * The check kinds a health-check config can declare. Fields shared by every kind (id, component,
@@ -11,16 +12,6 @@ const int = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 const checkId = z
   .string()
   .check(z.regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be 1-64 lower-case letters, digits, ".", "_" or "-"'));
-
-/** A component id, e.g. `api`, `database`; checks roll up into components. */
-export const componentId = z
-  .string()
-  .check(
-    z.regex(
-      /^[a-z][a-z0-9-]{0,39}$/,
-      'must start with a letter and hold at most 40 lower-case letters, digits or "-"',
-    ),
-  );
 
 /** HTTP status codes in ALB matcher syntax: `200`, `200-299`, `200-299,301`. */
 export const statusMatcher = z

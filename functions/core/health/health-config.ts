@@ -1,7 +1,8 @@
 import { formatConfigIssues } from '../../shared/config/issues';
 import * as z from '../../shared/config/zod';
 import { ConfigError } from '../../shared/errors';
-import { type CheckDefinition, checkSchema, componentId, type HealthCheck } from './check-schema';
+import { type CheckDefinition, checkSchema, type HealthCheck } from './check-schema';
+import { componentId } from './component-id';
 
 const int = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 

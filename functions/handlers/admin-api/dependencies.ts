@@ -26,7 +26,7 @@ import { DynamoDbIncidentStore } from '../../adapters/aws/incident-store';
 import { PowertoolsIdempotency } from '../../adapters/aws/powertools-idempotency';
 import { DynamoDbRegionStore } from '../../adapters/aws/region/dynamodb-region-store';
 import { DynamoDbScalingStateStore } from '../../adapters/aws/scaling/scaling-state-store';
-import type { AuditEntry } from '../../core/admin/ports';
+import type { AuditEntry, RegionCommander } from '../../core/admin/ports';
 import { type AdminDeps, adminSettingsSchema } from '../../core/admin/settings';
 import { formatConfigIssues } from '../../shared/config/issues';
 import * as z from '../../shared/config/zod';
@@ -53,17 +53,30 @@ const REGION_FUNCTION_ARN =
 
 /**
  * The region failover function lives in the standby region: the API calls it with a client of
- * that region (an ARN alone does not route the call).
+ * that region (an ARN alone does not route the call). The ARN is checked in the cold start; the
+ * client, a second Lambda client that only the two region routes use, is built with the first
+ * of them, once per container, rather than in every cold start.
  */
-function regionCommander(arn: string) {
+function regionCommander(arn: string): RegionCommander {
   const region = REGION_FUNCTION_ARN.exec(arn)?.[1];
   if (!region)
     throw new ConfigError('Lambda environment', [
       `${ENV.regionFunction}: must be a Lambda function ARN in the standby region, got ${JSON.stringify(arn.slice(0, 120))}`,
     ]);
-  // The function observes two regions before it answers; the API must answer within its 28 s.
-  const client = new LambdaClient({ region, requestHandler: { requestTimeout: 20_000 } });
-  return new LambdaRegionCommander(client, arn);
+  let commander: LambdaRegionCommander | undefined;
+  const built = () => {
+    // The function observes two regions before it answers; the API must answer within its 28 s.
+    commander ??= new LambdaRegionCommander(
+      new LambdaClient({ region, requestHandler: { requestTimeout: 20_000 } }),
+      arn,
+    );
+    return commander;
+  };
+  return {
+    status: (requestId) => built().status(requestId),
+    run: (command) => built().run(command),
+    dispatch: (command) => built().dispatch(command),
+  };
 }
 
 const targetGroupsSchema = z

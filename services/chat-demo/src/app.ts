@@ -83,7 +83,13 @@ async function postMessage(deps: ChatAppDeps, chatId: string, req: IncomingMessa
     work.contextMessages === 0
       ? []
       : await deps.conversations.getOrSet(chatId, () => deps.store.conversation(chatId));
-  const reply = await composeReply(history, text, work);
+  const abandoned = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) abandoned.abort();
+  });
+  const reply = await composeReply(history, text, work, abandoned.signal);
+  // The client gave up (its load balancer cut the request): nothing is stored, nothing answered.
+  if (!reply) return;
   await deps.store.appendExchange(chatId, text, reply.text);
   await deps.conversations.delete(chatId);
   return send(res, 201, {

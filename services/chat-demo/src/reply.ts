@@ -57,12 +57,17 @@ function cpuMsNow(): number {
  * process's CPU clock advances for this reply alone while one runs. Counting the process's CPU
  * between the start and the end instead would let replies in flight together share one budget,
  * and the instance's CPU would stop following its traffic just when the traffic is high.
+ *
+ * Resolves `undefined`, having stopped at the next slice, once `abandoned` aborts: the client is
+ * gone, and an overloaded instance that finished replies nobody waits for would serve the ones
+ * still waiting later still.
  */
 export async function composeReply(
   history: readonly ChatMessage[],
   text: string,
   work: ReplyWork,
-): Promise<Reply> {
+  abandoned?: AbortSignal,
+): Promise<Reply | undefined> {
   const context = work.contextMessages === 0 ? [] : history.slice(-work.contextMessages);
   const prompt = [...context.map((m) => `${m.role}: ${m.text}`), `user: ${text}`].join('\n');
   let sliceStartedMs = cpuMsNow();
@@ -74,6 +79,7 @@ export async function composeReply(
       spentMs += cpuMsNow() - sliceStartedMs;
       // The work yields every few milliseconds, so health checks and reads are not queued behind it.
       await new Promise((resolve) => setImmediate(resolve));
+      if (abandoned?.aborted) return undefined;
       sliceStartedMs = cpuMsNow();
     }
   }

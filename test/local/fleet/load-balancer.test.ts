@@ -80,3 +80,35 @@ test('a deregistered target is drained at once and gets no new request', async (
     a.server.close();
   }
 });
+
+test('drops the request of a client that gave up, so the target never works on it', async () => {
+  let arrived = 0;
+  let cut = 0;
+  const held = createServer((req, res) => {
+    if (req.url === '/health') {
+      res.end('ok');
+      return;
+    }
+    arrived += 1;
+    // Never answers: the client gives up first, and the cut reaches the target.
+    req.socket.on('close', () => {
+      cut += 1;
+    });
+  });
+  await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve));
+  try {
+    balancer = new LocalLoadBalancer({ intervalMs: 50 });
+    const port = await balancer.start();
+    balancer.register('i-held', (held.address() as AddressInfo).port);
+    await until(() => balancer.healthy() === 1);
+    const request = get({ host: '127.0.0.1', port, path: '/chat/a', agent: false });
+    request.on('error', () => undefined);
+    await until(() => arrived === 1);
+    request.destroy();
+    await until(() => cut === 1);
+    expect(balancer.view().find((t) => t.id === 'i-held')?.outstanding).toBe(0);
+  } finally {
+    held.closeAllConnections();
+    await new Promise((resolve) => held.close(resolve));
+  }
+});

@@ -39,10 +39,10 @@ describe('composeReply', () => {
 
   test('puts only the last contextMessages messages of history into the prompt context', async () => {
     const reply = await composeReply(history(30), 'and now?', { contextMessages: 20, cpuMs: 0 });
-    expect(reply.text).toBe('echo: and now?');
-    expect(reply.contextMessages).toBe(20);
+    expect(reply?.text).toBe('echo: and now?');
+    expect(reply?.contextMessages).toBe(20);
     // Each history line: role, ':', 'message', 'number', N, ',', 'with', 'words'; then the new one.
-    expect(reply.contextTokens).toBe(20 * 8 + 5);
+    expect(reply?.contextTokens).toBe(20 * 8 + 5);
   });
 
   test('spends at least its CPU budget, measured as CPU time', async () => {
@@ -63,6 +63,17 @@ describe('composeReply', () => {
         ),
       ),
     ).toBeGreaterThanOrEqual(200);
+  });
+
+  test('stops at the next slice once its client is gone, having spent far less than its budget', async () => {
+    const abandoned = new AbortController();
+    setTimeout(() => abandoned.abort(), 10);
+    let reply: unknown = 'not settled';
+    const spent = await cpuMs(async () => {
+      reply = await composeReply(history(5), 'hi', { contextMessages: 20, cpuMs: 2_000 }, abandoned.signal);
+    });
+    expect(reply).toBeUndefined();
+    expect(spent).toBeLessThan(1_000);
   });
 
   test('lets other work run while it spends its budget', async () => {

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   DecisionRecord,
@@ -8,6 +7,7 @@ import type {
   StoredPolicy,
 } from '../../../core/scaling/ports';
 import type { PastRecommendation, ScalingActivity } from '../../../core/scaling/types';
+import { isConditionFailed } from '../condition-failed';
 import { compact } from '../dynamodb-items';
 
 /**
@@ -180,7 +180,7 @@ export class DynamoDbScalingStateStore implements ScalingStateStore {
         }),
       );
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionFailed(error)) throw error;
     }
   }
 

@@ -213,3 +213,16 @@ export const statusResponse = z.object({
 });
 
 export const openApiResponse = open.check(z.describe('This document'));
+
+/** An RFC 9457 problem document with the request's correlation id: every error answer. */
+export const problemSchema = z.object({
+  type: z.string().check(z.describe('A URN naming the kind of problem')),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string(),
+  instance: z.string().check(z.describe('The method and path that failed')),
+  correlationId: z.string().check(z.describe('Quote it to find the request in the logs')),
+  errors: z
+    .optional(z.array(z.object({ field: z.string(), message: z.string() })))
+    .check(z.describe('One entry per field that is wrong')),
+});

@@ -1,4 +1,3 @@
-import { buildOpenApiDocument } from '../../../core/admin/openapi';
 import { platformStatus } from '../../../core/admin/services/status';
 import type { Implementations } from '../route';
 
@@ -7,11 +6,21 @@ export type SectionLogger = (section: string, error: unknown) => void;
 
 let openApi: Record<string, unknown> | undefined;
 
+/**
+ * The OpenAPI document, built once per container with the first GET /openapi.json: its builder
+ * and every response schema load then, not in each cold start.
+ */
+function openApiDocument(): Record<string, unknown> {
+  const { buildOpenApiDocument } =
+    require('../../../core/admin/openapi') as typeof import('../../../core/admin/openapi');
+  openApi ??= buildOpenApiDocument();
+  return openApi;
+}
+
 /** GET /status and GET /openapi.json. */
 export function statusRoutes(onSectionError: SectionLogger): Pick<Implementations, 'status' | 'openApi'> {
   return {
     status: { handle: ({ deps }) => platformStatus(deps, onSectionError) },
-    // Built once per container: it is the same for every request.
-    openApi: { handle: async () => (openApi ??= buildOpenApiDocument()) },
+    openApi: { handle: async () => openApiDocument() },
   };
 }
