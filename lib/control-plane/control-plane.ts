@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import { DEFAULT_FAILOVER_COMPONENTS } from '../../functions/core/admin/settings';
 import { FAILOVER_COMPONENTS } from '../../functions/core/failover/types';
 import type { HealthCheckConfig } from '../../functions/core/health/health-config';
-import { platformHealthChecks } from '../../functions/core/health/platform-checks';
+import { type DataPathInputs, platformHealthChecks } from '../../functions/core/health/platform-checks';
 import type { PlatformConfig } from '../../functions/shared/config';
 import type { PlatformAlarms } from '../observability/alarms';
 import type { AlertTopics } from '../observability/alert-topics';
@@ -202,6 +202,7 @@ export class ControlPlane {
       clusterIdentifier: database.clusterIdentifier,
       maxReplicaLagMs: config.alarms.auroraReplicaLagMs.threshold,
       replicationGroupId: cache.replicationGroupId,
+      dataPath: dataPathOf(config.fleet.app),
       controlFunctions: [
         { name: 'scaling', functionName: this.scaling.function.functionName },
         { name: 'failover', functionName: this.failover.function.functionName },
@@ -262,4 +263,10 @@ export class ControlPlane {
       ],
     });
   }
+}
+
+/** The data-path checks the service's health body allows (see `fleet.app.dependencyReport`). */
+function dataPathOf(app: PlatformConfig['fleet']['app']): DataPathInputs | false {
+  const report = app.dependencyReport ?? (app.artifact.kind === 'demo' ? {} : false);
+  return report === false ? false : report;
 }

@@ -47,6 +47,32 @@ export const fleetAppSchema = z.strictObject({
     .string()
     .regex(/^\/[\x21-\x7e]*$/, 'must be an absolute path such as "/health"')
     .optional(),
+  /**
+   * How the service's health body (`healthPath`) reports its dependencies, for the health check's
+   * data-path checks: the keys under `dependencies` (the demo's contract:
+   * `{"dependencies":{"database":{"status":"up","latencyMs":3},…}}`) and how slow the cache may
+   * answer. `false` leaves those checks out. Left out: the demo's contract for the demo artifact;
+   * no data-path checks for any other artifact, whose health body this platform cannot know.
+   */
+  dependencyReport: z.optional(
+    z.union([
+      z.literal(false),
+      z.strictObject({
+        /** @default 'database' */
+        database: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a JSON key of letters, digits, "_" or "-"')
+          .default('database'),
+        /** @default 'cache' */
+        cache: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a JSON key of letters, digits, "_" or "-"')
+          .default('cache'),
+        /** @default 250 */
+        maxCacheLatencyMs: int(1, 60_000).default(250),
+      }),
+    ]),
+  ),
   /** Extra variables for the service (the platform sets PORT, REDIS_*, DB_* and AWS_REGION itself). */
   environment: z
     .record(

@@ -14,6 +14,42 @@ function platformWithHealth(config: PlatformConfig, app = testApp()) {
   return { app, stack, health: stack.controlPlane.health };
 }
 
+/** The configuration with `fleet.app` settings replaced. */
+function withApp(config: PlatformConfig, app: Partial<PlatformConfig['fleet']['app']>): PlatformConfig {
+  return { ...config, fleet: { ...config.fleet, app: { ...config.fleet.app, ...app } } };
+}
+
+/** The health function's HEALTH_CHECKS as CloudFormation would resolve it, parsed. */
+function resolvedHealthChecks(stack: PlatformStack) {
+  const health = stack.controlPlane.health;
+  const resources = Template.fromStack(stack).toJSON().Resources as Record<
+    string,
+    { Type: string; Properties: { Environment?: { Variables: Record<string, unknown> } } }
+  >;
+  // What each Ref resolves to for these resource types.
+  const refs = Object.fromEntries(
+    Object.entries(resources).flatMap(([id, resource]): [string, string][] => {
+      if (resource.Type === 'AWS::ElasticLoadBalancingV2::TargetGroup')
+        return [
+          [
+            id,
+            `arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/${id.slice(0, 20)}/0123456789abcdef`,
+          ],
+        ];
+      if (resource.Type === 'AWS::ElastiCache::ReplicationGroup') return [[id, 'misybot-cache']];
+      // The cluster identifier is generated (and lower-cased) by RDS.
+      if (resource.Type === 'AWS::RDS::DBCluster') return [[id, 'misybot-ha-databasecluster-1a2b3c4d5e6f']];
+      if (resource.Type === 'AWS::Lambda::Function') return [[id, `misybot-ha-${id.slice(0, 40)}`]];
+      return [];
+    }),
+  );
+  const fn = resources[stack.getLogicalId(health.healthFunction.node.defaultChild as CfnFunction)]!;
+  const parsed = parseHealthCheckConfig(
+    JSON.parse(deployTime(fn.Properties.Environment!.Variables.HEALTH_CHECKS, refs)),
+  );
+  return parsed;
+}
+
 describe('HealthControl on the platform stack', () => {
   const config = loadPlatformConfig();
 
@@ -23,32 +59,8 @@ describe('HealthControl on the platform stack', () => {
   });
 
   test('HEALTH_CHECKS, once CloudFormation resolves the target groups and the cache, passes the schema', () => {
-    const { stack, health } = platformWithHealth(config);
-    const resources = Template.fromStack(stack).toJSON().Resources as Record<
-      string,
-      { Type: string; Properties: { Environment?: { Variables: Record<string, unknown> } } }
-    >;
-    // What each Ref resolves to for these resource types.
-    const refs = Object.fromEntries(
-      Object.entries(resources).flatMap(([id, resource]): [string, string][] => {
-        if (resource.Type === 'AWS::ElasticLoadBalancingV2::TargetGroup')
-          return [
-            [
-              id,
-              `arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/${id.slice(0, 20)}/0123456789abcdef`,
-            ],
-          ];
-        if (resource.Type === 'AWS::ElastiCache::ReplicationGroup') return [[id, 'misybot-cache']];
-        // The cluster identifier is generated (and lower-cased) by RDS.
-        if (resource.Type === 'AWS::RDS::DBCluster') return [[id, 'misybot-ha-databasecluster-1a2b3c4d5e6f']];
-        if (resource.Type === 'AWS::Lambda::Function') return [[id, `misybot-ha-${id.slice(0, 40)}`]];
-        return [];
-      }),
-    );
-    const fn = resources[stack.getLogicalId(health.healthFunction.node.defaultChild as CfnFunction)]!;
-    const parsed = parseHealthCheckConfig(
-      JSON.parse(deployTime(fn.Properties.Environment!.Variables.HEALTH_CHECKS, refs)),
-    );
+    const { stack } = platformWithHealth(config);
+    const parsed = resolvedHealthChecks(stack);
     expect(parsed.checks.map((check) => check.id)).toEqual([
       'api-endpoint',
       ...stack.dataTier.edge.targetGroups.map((_g, i) =>
@@ -76,5 +88,28 @@ describe('HealthControl on the platform stack', () => {
       }),
       expect.objectContaining({ component: 'cache', dependency: 'cache', critical: false }),
     ]);
+  });
+
+  test("leaves the data-path checks out for an artifact of the user's own, whose health body it cannot know", () => {
+    const own = withApp(config, { artifact: { kind: 's3', bucket: 'builds', key: 'chat.zip' } });
+    const { stack } = platformWithHealth(own);
+    expect(resolvedHealthChecks(stack).checks.filter((check) => check.kind === 'dependency')).toEqual([]);
+  });
+
+  test("checks the keys an artifact of the user's own declares in dependencyReport", () => {
+    const own = withApp(config, {
+      artifact: { kind: 's3', bucket: 'builds', key: 'chat.zip' },
+      dependencyReport: { database: 'postgres', cache: 'redis', maxCacheLatencyMs: 100 },
+    });
+    const { stack } = platformWithHealth(own);
+    expect(resolvedHealthChecks(stack).checks.filter((check) => check.kind === 'dependency')).toEqual([
+      expect.objectContaining({ component: 'database', dependency: 'postgres' }),
+      expect.objectContaining({ component: 'cache', dependency: 'redis', maxLatencyMs: 100 }),
+    ]);
+  });
+
+  test('leaves them out for the demo too when dependencyReport is false', () => {
+    const { stack } = platformWithHealth(withApp(config, { dependencyReport: false }));
+    expect(resolvedHealthChecks(stack).checks.filter((check) => check.kind === 'dependency')).toEqual([]);
   });
 });

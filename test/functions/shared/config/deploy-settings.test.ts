@@ -124,4 +124,10 @@ describe('deploy settings of the platform configuration', () => {
       /^fleet\.app\.startCommand: must be one line without quotes, backslashes or %/,
     );
   });
+
+  it('names the dependency report key that is not a JSON key it can read', () => {
+    expect(problemsOf({ fleet: { app: { dependencyReport: { database: 'data base' } } } })[0]).toMatch(
+      /^fleet\.app\.dependencyReport\.database: must be a JSON key of letters, digits, "_" or "-"/,
+    );
+  });
 });
