@@ -76,11 +76,14 @@ export class DemoFleet implements FleetMeasurement {
     this.timer = setInterval(() => void this.reconcileOnce(), this.options.reconcileMs ?? 2000);
   }
 
+  private get instanceVcpus(): number {
+    return this.options.instanceVcpus ?? 0.5;
+  }
+
   /** How the instances' CPU is capped, in a sentence (for the progress line and the status page). */
   get cpuCap(): string {
-    const vcpus = this.options.instanceVcpus ?? 0.5;
     return this.cpuSupport.available
-      ? `each instance is capped at ${vcpus} vCPU (cgroup v${this.cpuSupport.version}) and its CPU measured against it`
+      ? `each instance is capped at ${this.instanceVcpus} vCPU (cgroup v${this.cpuSupport.version}) and its CPU measured against it`
       : `instances are not capped (${this.cpuSupport.reason}): each may use a whole core and its CPU is measured against one`;
   }
 
@@ -189,7 +192,7 @@ export class DemoFleet implements FleetMeasurement {
       script: this.script,
       port,
       environment: this.options.environment,
-      cpu: { support: this.cpuSupport, vcpus: this.options.instanceVcpus ?? 0.5 },
+      cpu: { support: this.cpuSupport, vcpus: this.instanceVcpus },
       onLine: (line) => {
         if (line.includes('"_aws"')) return this.options.onMetricLine(instanceId, line);
         appendFileSync(logFile, `${line}\n`);

@@ -1,7 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { type CpuQuota, type CpuQuotaSupport, capProcess } from '../process/cpu-quota';
+import {
+  type CpuQuota,
+  type CpuQuotaAvailable,
+  type CpuQuotaSupport,
+  capProcess,
+} from '../process/cpu-quota';
 import { reapIfAbandoned } from '../process/reaper';
 
 /** Kernel clock ticks per second (`getconf CLK_TCK`): 100 on every Linux this runs on. */
@@ -83,7 +88,7 @@ export class ServiceInstance {
     });
   }
 
-  private cap(support: Extract<CpuQuotaSupport, { available: true }>, pid: number, vcpus: number) {
+  private cap(support: CpuQuotaAvailable, pid: number, vcpus: number) {
     try {
       return capProcess(support, this.options.instanceId, pid, vcpus);
     } catch (error) {

@@ -9,6 +9,9 @@ export type CpuQuotaSupport =
   | { readonly available: true; readonly version: 1 | 2; readonly parent: string }
   | { readonly available: false; readonly reason: string };
 
+/** A machine where CPU caps can be set. */
+export type CpuQuotaAvailable = Extract<CpuQuotaSupport, { available: true }>;
+
 /** A process's CPU cap; `release` removes its group once the process is gone. */
 export interface CpuQuota {
   /** The cores the process may use, e.g. 0.5. */
@@ -106,12 +109,7 @@ function removeIdleGroups(parent: string): void {
  * cores the machine has, and its measured CPU time against `vcpus` is its utilization.
  * @throws {RangeError} when `vcpus` is not in (0, 64].
  */
-export function capProcess(
-  support: Extract<CpuQuotaSupport, { available: true }>,
-  name: string,
-  pid: number,
-  vcpus: number,
-): CpuQuota {
+export function capProcess(support: CpuQuotaAvailable, name: string, pid: number, vcpus: number): CpuQuota {
   if (!(vcpus > 0 && vcpus <= 64)) throw new RangeError(`vcpus must be in (0, 64], got ${vcpus}`);
   const group = join(support.parent, name);
   mkdirSync(group, { recursive: true });
