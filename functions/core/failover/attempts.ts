@@ -1,4 +1,5 @@
 import type { Decision } from './decision';
+import { failingSince } from './evidence';
 import { chooseTarget, type GuardCheck, healthOf, holdDownCheck, preChecks, rateChecks } from './guards';
 import { operationSteps, type SwitchParties, testFailoverCalls } from './plans';
 import type { FailoverCoreSettings } from './settings';
@@ -152,7 +153,7 @@ export function attemptSwitchAway(
     reason: attempt.reason,
     from: parties.primary,
     to: parties.target,
-    detectedAt: attempt.automatic ? (state.primaryFailingSince ?? now) : now,
+    detectedAt: attempt.automatic ? (failingSince(state, now) ?? now) : now,
     decidedAt: now,
     status: 'open',
     actions: [],

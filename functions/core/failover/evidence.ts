@@ -50,6 +50,7 @@ export function withPrimaryRole(state: FailoverState, observation: Observation):
     primaryFailures: 0,
     primaryFailingSince: undefined,
     lastObservedHealthy: undefined,
+    lastHealthyAt: undefined,
     flips: [],
     ...(verdict && verdict.at > observation.at ? { verdict } : {}),
   };
@@ -89,6 +90,7 @@ export function countPrimaryRound(
     ...state,
     lastRound: Math.max(state.lastRound ?? Number.NEGATIVE_INFINITY, roundOf(at, settings)),
     lastObservedHealthy: healthy,
+    ...(healthy ? { lastHealthyAt: at } : {}),
     flips: flipsWith(state, healthy, at).filter((flip) => flip > windowStart),
     primaryFailures: healthy ? 0 : state.primaryFailures + 1,
     primaryFailingSince: healthy ? undefined : (state.primaryFailingSince ?? at),
@@ -111,24 +113,57 @@ export function countRecoveryRound(
     ...state,
     lastRound: Math.max(state.lastRound ?? Number.NEGATIVE_INFINITY, roundOf(at, settings)),
     lastObservedHealthy: healthy,
+    ...(healthy ? { lastHealthyAt: at } : {}),
     flips: flipsWith(state, healthy, at),
   };
 }
 
-/** Enough distinct rounds, over long enough, saw the primary unhealthy for an automatic failover. */
+/**
+ * When the health engine's `down` on a database or a cache began, if it counts as evidence at
+ * `at`: it has stood since then, the RDS or ElastiCache API saw the primary unhealthy in the last
+ * two rounds counted, and no round saw the primary healthy since the `down` began. On its own the
+ * verdict is not evidence (see {@link primaryUnhealthy}); once the API agrees, the engine's rounds
+ * (every 10 s, and a `down` lasts until its check passes several in a row) say for how long the
+ * primary has been failing, where the function's own reads come once a minute and three of them
+ * would delay the switch by a minute or two. On a primary failing at random this makes an early
+ * failover likelier; the flapping hold still stops a second one.
+ */
+function confirmedDownSince(state: FailoverState, at: number): number | undefined {
+  const verdict = state.verdict;
+  if (state.component === 'dns' || state.primaryFailures < 2) return undefined;
+  if (verdict?.status !== 'down' || verdict.at > at) return undefined;
+  if (state.lastHealthyAt !== undefined && state.lastHealthyAt >= verdict.at) return undefined;
+  return verdict.at;
+}
+
+/** When the primary started to fail, by the evidence counted: the earlier of its streak and a confirmed `down`. */
+export function failingSince(state: FailoverState, at: number): number | undefined {
+  const since = [state.primaryFailingSince, confirmedDownSince(state, at)].filter((t) => t !== undefined);
+  return since.length > 0 ? Math.min(...since) : undefined;
+}
+
+/**
+ * Enough distinct rounds, over long enough, saw the primary unhealthy for an automatic failover:
+ * the function's own observations, or the health engine's rounds of a `down` the API confirms.
+ */
 export function unhealthyLongEnough(
   state: FailoverState,
   at: number,
   settings: FailoverCoreSettings,
 ): GuardCheck {
+  const enough = (rounds: number, since: number) =>
+    rounds >= settings.failureThreshold && at - since >= settings.minUnhealthySeconds * 1000;
+  const needs = `needs ${settings.failureThreshold} rounds over ${settings.minUnhealthySeconds}s`;
   const since = state.primaryFailingSince ?? at;
-  const seconds = Math.floor((at - since) / 1000);
-  const passed =
-    state.primaryFailures >= settings.failureThreshold && at - since >= settings.minUnhealthySeconds * 1000;
+  const own = `primary unhealthy in ${state.primaryFailures} rounds over ${Math.floor((at - since) / 1000)}s`;
+  const downSince = confirmedDownSince(state, at);
+  if (downSince === undefined)
+    return { guard: 'evidence', passed: enough(state.primaryFailures, since), detail: `${own} (${needs})` };
+  const healthRounds = Math.floor((at - downSince) / (settings.probeRoundSeconds * 1000)) + 1;
   return {
     guard: 'evidence',
-    passed,
-    detail: `primary unhealthy in ${state.primaryFailures} rounds over ${seconds}s (needs ${settings.failureThreshold} rounds over ${settings.minUnhealthySeconds}s)`,
+    passed: enough(state.primaryFailures, since) || enough(healthRounds, downSince),
+    detail: `${own}, and down by the health engine in ${healthRounds} rounds over ${Math.floor((at - downSince) / 1000)}s (${needs} of either)`,
   };
 }
 

@@ -152,6 +152,65 @@ describe('failover evidence: rounds and time, not deliveries', () => {
     expect(decisions.map((d) => d.verdict)).toEqual(['updated', 'updated', 'started']);
   });
 
+  it("counts the health engine's rounds of a down once the RDS API confirms it, without waiting for three reads of its own", () => {
+    // The health round saw the data path down at T0 - 20 s; the function's reads come once a minute.
+    const verdict: HealthVerdict = { status: 'down', flapping: false, at: T0 - 20_000 };
+    const reads = [observed('v', down, T0, verdict), observed('s1', down, T0 + 40_000)];
+    const { decisions } = feed(reads);
+    expect(decisions.map((d) => d.verdict)).toEqual(['updated', 'started']);
+    expect(decisions[0]?.reason).toBe('primary unhealthy in 1 rounds over 0s (needs 3 rounds over 60s)');
+    expect(decisions[1]?.next.incident).toMatchObject({ detectedAt: T0 - 20_000, decidedAt: T0 + 40_000 });
+    expect(decisions[1]?.next.incident?.reason).toContain('down by the health engine in 7 rounds over 60s');
+    // The same reads without the verdict: two rounds of its own are not enough.
+    const alone = feed([observed('v', down, T0), observed('s1', down, T0 + 40_000)]);
+    expect(alone.decisions.map((d) => d.verdict)).toEqual(['updated', 'updated']);
+  });
+
+  it('does not count the health engine rounds on one read of the RDS API: a confirmation takes two', () => {
+    const verdict: HealthVerdict = { status: 'down', flapping: false, at: T0 - 90_000 };
+    const once = feed([observed('v', down, T0, verdict)]);
+    expect(once.decisions.map((d) => d.verdict)).toEqual(['updated']);
+    const twice = feed([observed('v', down, T0, verdict), observed('s1', down, T0 + 10_000)]);
+    expect(twice.decisions.map((d) => d.verdict)).toEqual(['updated', 'started']);
+  });
+
+  it('counts the health engine rounds for a cache once ElastiCache confirms the primary unhealthy', () => {
+    const verdict: HealthVerdict = { status: 'down', flapping: false, at: T0 };
+    const { decisions } = feed(
+      [observed('v', cacheHealth(false), T0, verdict), observed('s1', cacheHealth(false), T0 + 60_000)],
+      stateOf('cache'),
+    );
+    expect(decisions.map((d) => d.verdict)).toEqual(['updated', 'started']);
+  });
+
+  it('does not count the rounds of a down the RDS API contradicted: the primary failing later starts its own count', () => {
+    // A data-path fault first (the writer reported available), then the writer itself fails.
+    const verdict: HealthVerdict = { status: 'down', flapping: false, at: T0 };
+    const { decisions } = feed([
+      observed('v', up, T0, verdict),
+      observed('s1', up, T0 + 60_000),
+      observed('s2', down, T0 + 120_000),
+      observed('s3', down, T0 + 150_000),
+      observed('s4', down, T0 + 180_000),
+    ]);
+    expect(decisions.map((d) => d.verdict)).toEqual(['updated', 'updated', 'updated', 'updated', 'started']);
+    expect(decisions[2]?.reason).toBe('primary unhealthy in 1 rounds over 0s (needs 3 rounds over 60s)');
+    expect(decisions[4]?.next.incident).toMatchObject({ detectedAt: T0 + 120_000 });
+  });
+
+  it('does not count rounds from before the down began', () => {
+    const verdict: HealthVerdict = { status: 'down', flapping: false, at: T0 + 50_000 };
+    const { decisions } = feed([
+      observed('s1', down, T0),
+      observed('v', down, T0 + 50_000, verdict),
+      observed('s2', down, T0 + 70_000),
+    ]);
+    expect(decisions.map((d) => d.verdict)).toEqual(['updated', 'updated', 'started']);
+    expect(decisions[1]?.reason).toBe(
+      'primary unhealthy in 2 rounds over 50s, and down by the health engine in 1 rounds over 0s (needs 3 rounds over 60s of either)',
+    );
+  });
+
   it('keeps the newer of two verdicts, whatever order they arrive in', () => {
     const newer: HealthVerdict = { status: 'healthy', flapping: false, at: T0 + 20_000 };
     const older: HealthVerdict = { status: 'down', flapping: false, at: T0 + 10_000 };
