@@ -7,10 +7,12 @@ import {
   type FlapChange,
   flappingReason,
   isNewRound,
+  lastCountedAt,
   type Observation,
   openFlapping,
   primaryUnhealthy,
   unhealthyLongEnough,
+  withHealthySight,
   withPrimaryRole,
   withVerdict,
 } from './evidence';
@@ -55,8 +57,13 @@ function withFlap(decision: Decision, flap: FlapChange): Decision {
  */
 export function onPrimary(state: FailoverState, input: AutomaticInput, alarm?: string): Decision {
   const { observation, settings, now, eventId, attempt } = input;
-  const known = withPrimaryRole(withVerdict(state, observation.verdict), observation);
   const primary = observation.health.primary;
+  const known = withHealthySight(
+    withPrimaryRole(withVerdict(state, observation.verdict), observation),
+    primary.healthy,
+    observation.at,
+    settings,
+  );
   const unhealthy = primaryUnhealthy(known, observation.health);
   const fresh = isNewRound(known, observation.at, settings);
   // A round counts once towards a failover, but a healthy sight in it still breaks the streak; and
@@ -101,7 +108,9 @@ export function onPrimary(state: FailoverState, input: AutomaticInput, alarm?: s
   const evidence = unhealthyLongEnough(settled.state, observation.at, settings);
   if (alarm === undefined && !evidence.passed)
     return withFlap(updated(state, settled.state, evidence.detail), settled);
-  const before = unhealthyLongEnough(known, observation.at, settings).passed;
+  // Whether the evidence had already passed when the last round was counted (its attempt paged).
+  const previous = lastCountedAt(known, settings);
+  const before = previous !== undefined && unhealthyLongEnough(known, previous, settings).passed;
   const reason =
     alarm === undefined
       ? `primary ${primary.id} ${evidence.detail}`
@@ -126,9 +135,10 @@ export function onPrimary(state: FailoverState, input: AutomaticInput, alarm?: s
 export function onStandby(state: FailoverState, input: AutomaticInput): Decision {
   const { observation, settings, now, eventId, attempt } = input;
   const health = observation.health;
-  const known = withVerdict(state, observation.verdict);
-  const primaryId = known.primaryId ?? health.primary.id;
+  const withLatest = withVerdict(state, observation.verdict);
+  const primaryId = withLatest.primaryId ?? health.primary.id;
   const primary = healthOf(health, primaryId);
+  const known = withHealthySight(withLatest, primary?.healthy === true, observation.at, settings);
   // A round counts once towards a failback, but an unhealthy sight in it still restarts the hold-down.
   const contradicts =
     !primary?.healthy &&

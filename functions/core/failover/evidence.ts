@@ -57,6 +57,28 @@ export function withPrimaryRole(state: FailoverState, observation: Observation):
 }
 
 /**
+ * The state with a sight of the primary (by id) its own API reports healthy, counted or not: a
+ * read that shares its round with one already counted still says the primary was serving then.
+ * The sight is what lets the health engine's rounds of a `down` count (see `confirmedDownSince`).
+ */
+export function withHealthySight(
+  state: FailoverState,
+  healthy: boolean,
+  at: number,
+  settings: FailoverCoreSettings,
+): FailoverState {
+  if (!healthy || (state.lastHealthyAt !== undefined && state.lastHealthyAt >= at)) return state;
+  // An observation older than the last round counted is ignored, this sight with it.
+  if (at < (lastCountedAt(state, settings) ?? at)) return state;
+  return { ...state, lastHealthyAt: at };
+}
+
+/** The start of the last probe round counted, if any. */
+export function lastCountedAt(state: FailoverState, settings: FailoverCoreSettings): number | undefined {
+  return state.lastRound === undefined ? undefined : state.lastRound * settings.probeRoundSeconds * 1000;
+}
+
+/**
  * The primary counts as unhealthy when observed so. For `dns` it also does while the health
  * engine's `down` stands (the engine probes the same public path Route 53 switches), unless users
  * are sent to a standby (an inverted Route 53 check): the path then ends at the standby, and
@@ -90,7 +112,6 @@ export function countPrimaryRound(
     ...state,
     lastRound: Math.max(state.lastRound ?? Number.NEGATIVE_INFINITY, roundOf(at, settings)),
     lastObservedHealthy: healthy,
-    ...(healthy ? { lastHealthyAt: at } : {}),
     flips: flipsWith(state, healthy, at).filter((flip) => flip > windowStart),
     primaryFailures: healthy ? 0 : state.primaryFailures + 1,
     primaryFailingSince: healthy ? undefined : (state.primaryFailingSince ?? at),
@@ -113,15 +134,15 @@ export function countRecoveryRound(
     ...state,
     lastRound: Math.max(state.lastRound ?? Number.NEGATIVE_INFINITY, roundOf(at, settings)),
     lastObservedHealthy: healthy,
-    ...(healthy ? { lastHealthyAt: at } : {}),
     flips: flipsWith(state, healthy, at),
   };
 }
 
 /**
  * When the health engine's `down` on a database or a cache began, if it counts as evidence at
- * `at`: it has stood since then, the RDS or ElastiCache API saw the primary unhealthy in the last
- * two rounds counted, and no round saw the primary healthy since the `down` began. On its own the
+ * `at`: it has stood since then and since the last switch, the RDS or ElastiCache API saw the
+ * primary unhealthy in the last two rounds counted, and no read saw it healthy since the `down`
+ * began (with no healthy read on record, it counts from the API's own streak). On its own the
  * verdict is not evidence (see {@link primaryUnhealthy}); once the API agrees, the engine's rounds
  * (every 10 s, and a `down` lasts until its check passes several in a row) say for how long the
  * primary has been failing, where the function's own reads come once a minute and three of them
@@ -133,6 +154,12 @@ function confirmedDownSince(state: FailoverState, at: number): number | undefine
   if (state.component === 'dns' || state.primaryFailures < 2) return undefined;
   if (verdict?.status !== 'down' || verdict.at > at) return undefined;
   if (state.lastHealthyAt !== undefined && state.lastHealthyAt >= verdict.at) return undefined;
+  // A `down` from before the last switch was about other roles.
+  const lastSwitch = state.history.at(-1)?.at;
+  if (lastSwitch !== undefined && verdict.at < lastSwitch) return undefined;
+  // Without a healthy sight on record (a new primary, a state saved before sights were kept) it is
+  // unknown whether the API contradicted the `down`: it counts from the API's own streak only.
+  if (state.lastHealthyAt === undefined) return Math.max(verdict.at, state.primaryFailingSince ?? at);
   return verdict.at;
 }
 

@@ -155,32 +155,111 @@ describe('failover evidence: rounds and time, not deliveries', () => {
   it("counts the health engine's rounds of a down once the RDS API confirms it, without waiting for three reads of its own", () => {
     // The health round saw the data path down at T0 - 20 s; the function's reads come once a minute.
     const verdict: HealthVerdict = { status: 'down', flapping: false, at: T0 - 20_000 };
-    const reads = [observed('v', down, T0, verdict), observed('s1', down, T0 + 40_000)];
+    const reads = [
+      observed('s0', up, T0 - 60_000),
+      observed('v', down, T0, verdict),
+      observed('s1', down, T0 + 40_000),
+    ];
     const { decisions } = feed(reads);
-    expect(decisions.map((d) => d.verdict)).toEqual(['updated', 'started']);
-    expect(decisions[0]?.reason).toBe('primary unhealthy in 1 rounds over 0s (needs 3 rounds over 60s)');
-    expect(decisions[1]?.next.incident).toMatchObject({ detectedAt: T0 - 20_000, decidedAt: T0 + 40_000 });
-    expect(decisions[1]?.next.incident?.reason).toContain('down by the health engine in 7 rounds over 60s');
+    expect(decisions.map((d) => d.verdict)).toEqual(['updated', 'updated', 'started']);
+    expect(decisions[1]?.reason).toBe('primary unhealthy in 1 rounds over 0s (needs 3 rounds over 60s)');
+    expect(decisions[2]?.next.incident).toMatchObject({ detectedAt: T0 - 20_000, decidedAt: T0 + 40_000 });
+    expect(decisions[2]?.next.incident?.reason).toContain('down by the health engine in 7 rounds over 60s');
     // The same reads without the verdict: two rounds of its own are not enough.
-    const alone = feed([observed('v', down, T0), observed('s1', down, T0 + 40_000)]);
-    expect(alone.decisions.map((d) => d.verdict)).toEqual(['updated', 'updated']);
+    const alone = feed([
+      observed('s0', up, T0 - 60_000),
+      observed('v', down, T0),
+      observed('s1', down, T0 + 40_000),
+    ]);
+    expect(alone.decisions.map((d) => d.verdict)).toEqual(['updated', 'updated', 'updated']);
   });
 
   it('does not count the health engine rounds on one read of the RDS API: a confirmation takes two', () => {
     const verdict: HealthVerdict = { status: 'down', flapping: false, at: T0 - 90_000 };
-    const once = feed([observed('v', down, T0, verdict)]);
-    expect(once.decisions.map((d) => d.verdict)).toEqual(['updated']);
-    const twice = feed([observed('v', down, T0, verdict), observed('s1', down, T0 + 10_000)]);
-    expect(twice.decisions.map((d) => d.verdict)).toEqual(['updated', 'started']);
+    const seen = observed('s0', up, T0 - 120_000);
+    const once = feed([seen, observed('v', down, T0, verdict)]);
+    expect(once.decisions.map((d) => d.verdict)).toEqual(['updated', 'updated']);
+    const twice = feed([seen, observed('v', down, T0, verdict), observed('s1', down, T0 + 10_000)]);
+    expect(twice.decisions.map((d) => d.verdict)).toEqual(['updated', 'updated', 'started']);
+  });
+
+  it('remembers an RDS API read that contradicts the down even in a round already counted', () => {
+    const verdict: HealthVerdict = { status: 'down', flapping: false, at: T0 + 5_000 };
+    const { decisions } = feed([
+      observed('s0', up, T0),
+      // The down's own event, in the round of the scheduled read: the writer is available.
+      observed('v', up, T0 + 5_000, verdict),
+      observed('s1', down, T0 + 60_000),
+      observed('s2', down, T0 + 120_000),
+    ]);
+    expect(decisions.map((d) => d.verdict)).toEqual(['updated', 'updated', 'updated', 'updated']);
+    expect(decisions[3]?.reason).toBe('primary unhealthy in 2 rounds over 60s (needs 3 rounds over 60s)');
+  });
+
+  it('pages once that a failover is needed but blocked, when the health engine rounds made the evidence', () => {
+    const noStandby = dbHealth({
+      primary: { healthy: false },
+      standbys: [{ id: 'db-2', healthy: false, replicaLagSeconds: 1, capacity: 2 }],
+    });
+    const verdict: HealthVerdict = { status: 'down', flapping: false, at: T0 };
+    const { decisions } = feed([
+      observed('v', noStandby, T0, verdict),
+      observed('s1', noStandby, T0 + 30_000),
+      observed('s2', noStandby, T0 + 90_000),
+      observed('s3', noStandby, T0 + 150_000),
+    ]);
+    expect(decisions.map((d) => d.verdict)).toEqual(['updated', 'updated', 'blocked', 'blocked']);
+    const blocked = decisions.map((d) => alerts(d.plan).filter((a) => a.subject.includes('blocked')).length);
+    expect(blocked).toEqual([0, 0, 1, 0]);
+  });
+
+  it('does not count a down published before the last switch', () => {
+    // Failed over and failed back by an operator since the down; the health engine said nothing new.
+    const state = stateOf('database', {
+      verdict: { status: 'down', flapping: false, at: T0 },
+      history: [
+        { at: T0 + 60_000, kind: 'failover', automatic: true, testFailoverCalls: 0 },
+        { at: T0 + 1_200_000, kind: 'failback', automatic: false, testFailoverCalls: 0 },
+      ],
+    });
+    const { decisions } = feed(
+      [observed('x', down, T0 + 1_380_000), observed('y', down, T0 + 1_440_000)],
+      state,
+    );
+    expect(decisions.map((d) => d.verdict)).toEqual(['updated', 'updated']);
+    expect(decisions[1]?.reason).toBe('primary unhealthy in 2 rounds over 60s (needs 3 rounds over 60s)');
+  });
+
+  it('counts a down only from the API streak when no read is known to have seen the primary healthy', () => {
+    // A state saved before healthy sights were kept, or a primary never seen serving.
+    const state = stateOf('database', {
+      verdict: { status: 'down', flapping: false, at: T0 },
+      lastObservedHealthy: true,
+      lastRound: Math.floor((T0 + 30_000) / 10_000),
+    });
+    const { decisions } = feed(
+      [
+        observed('x', down, T0 + 60_000),
+        observed('y', down, T0 + 100_000),
+        observed('z', down, T0 + 120_000),
+      ],
+      state,
+    );
+    expect(decisions.map((d) => d.verdict)).toEqual(['updated', 'updated', 'started']);
+    expect(decisions[2]?.next.incident).toMatchObject({ detectedAt: T0 + 60_000 });
   });
 
   it('counts the health engine rounds for a cache once ElastiCache confirms the primary unhealthy', () => {
     const verdict: HealthVerdict = { status: 'down', flapping: false, at: T0 };
     const { decisions } = feed(
-      [observed('v', cacheHealth(false), T0, verdict), observed('s1', cacheHealth(false), T0 + 60_000)],
+      [
+        observed('s0', cacheHealth(true), T0 - 30_000),
+        observed('v', cacheHealth(false), T0, verdict),
+        observed('s1', cacheHealth(false), T0 + 60_000),
+      ],
       stateOf('cache'),
     );
-    expect(decisions.map((d) => d.verdict)).toEqual(['updated', 'started']);
+    expect(decisions.map((d) => d.verdict)).toEqual(['updated', 'updated', 'started']);
   });
 
   it('does not count the rounds of a down the RDS API contradicted: the primary failing later starts its own count', () => {
