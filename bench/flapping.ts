@@ -6,7 +6,8 @@
  *
  * Scenarios: a pure flap (down and up in turn every 10 s, random phase) and random flaps (up with
  * p = 0.5, drawn every 10 s or every 60 s). Baseline in the same run, same draws: the engine
- * counting deliveries and ignoring flapping, as it did before.
+ * counting deliveries and ignoring flapping, as it did before. Then the other side of the same
+ * rules: a writer that stops for good at a random second, and how long the failover takes.
  *
  *   npx tsx bench/flapping.ts [--days 10]
  */
@@ -62,6 +63,30 @@ function summary(reports: readonly CadenceReport[]) {
   };
 }
 
+/** Seconds from a writer's stop (a random time, a random schedule phase) to its failover. */
+async function timesToFailover(runs: number, engine: Engine): Promise<string> {
+  const seconds: number[] = [];
+  for (let seed = 1; seed <= runs; seed++) {
+    const random = seededRandom(seed * 7919);
+    const stoppedAt = 600_000 + random() * 60_000;
+    const report = await simulateCadence({
+      primaryUp: (t) => t < stoppedAt,
+      hours: 0.5,
+      settings,
+      random,
+      engine,
+    });
+    const first = report.failovers[0];
+    if (first !== undefined) seconds.push((first - stoppedAt) / 1000);
+  }
+  seconds.sort((a, b) => a - b);
+  const at = (p: number) => seconds[Math.min(seconds.length - 1, Math.floor(p * seconds.length))]?.toFixed(0);
+  return (
+    `${seconds.length} of ${runs} failed over; seconds after the stop: min ${at(0)}, median ${at(0.5)}, ` +
+    `p95 ${at(0.95)}, max ${seconds.length > 0 ? seconds.at(-1)?.toFixed(0) : '—'}`
+  );
+}
+
 async function main() {
   const started = performance.now();
   console.log(`${days} simulated days per scenario, autoFailback on; figures per day (min–max)`);
@@ -76,6 +101,11 @@ async function main() {
           `max per hold-down ${s.perHoldDown}, flapping pages ${s.flappingPages}, all pages ${s.pages}`,
       );
     }
+  }
+  for (const engine of ['guarded', 'counting'] as const) {
+    const seconds = await timesToFailover(days * 10, engine);
+    const label = engine === 'guarded' ? 'now' : 'baseline (counting deliveries)';
+    console.log(`writer stopped for good — ${label}: ${seconds}`);
   }
   console.log(`(${((performance.now() - started) / 1000).toFixed(0)} s wall)`);
 }
