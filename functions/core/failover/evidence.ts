@@ -145,9 +145,9 @@ export function countRecoveryRound(
  * began (with no healthy read on record, it counts from the API's own streak). On its own the
  * verdict is not evidence (see {@link primaryUnhealthy}); once the API agrees, the engine's rounds
  * (every 10 s, and a `down` lasts until its check passes several in a row) say for how long the
- * primary has been failing, where the function's own reads come once a minute and three of them
- * would delay the switch by a minute or two. On a primary failing at random this makes an early
- * failover likelier; the flapping hold still stops a second one.
+ * primary has been failing. The function's own reads come once a minute, and when two of them
+ * fall in one round, three distinct ones take another minute. On a primary failing at random this
+ * makes an early failover likelier; the flapping hold still stops a second one.
  */
 function confirmedDownSince(state: FailoverState, at: number): number | undefined {
   const verdict = state.verdict;

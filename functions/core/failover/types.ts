@@ -197,7 +197,7 @@ export interface FailoverState {
   readonly lastRound?: number;
   /** The last observed health of the primary (`true` healthy), to notice flips. */
   readonly lastObservedHealthy?: boolean;
-  /** When a counted round last saw the primary (by id) healthy, in either phase. */
+  /** When a read of its API last saw the primary (by id) healthy, in either phase, counted or not. */
   readonly lastHealthyAt?: number;
   /** When the primary's observed health flipped, within the flap window (on `primary`) or since the failover. */
   readonly flips?: readonly number[];
