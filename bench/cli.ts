@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generatePgbenchLog, pgbadgerCommand } from './pgbench-log';
+import { median } from './stats';
 
 const root = resolve(__dirname, '..');
 const BIN = join(root, 'bin/misybot-ha.cjs');
@@ -34,11 +35,6 @@ function wallMs([command, args]: Invocation): number {
     );
   }
   return ms;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** Runs the invocations round-robin `runs` times, so load drifts hit all of them alike. */

@@ -20,6 +20,7 @@ import { seededRandom } from '@misybot-ha/balancing';
 import { parseHealthCheckConfig } from '../functions/core/health/health-config';
 import { firstTickAfter, invocationTimeoutMs, planRounds } from '../functions/core/health/rounds';
 import { advanceCheckState, type CheckState, type StatePolicy } from '../functions/core/health/state-machine';
+import { quantile } from './stats';
 
 const { values } = parseArgs({
   options: { trials: { type: 'string', default: '5000' }, seed: { type: 'string', default: '11' } },
@@ -99,10 +100,6 @@ function detection(rounds: readonly number[], failureAt: number): number {
     if (at >= failureAt && step.transition?.to === 'unhealthy') return (doneAt - failureAt) / 1000;
   }
   throw new Error(`no detection: the simulated minutes around ${failureAt} are too few`);
-}
-
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 }
 
 function summary(samples: number[]) {

@@ -20,6 +20,7 @@ import {
   randomFlap,
   simulateCadence,
 } from '../functions/core/failover/simulation/cadence';
+import { quantile } from './stats';
 
 const { values } = parseArgs({ options: { days: { type: 'string', default: '10' } } });
 const days = Number(values.days);
@@ -80,11 +81,9 @@ async function timesToFailover(runs: number, engine: Engine): Promise<string> {
     if (first !== undefined) seconds.push((first - stoppedAt) / 1000);
   }
   seconds.sort((a, b) => a - b);
-  const at = (p: number) => seconds[Math.min(seconds.length - 1, Math.floor(p * seconds.length))]?.toFixed(0);
-  return (
-    `${seconds.length} of ${runs} failed over; seconds after the stop: min ${at(0)}, median ${at(0.5)}, ` +
-    `p95 ${at(0.95)}, max ${seconds.length > 0 ? seconds.at(-1)?.toFixed(0) : '—'}`
-  );
+  if (seconds.length === 0) return `none of ${runs} failed over`;
+  const at = (q: number) => quantile(seconds, q).toFixed(0);
+  return `${seconds.length} of ${runs} failed over; seconds after the stop: min ${at(0)}, median ${at(0.5)}, p95 ${at(0.95)}, max ${at(1)}`;
 }
 
 async function main() {

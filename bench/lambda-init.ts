@@ -25,6 +25,7 @@ import {
   synthesizeControlFunctions,
   zippedBytes,
 } from '../test/support/lambda-assets';
+import { median } from './stats';
 
 const root = resolve(__dirname, '..');
 const requireFromRoot = createRequire(join(root, 'package.json'));
@@ -146,11 +147,6 @@ function lambdaRuntime(fn: SynthesizedFunction, cwd: string): Record<string, str
     LAMBDA_TASK_ROOT: cwd,
     _HANDLER: String(fn.properties.Handler),
   };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;

@@ -13,6 +13,7 @@ import { LogAggregator, type LogWorkload } from '../functions/core/queries/log-a
 import type { SqlParser } from '../functions/core/queries/sql-parser-port';
 import { StatementClassifier } from '../functions/core/queries/statement-classifier';
 import { generatePgbenchLog, pgbadgerCommand } from './pgbench-log';
+import { median } from './stats';
 
 const RUNS = 3;
 
@@ -47,11 +48,6 @@ function pgbadger(file: string, dir: string): { seconds: number; queries: Map<st
     for (const [query, stats] of Object.entries(perDatabase)) queries.set(query, stats);
   }
   return { seconds, queries };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** pgBadger's own normalisation (lower case, `?` for constants) regrouped by our fingerprints. */
